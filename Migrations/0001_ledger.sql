@@ -1,0 +1,446 @@
+-- The double-entry ledger (DESIGN.md §5). Its rules are stated here, once, and enforced by PostgreSQL itself,
+-- whoever sends the SQL:
+--   * a transfer's postings sum to zero per currency, and arrive all together in the transaction that creates it;
+--   * transfers and postings are never updated or deleted;
+--   * a pending transfer is resolved (posted, voided or expired) at most once, a post never exceeds what was
+--     pending, and only an expired pending transfer may be expired (by the database clock);
+--   * an account flagged "debits must not exceed credits" (or the reverse) is never overdrawn, pending included;
+--   * account balances change only through postings.
+-- Amounts are bigint minor units. A posting's amount is signed: positive debits the account, negative credits it.
+-- Refusals raise SQLSTATEs of class LG (see Sources/Ledger/LedgerError.swift), or 23xxx for constraints.
+
+CREATE SCHEMA ledger;
+
+CREATE TABLE ledger.accounts (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    code text NOT NULL UNIQUE CHECK (code ~ '^[A-Za-z0-9_.:-]{1,128}$'),
+    currency text NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
+    -- Assets and expenses grow by debits; liabilities, equity and revenue grow by credits.
+    kind text NOT NULL CHECK (kind IN ('asset', 'liability', 'equity', 'revenue', 'expense')),
+    debits_must_not_exceed_credits boolean NOT NULL DEFAULT false,
+    credits_must_not_exceed_debits boolean NOT NULL DEFAULT false,
+    posted_debits bigint NOT NULL DEFAULT 0 CHECK (posted_debits >= 0),
+    posted_credits bigint NOT NULL DEFAULT 0 CHECK (posted_credits >= 0),
+    pending_debits bigint NOT NULL DEFAULT 0 CHECK (pending_debits >= 0),
+    pending_credits bigint NOT NULL DEFAULT 0 CHECK (pending_credits >= 0),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT debits_within_credits
+        CHECK (NOT debits_must_not_exceed_credits OR posted_debits + pending_debits <= posted_credits),
+    CONSTRAINT credits_within_debits
+        CHECK (NOT credits_must_not_exceed_debits OR posted_credits + pending_credits <= posted_debits),
+    CONSTRAINT one_direction_limit
+        CHECK (NOT (debits_must_not_exceed_credits AND credits_must_not_exceed_debits))
+);
+
+CREATE TABLE ledger.transfers (
+    id uuid PRIMARY KEY,
+    -- single: posted at once; pending: reserved until resolved; post/void/expire: resolve a pending transfer.
+    kind text NOT NULL CHECK (kind IN ('single', 'pending', 'post', 'void', 'expire')),
+    pending_id uuid REFERENCES ledger.transfers (id),
+    expires_at timestamptz,
+    description text NOT NULL DEFAULT '' CHECK (length(description) <= 256),
+    metadata jsonb CHECK (metadata IS NULL OR length(metadata::text) <= 4096),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT resolution_names_pending CHECK ((kind IN ('post', 'void', 'expire')) = (pending_id IS NOT NULL)),
+    CONSTRAINT only_pending_expires CHECK (expires_at IS NULL OR kind = 'pending')
+);
+
+-- At most one resolution per pending transfer.
+CREATE UNIQUE INDEX transfers_resolved_once ON ledger.transfers (pending_id) WHERE pending_id IS NOT NULL;
+-- Finds pending transfers due for expiry.
+CREATE INDEX transfers_expiring ON ledger.transfers (expires_at) WHERE expires_at IS NOT NULL;
+
+CREATE TABLE ledger.postings (
+    transfer_id uuid NOT NULL REFERENCES ledger.transfers (id),
+    account_id bigint NOT NULL REFERENCES ledger.accounts (id),
+    amount bigint NOT NULL CHECK (amount <> 0),
+    PRIMARY KEY (transfer_id, account_id)
+);
+
+CREATE INDEX postings_by_account ON ledger.postings (account_id);
+
+-- History is append-only.
+CREATE FUNCTION ledger.refuse_rewrite() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'ledger % rows are never updated or deleted', TG_TABLE_NAME USING ERRCODE = 'LG003';
+END $$;
+
+CREATE TRIGGER transfers_append_only BEFORE UPDATE OR DELETE ON ledger.transfers
+    FOR EACH ROW EXECUTE FUNCTION ledger.refuse_rewrite();
+CREATE TRIGGER transfers_no_truncate BEFORE TRUNCATE ON ledger.transfers
+    FOR EACH STATEMENT EXECUTE FUNCTION ledger.refuse_rewrite();
+CREATE TRIGGER postings_append_only BEFORE UPDATE OR DELETE ON ledger.postings
+    FOR EACH ROW EXECUTE FUNCTION ledger.refuse_rewrite();
+CREATE TRIGGER postings_no_truncate BEFORE TRUNCATE ON ledger.postings
+    FOR EACH STATEMENT EXECUTE FUNCTION ledger.refuse_rewrite();
+CREATE TRIGGER accounts_no_truncate BEFORE TRUNCATE ON ledger.accounts
+    FOR EACH STATEMENT EXECUTE FUNCTION ledger.refuse_rewrite();
+
+-- Accounts: identity and balances change only through the ledger's own triggers; limit flags may change (the
+-- CHECK constraints still hold for the balance the account has).
+CREATE FUNCTION ledger.guard_account() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'ledger accounts are never deleted' USING ERRCODE = 'LG003';
+    END IF;
+    IF NEW.id <> OLD.id OR NEW.code <> OLD.code OR NEW.currency <> OLD.currency OR NEW.kind <> OLD.kind
+        OR NEW.created_at <> OLD.created_at THEN
+        RAISE EXCEPTION 'ledger account % cannot change its identity', OLD.code USING ERRCODE = 'LG003';
+    END IF;
+    IF (NEW.posted_debits, NEW.posted_credits, NEW.pending_debits, NEW.pending_credits)
+        IS DISTINCT FROM (OLD.posted_debits, OLD.posted_credits, OLD.pending_debits, OLD.pending_credits)
+        AND pg_trigger_depth() < 2 THEN
+        RAISE EXCEPTION 'balance of ledger account % changes only through postings', OLD.code USING ERRCODE = 'LG003';
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE TRIGGER accounts_guarded BEFORE UPDATE OR DELETE ON ledger.accounts
+    FOR EACH ROW EXECUTE FUNCTION ledger.guard_account();
+
+-- Resolutions: check the pending transfer and release what it held.
+CREATE FUNCTION ledger.resolve_pending() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    problem record;
+BEGIN
+    SELECT r.id, r.kind, p.kind AS pending_kind, p.expires_at
+    INTO problem
+    FROM new_transfers r
+    JOIN ledger.transfers p ON p.id = r.pending_id
+    WHERE r.pending_id IS NOT NULL
+      AND (p.kind <> 'pending'
+           OR (r.kind = 'expire' AND (p.expires_at IS NULL OR p.expires_at > now()))
+           OR (r.kind IN ('post', 'void') AND p.expires_at IS NOT NULL AND p.expires_at <= now()))
+    LIMIT 1;
+    IF FOUND THEN
+        IF problem.pending_kind <> 'pending' THEN
+            RAISE EXCEPTION 'transfer % resolves a transfer that is not pending', problem.id USING ERRCODE = 'LG005';
+        ELSIF problem.kind = 'expire' THEN
+            RAISE EXCEPTION 'transfer % expires a pending transfer that has not expired', problem.id
+                USING ERRCODE = 'LG005';
+        ELSE
+            RAISE EXCEPTION 'transfer % resolves a pending transfer that expired at %', problem.id, problem.expires_at
+                USING ERRCODE = 'LG006';
+        END IF;
+    END IF;
+
+    -- Lock in account id order so that concurrent transfers never deadlock.
+    PERFORM 1 FROM ledger.accounts
+    WHERE id IN (SELECT ps.account_id FROM new_transfers r JOIN ledger.postings ps ON ps.transfer_id = r.pending_id)
+    ORDER BY id FOR NO KEY UPDATE;
+
+    UPDATE ledger.accounts a
+    SET pending_debits = a.pending_debits - released.debits,
+        pending_credits = a.pending_credits - released.credits
+    FROM (
+        SELECT ps.account_id,
+               sum(greatest(ps.amount, 0)) AS debits,
+               sum(greatest(-ps.amount, 0)) AS credits
+        FROM new_transfers r
+        JOIN ledger.postings ps ON ps.transfer_id = r.pending_id
+        GROUP BY ps.account_id
+    ) released
+    WHERE a.id = released.account_id;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER transfers_resolve_pending AFTER INSERT ON ledger.transfers
+    REFERENCING NEW TABLE AS new_transfers
+    FOR EACH STATEMENT EXECUTE FUNCTION ledger.resolve_pending();
+
+-- Postings: check the whole transfer, then move the balances.
+CREATE FUNCTION ledger.apply_postings() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    offending uuid;
+BEGIN
+    -- Postings join a transfer only in the transaction that created it (by the transaction's start time, which
+    -- also holds inside savepoints), and all in one statement, so that the checks below see every posting the
+    -- transfer will ever have.
+    SELECT t.id INTO offending
+    FROM (SELECT DISTINCT transfer_id FROM new_postings) n
+    JOIN ledger.transfers t ON t.id = n.transfer_id
+    WHERE t.created_at <> now()
+       OR (SELECT count(*) FROM ledger.postings ps WHERE ps.transfer_id = t.id)
+          <> (SELECT count(*) FROM new_postings np WHERE np.transfer_id = t.id)
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'postings of transfer % must all be written with it, in one statement', offending
+            USING ERRCODE = 'LG002';
+    END IF;
+
+    SELECT n.transfer_id INTO offending
+    FROM new_postings n
+    JOIN ledger.accounts a ON a.id = n.account_id
+    GROUP BY n.transfer_id, a.currency
+    HAVING sum(n.amount) <> 0
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'postings of transfer % do not sum to zero per currency', offending USING ERRCODE = 'LG001';
+    END IF;
+
+    SELECT n.transfer_id INTO offending
+    FROM new_postings n
+    JOIN ledger.transfers t ON t.id = n.transfer_id
+    WHERE t.kind IN ('void', 'expire')
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'transfer % releases a pending transfer and cannot move money', offending
+            USING ERRCODE = 'LG005';
+    END IF;
+
+    -- A post moves at most what was pending, on the same accounts, in the same direction.
+    SELECT n.transfer_id INTO offending
+    FROM new_postings n
+    JOIN ledger.transfers t ON t.id = n.transfer_id AND t.kind = 'post'
+    LEFT JOIN ledger.postings pending ON pending.transfer_id = t.pending_id AND pending.account_id = n.account_id
+    WHERE pending.amount IS NULL
+       OR sign(pending.amount) <> sign(n.amount)
+       OR abs(n.amount) > abs(pending.amount)
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'transfer % posts more than its pending transfer holds', offending USING ERRCODE = 'LG005';
+    END IF;
+
+    PERFORM 1 FROM ledger.accounts WHERE id IN (SELECT account_id FROM new_postings) ORDER BY id FOR NO KEY UPDATE;
+
+    UPDATE ledger.accounts a
+    SET posted_debits = a.posted_debits + moved.posted_debits,
+        posted_credits = a.posted_credits + moved.posted_credits,
+        pending_debits = a.pending_debits + moved.pending_debits,
+        pending_credits = a.pending_credits + moved.pending_credits
+    FROM (
+        SELECT n.account_id,
+               sum(CASE WHEN t.kind <> 'pending' THEN greatest(n.amount, 0) ELSE 0 END) AS posted_debits,
+               sum(CASE WHEN t.kind <> 'pending' THEN greatest(-n.amount, 0) ELSE 0 END) AS posted_credits,
+               sum(CASE WHEN t.kind = 'pending' THEN greatest(n.amount, 0) ELSE 0 END) AS pending_debits,
+               sum(CASE WHEN t.kind = 'pending' THEN greatest(-n.amount, 0) ELSE 0 END) AS pending_credits
+        FROM new_postings n
+        JOIN ledger.transfers t ON t.id = n.transfer_id
+        GROUP BY n.account_id
+    ) moved
+    WHERE a.id = moved.account_id;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER postings_apply AFTER INSERT ON ledger.postings
+    REFERENCING NEW TABLE AS new_postings
+    FOR EACH STATEMENT EXECUTE FUNCTION ledger.apply_postings();
+
+-- Balances as a reader wants them. "Normal" is the side an account grows on; available is what may still leave
+-- it: posted minus pending outflows.
+CREATE VIEW ledger.balances AS
+SELECT id, code, currency, kind,
+       CASE WHEN kind IN ('asset', 'expense') THEN posted_debits - posted_credits
+            ELSE posted_credits - posted_debits END AS posted,
+       CASE WHEN kind IN ('asset', 'expense') THEN pending_debits - pending_credits
+            ELSE pending_credits - pending_debits END AS pending,
+       CASE WHEN kind IN ('asset', 'expense') THEN posted_debits - posted_credits - pending_credits
+            ELSE posted_credits - posted_debits - pending_debits END AS available,
+       posted_debits, posted_credits, pending_debits, pending_credits
+FROM ledger.accounts;
+
+-- ---------------------------------------------------------------------------------------------------------------
+-- The functions callers use: each is one statement, one round trip.
+
+-- Creates an account, or returns the existing one when everything but the id matches.
+CREATE FUNCTION ledger.create_account(
+    p_code text, p_currency text, p_kind text,
+    p_debits_must_not_exceed_credits boolean DEFAULT false,
+    p_credits_must_not_exceed_debits boolean DEFAULT false
+) RETURNS ledger.accounts LANGUAGE plpgsql AS $$
+DECLARE
+    account ledger.accounts;
+BEGIN
+    INSERT INTO ledger.accounts (code, currency, kind, debits_must_not_exceed_credits, credits_must_not_exceed_debits)
+    VALUES (p_code, p_currency, p_kind, p_debits_must_not_exceed_credits, p_credits_must_not_exceed_debits)
+    ON CONFLICT (code) DO NOTHING
+    RETURNING * INTO account;
+    IF FOUND THEN
+        RETURN account;
+    END IF;
+    SELECT * INTO account FROM ledger.accounts WHERE code = p_code;
+    IF (account.currency, account.kind, account.debits_must_not_exceed_credits, account.credits_must_not_exceed_debits)
+        IS DISTINCT FROM (p_currency, p_kind, p_debits_must_not_exceed_credits, p_credits_must_not_exceed_debits) THEN
+        RAISE EXCEPTION 'account % exists with different attributes', p_code USING ERRCODE = 'LG004';
+    END IF;
+    RETURN account;
+END $$;
+
+-- What a transfer request was, for comparing a repeat with the original.
+CREATE FUNCTION ledger.transfer_fingerprint(p_id uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object(
+        'kind', t.kind, 'pending_id', t.pending_id, 'description', t.description, 'metadata', t.metadata,
+        'postings', (SELECT coalesce(jsonb_agg(jsonb_build_array(a.code, ps.amount) ORDER BY a.code), '[]'::jsonb)
+                     FROM ledger.postings ps JOIN ledger.accounts a ON a.id = ps.account_id
+                     WHERE ps.transfer_id = t.id))
+    FROM ledger.transfers t WHERE t.id = p_id
+$$;
+
+CREATE TYPE ledger.transfer_result AS (id uuid, created_at timestamptz, replayed boolean);
+
+-- Writes a transfer and its postings. p_kind is 'single' or 'pending' (with p_timeout_seconds, or NULL for no
+-- expiry), or 'post' (with p_pending_id). A repeat of an id with the same content returns the original
+-- (replayed = true); with different content it is refused (LG004).
+CREATE FUNCTION ledger.create_transfer(
+    p_id uuid, p_kind text, p_account_codes text[], p_amounts bigint[],
+    p_description text DEFAULT '', p_pending_id uuid DEFAULT NULL, p_timeout_seconds integer DEFAULT NULL,
+    p_metadata jsonb DEFAULT NULL
+) RETURNS ledger.transfer_result LANGUAGE plpgsql AS $$
+DECLARE
+    result ledger.transfer_result;
+    requested jsonb;
+    account_count integer;
+BEGIN
+    IF p_kind NOT IN ('single', 'pending', 'post') THEN
+        RAISE EXCEPTION 'create_transfer writes single, pending or post transfers, not %', p_kind USING ERRCODE = '22023';
+    END IF;
+    IF cardinality(p_account_codes) IS DISTINCT FROM cardinality(p_amounts) OR cardinality(p_amounts) > 64 THEN
+        RAISE EXCEPTION 'a transfer has at most 64 postings, one amount per account' USING ERRCODE = '22023';
+    END IF;
+    IF p_timeout_seconds IS NOT NULL AND (p_kind <> 'pending' OR p_timeout_seconds <= 0) THEN
+        RAISE EXCEPTION 'only a pending transfer has a timeout, and it is positive' USING ERRCODE = '22023';
+    END IF;
+
+    INSERT INTO ledger.transfers (id, kind, pending_id, expires_at, description, metadata)
+    VALUES (p_id, p_kind, p_pending_id,
+            CASE WHEN p_timeout_seconds IS NOT NULL THEN now() + make_interval(secs => p_timeout_seconds) END,
+            coalesce(p_description, ''), p_metadata)
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id, created_at, false INTO result;
+
+    IF NOT FOUND THEN
+        SELECT jsonb_build_object(
+            'kind', p_kind, 'pending_id', p_pending_id, 'description', coalesce(p_description, ''),
+            'metadata', p_metadata,
+            'postings', (SELECT coalesce(jsonb_agg(jsonb_build_array(c, a) ORDER BY c), '[]'::jsonb)
+                         FROM unnest(p_account_codes, p_amounts) AS r(c, a)))
+        INTO requested;
+        IF ledger.transfer_fingerprint(p_id) IS DISTINCT FROM requested THEN
+            RAISE EXCEPTION 'transfer % exists with different content', p_id USING ERRCODE = 'LG004';
+        END IF;
+        SELECT id, created_at, true INTO result FROM ledger.transfers WHERE id = p_id;
+        RETURN result;
+    END IF;
+
+    INSERT INTO ledger.postings (transfer_id, account_id, amount)
+    SELECT p_id, a.id, r.amount
+    FROM unnest(p_account_codes, p_amounts) AS r(code, amount)
+    JOIN ledger.accounts a ON a.code = r.code;
+    GET DIAGNOSTICS account_count = ROW_COUNT;
+    IF account_count <> coalesce(cardinality(p_account_codes), 0) THEN
+        RAISE EXCEPTION 'transfer % names an unknown account or one account twice', p_id USING ERRCODE = 'LG007';
+    END IF;
+    RETURN result;
+END $$;
+
+-- Posts a pending transfer: in full (p_amount NULL), or in part when it moves one amount between two accounts,
+-- releasing the rest.
+CREATE FUNCTION ledger.post_pending(p_id uuid, p_pending_id uuid, p_amount bigint DEFAULT NULL,
+                                    p_description text DEFAULT '')
+RETURNS ledger.transfer_result LANGUAGE plpgsql AS $$
+DECLARE
+    codes text[];
+    amounts bigint[];
+BEGIN
+    SELECT array_agg(a.code ORDER BY a.code), array_agg(ps.amount ORDER BY a.code)
+    INTO codes, amounts
+    FROM ledger.postings ps JOIN ledger.accounts a ON a.id = ps.account_id
+    WHERE ps.transfer_id = p_pending_id;
+    IF codes IS NULL THEN
+        RAISE EXCEPTION 'pending transfer % does not exist', p_pending_id USING ERRCODE = 'LG005';
+    END IF;
+    IF p_amount IS NOT NULL THEN
+        IF cardinality(amounts) <> 2 THEN
+            RAISE EXCEPTION 'only a two-account pending transfer can be posted in part' USING ERRCODE = 'LG005';
+        END IF;
+        IF p_amount < 0 OR p_amount > abs(amounts[1]) THEN
+            RAISE EXCEPTION 'post of % exceeds pending transfer % of %', p_amount, p_pending_id, abs(amounts[1])
+                USING ERRCODE = 'LG005';
+        END IF;
+        IF p_amount = 0 THEN
+            codes := '{}';
+            amounts := '{}';
+        ELSE
+            amounts := ARRAY[sign(amounts[1]) * p_amount, sign(amounts[2]) * p_amount];
+        END IF;
+    END IF;
+    RETURN ledger.create_transfer(p_id, 'post', codes, amounts, p_description, p_pending_id);
+END $$;
+
+-- Voids a pending transfer, releasing all it held. A repeat with the same id returns the original.
+CREATE FUNCTION ledger.void_pending(p_id uuid, p_pending_id uuid, p_description text DEFAULT '')
+RETURNS ledger.transfer_result LANGUAGE plpgsql AS $$
+DECLARE
+    result ledger.transfer_result;
+BEGIN
+    INSERT INTO ledger.transfers (id, kind, pending_id, description)
+    VALUES (p_id, 'void', p_pending_id, coalesce(p_description, ''))
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id, created_at, false INTO result;
+    IF NOT FOUND THEN
+        IF NOT EXISTS (SELECT 1 FROM ledger.transfers WHERE id = p_id AND kind = 'void' AND pending_id = p_pending_id
+                       AND description = coalesce(p_description, '')) THEN
+            RAISE EXCEPTION 'transfer % exists with different content', p_id USING ERRCODE = 'LG004';
+        END IF;
+        SELECT id, created_at, true INTO result FROM ledger.transfers WHERE id = p_id;
+    END IF;
+    RETURN result;
+END $$;
+
+-- Expires up to p_limit pending transfers whose time has passed (by the database clock), skipping any that a
+-- concurrent caller is resolving. Returns the ids of the pending transfers expired.
+CREATE FUNCTION ledger.expire_due(p_limit integer DEFAULT 1000) RETURNS SETOF uuid LANGUAGE sql AS $$
+    WITH due AS (
+        SELECT p.id FROM ledger.transfers p
+        WHERE p.expires_at <= now()
+          AND NOT EXISTS (SELECT 1 FROM ledger.transfers r WHERE r.pending_id = p.id)
+        ORDER BY p.expires_at
+        LIMIT p_limit
+        FOR UPDATE SKIP LOCKED
+    )
+    INSERT INTO ledger.transfers (id, kind, pending_id, description)
+    SELECT gen_random_uuid(), 'expire', due.id, 'expired' FROM due
+    ON CONFLICT (pending_id) WHERE pending_id IS NOT NULL DO NOTHING
+    RETURNING pending_id
+$$;
+
+-- Every ledger invariant, checked from the rows themselves; returns one line per violation (none when sound).
+CREATE FUNCTION ledger.invariant_violations() RETURNS SETOF text LANGUAGE sql STABLE AS $$
+    SELECT format('transfer %s: postings sum to %s in %s', ps.transfer_id, sum(ps.amount), a.currency)
+    FROM ledger.postings ps JOIN ledger.accounts a ON a.id = ps.account_id
+    GROUP BY ps.transfer_id, a.currency HAVING sum(ps.amount) <> 0
+    UNION ALL
+    SELECT format('account %s: stored balances %s/%s/%s/%s differ from its postings %s/%s/%s/%s', a.code,
+                  a.posted_debits, a.posted_credits, a.pending_debits, a.pending_credits,
+                  s.posted_debits, s.posted_credits, s.pending_debits, s.pending_credits)
+    FROM ledger.accounts a
+    CROSS JOIN LATERAL (
+        SELECT coalesce(sum(greatest(ps.amount, 0)) FILTER (WHERE t.kind <> 'pending'), 0) AS posted_debits,
+               coalesce(sum(greatest(-ps.amount, 0)) FILTER (WHERE t.kind <> 'pending'), 0) AS posted_credits,
+               coalesce(sum(greatest(ps.amount, 0)) FILTER (WHERE t.kind = 'pending' AND r.id IS NULL), 0)
+                   AS pending_debits,
+               coalesce(sum(greatest(-ps.amount, 0)) FILTER (WHERE t.kind = 'pending' AND r.id IS NULL), 0)
+                   AS pending_credits
+        FROM ledger.postings ps
+        JOIN ledger.transfers t ON t.id = ps.transfer_id
+        LEFT JOIN ledger.transfers r ON r.pending_id = t.id
+        WHERE ps.account_id = a.id
+    ) s
+    WHERE (a.posted_debits, a.posted_credits, a.pending_debits, a.pending_credits)
+          <> (s.posted_debits, s.posted_credits, s.pending_debits, s.pending_credits)
+    UNION ALL
+    SELECT format('account %s is overdrawn', code) FROM ledger.accounts
+    WHERE (debits_must_not_exceed_credits AND posted_debits + pending_debits > posted_credits)
+       OR (credits_must_not_exceed_debits AND posted_credits + pending_credits > posted_debits)
+    UNION ALL
+    SELECT format('transfer %s resolves %s, which is not pending', r.id, r.pending_id)
+    FROM ledger.transfers r JOIN ledger.transfers p ON p.id = r.pending_id WHERE p.kind <> 'pending'
+    UNION ALL
+    SELECT format('transfer %s posts %s on account %s, more than the %s pending', ps.transfer_id, ps.amount,
+                  ps.account_id, pending.amount)
+    FROM ledger.transfers r
+    JOIN ledger.postings ps ON ps.transfer_id = r.id
+    LEFT JOIN ledger.postings pending ON pending.transfer_id = r.pending_id AND pending.account_id = ps.account_id
+    WHERE r.kind = 'post'
+      AND (pending.amount IS NULL OR sign(pending.amount) <> sign(ps.amount) OR abs(ps.amount) > abs(pending.amount))
+$$;

@@ -1,0 +1,107 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Swift 6 language mode with strict concurrency; warnings are errors in every target of ours (not in dependencies).
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .treatAllWarnings(as: .error),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "transact",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "transact", targets: ["transact"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // System libraries (DESIGN.md §2): libpq and OpenSSL from Debian's -dev packages.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+
+        // Infrastructure.
+        .target(
+            name: "Postgres",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "TransactCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        .target(
+            name: "DatabaseMigrations",
+            dependencies: ["Postgres", "TransactCrypto", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "Ledger", dependencies: ["Postgres"], swiftSettings: swiftSettings),
+        .target(name: "TransactCore", dependencies: [], swiftSettings: swiftSettings),
+
+        // Composition and the executable.
+        .target(
+            name: "Server",
+            dependencies: [
+                "Postgres", "DatabaseMigrations", "Ledger", "TransactCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "transact",
+            dependencies: [
+                "Server", "Postgres", "DatabaseMigrations",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Benchmarks (not part of the test run): `scripts/bench`.
+        .executableTarget(
+            name: "transact-bench",
+            dependencies: ["Postgres", "Ledger", "DatabaseMigrations"],
+            path: "Benchmarks/transact-bench",
+            swiftSettings: swiftSettings
+        ),
+
+        // Tests: one target per module with logic; all talk to a real PostgreSQL (scripts/test).
+        .target(
+            name: "TestSupport",
+            dependencies: ["Postgres", "DatabaseMigrations"],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "TransactCryptoTests", dependencies: ["TransactCrypto"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DatabaseMigrationsTests",
+            dependencies: ["DatabaseMigrations", "Postgres", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Postgres", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "TransactCoreTests", dependencies: ["TransactCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Postgres", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,4 @@
+#ifndef TRANSACT_CLIBPQ_SHIM_H
+#define TRANSACT_CLIBPQ_SHIM_H
+#include <libpq-fe.h>
+#endif

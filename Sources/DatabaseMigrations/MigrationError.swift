@@ -1,0 +1,34 @@
+/// Why migrations cannot be applied, or why a database does not match the code. Every case names the file.
+public enum MigrationError: Error, Sendable, CustomStringConvertible, Equatable {
+    case unreadableDirectory(String, String)
+    case unreadableFile(String)
+    case badFileName(String)
+    case duplicateVersion(Int, String, String)
+    /// An applied migration's file was edited afterwards.
+    case checksumChanged(file: String, applied: String, now: String)
+    /// The database has a migration this code does not know (it is newer than the code).
+    case unknownApplied(version: Int, name: String)
+    /// A migration failed; it was rolled back and no later one was tried.
+    case failed(file: String, reason: String)
+    /// `serve` refuses a database whose migrations are behind.
+    case pending([String])
+
+    public var description: String {
+        switch self {
+        case .unreadableDirectory(let path, let reason): "cannot read the migrations folder \(path): \(reason)"
+        case .unreadableFile(let file): "cannot read migration \(file) as UTF-8 text"
+        case .badFileName(let file): "migration file \(file) is not named NNNN_lower_case_name.sql"
+        case .duplicateVersion(let version, let first, let second):
+            "migrations \(first) and \(second) share version \(version)"
+        case .checksumChanged(let file, let applied, let now):
+            "migration \(file) was changed after it was applied (checksum \(applied.prefix(12))… applied, "
+                + "\(now.prefix(12))… now); migrations are forward-only: restore the file and add a new migration"
+        case .unknownApplied(let version, let name):
+            "the database has migration \(String(format: "%04d", version))_\(name), which this build does not know; "
+                + "run a build at least as new as the database"
+        case .failed(let file, let reason): "migration \(file) failed and was rolled back: \(reason)"
+        case .pending(let files):
+            "the database schema is behind (pending: \(files.joined(separator: ", "))); run `transact migrate` first"
+        }
+    }
+}

@@ -1,0 +1,49 @@
+/// How a `PostgresClient` connects and how much it may hold.
+public struct PostgresConfiguration: Sendable {
+    /// A libpq connection string or URI; several hosts are allowed
+    /// (`host=a,b target_session_attrs=read-write`) and give fail-over to whichever is primary.
+    public var connectionString: String
+    /// Connections (each with its own thread).
+    public var poolSize: Int
+    /// Requests that may wait for a connection across the whole pool; beyond it requests fail with `.overloaded`.
+    public var maxQueuedRequests: Int
+    /// Requests sent to the server before their results are read (one pipeline Sync each).
+    public var maxPipelineDepth: Int
+    /// Used when the connection string names no `connect_timeout`.
+    public var connectTimeoutSeconds: Int
+    /// `statement_timeout` of every session.
+    public var statementTimeoutMs: Int
+    /// First and longest wait between reconnection attempts after a connection is lost.
+    public var reconnectInitialDelayMs: Int
+    public var reconnectMaxDelayMs: Int
+    /// Distinct statements prepared per connection; further ones run unnamed.
+    public var maxPreparedStatements: Int
+    public var applicationName: String
+
+    public init(
+        connectionString: String,
+        poolSize: Int = 4,
+        maxQueuedRequests: Int = 10_000,
+        maxPipelineDepth: Int = 64,
+        connectTimeoutSeconds: Int = 5,
+        statementTimeoutMs: Int = 30_000,
+        reconnectInitialDelayMs: Int = 50,
+        reconnectMaxDelayMs: Int = 5_000,
+        maxPreparedStatements: Int = 256,
+        applicationName: String = "transact"
+    ) {
+        precondition(poolSize >= 1 && poolSize <= 256, "poolSize must be 1...256")
+        precondition(maxQueuedRequests >= 1, "maxQueuedRequests must be positive")
+        precondition(maxPipelineDepth >= 1 && maxPipelineDepth <= 1_024, "maxPipelineDepth must be 1...1024")
+        self.connectionString = connectionString
+        self.poolSize = poolSize
+        self.maxQueuedRequests = maxQueuedRequests
+        self.maxPipelineDepth = maxPipelineDepth
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.statementTimeoutMs = statementTimeoutMs
+        self.reconnectInitialDelayMs = reconnectInitialDelayMs
+        self.reconnectMaxDelayMs = reconnectMaxDelayMs
+        self.maxPreparedStatements = maxPreparedStatements
+        self.applicationName = applicationName
+    }
+}
