@@ -289,7 +289,9 @@ CREATE FUNCTION ledger.create_transfer(
 DECLARE
     result ledger.transfer_result;
     requested jsonb;
+    account_ids bigint[];
     account_count integer;
+    unknown_code text;
 BEGIN
     IF p_kind NOT IN ('single', 'pending', 'post') THEN
         RAISE EXCEPTION 'create_transfer writes single, pending or post transfers, not %', p_kind USING ERRCODE = '22023';
@@ -322,14 +324,20 @@ BEGIN
         RETURN result;
     END IF;
 
-    INSERT INTO ledger.postings (transfer_id, account_id, amount)
-    SELECT p_id, a.id, r.amount
-    FROM unnest(p_account_codes, p_amounts) AS r(code, amount)
-    JOIN ledger.accounts a ON a.code = r.code;
-    GET DIAGNOSTICS account_count = ROW_COUNT;
-    IF account_count <> coalesce(cardinality(p_account_codes), 0) THEN
-        RAISE EXCEPTION 'transfer % names an unknown account or one account twice', p_id USING ERRCODE = 'LG007';
+    SELECT array_agg(a.id ORDER BY r.position), count(DISTINCT a.id), min(r.code) FILTER (WHERE a.id IS NULL)
+    INTO account_ids, account_count, unknown_code
+    FROM unnest(p_account_codes) WITH ORDINALITY AS r(code, position)
+    LEFT JOIN ledger.accounts a ON a.code = r.code;
+    IF unknown_code IS NOT NULL THEN
+        RAISE EXCEPTION 'transfer % names unknown account %', p_id, unknown_code USING ERRCODE = 'LG007';
     END IF;
+    IF account_count <> coalesce(cardinality(p_account_codes), 0) THEN
+        RAISE EXCEPTION 'transfer % names one account twice', p_id USING ERRCODE = 'LG007';
+    END IF;
+
+    INSERT INTO ledger.postings (transfer_id, account_id, amount)
+    SELECT p_id, r.account_id, r.amount
+    FROM unnest(account_ids, p_amounts) AS r(account_id, amount);
     RETURN result;
 END $$;
 

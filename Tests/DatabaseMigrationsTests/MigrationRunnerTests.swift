@@ -1,0 +1,145 @@
+import DatabaseMigrations
+import Foundation
+import Postgres
+import TestSupport
+import Testing
+
+@Suite("Migrations")
+struct MigrationRunnerTests {
+    /// A folder of migration files for one test.
+    struct Folder {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("migrations-\(UUID().uuidString)")
+
+        init(_ files: [String: String]) throws {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            for (name, sql) in files { try write(name, sql) }
+        }
+
+        func write(_ name: String, _ sql: String) throws {
+            try sql.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+
+        func migrations() throws -> [Migration] { try Migration.load(from: url) }
+    }
+
+    @Test("files apply in version order, each once, recorded with its checksum")
+    func appliesInOrder() async throws {
+        let folder = try Folder([
+            "0002_add_rows.sql": "INSERT INTO widgets (name) VALUES ('first');",
+            "0001_create_widgets.sql": "CREATE TABLE widgets (id serial PRIMARY KEY, name text NOT NULL);",
+            "0010_more.sql": "ALTER TABLE widgets ADD COLUMN colour text; UPDATE widgets SET colour = 'red';",
+            "README.txt": "not a migration",
+        ])
+        try await TestDatabase.with(migrated: false) { db, _ in
+            let runner = MigrationRunner(client: db, migrations: try folder.migrations())
+            #expect(try await runner.pendingMigrations().map(\.version) == [1, 2, 10])
+            let applied = try await runner.migrate()
+            #expect(applied.map(\.fileName) == ["0001_create_widgets.sql", "0002_add_rows.sql", "0010_more.sql"])
+            #expect(try await runner.migrate().isEmpty)
+            try await runner.requireCurrent()
+            let rows = try await db.query("SELECT version, checksum FROM schema_migrations ORDER BY version")
+            #expect(try rows.map { try $0.decode(Int.self, "version") } == [1, 2, 10])
+            #expect(try rows[0].decode(String.self, "checksum") == (try folder.migrations())[0].checksum)
+            let colour = try await db.query("SELECT colour FROM widgets").single().decode(String.self, "colour")
+            #expect(colour == "red")
+        }
+    }
+
+    @Test("an applied migration whose file changed is refused, naming the file")
+    func checksumRefusal() async throws {
+        let folder = try Folder(["0001_create.sql": "CREATE TABLE things (id int);"])
+        try await TestDatabase.with(migrated: false) { db, _ in
+            try await MigrationRunner(client: db, migrations: try folder.migrations()).migrate()
+            try folder.write("0001_create.sql", "CREATE TABLE things (id bigint);")
+            try folder.write("0002_next.sql", "CREATE TABLE next (id int);")
+            let runner = MigrationRunner(client: db, migrations: try folder.migrations())
+            await #expect {
+                try await runner.migrate()
+            } throws: { error in
+                guard case .checksumChanged(let file, _, _) = error as? MigrationError else { return false }
+                return file == "0001_create.sql" && "\(error)".contains("0001_create.sql")
+            }
+            await #expect(throws: MigrationError.self) { try await runner.requireCurrent() }
+            // Nothing after the refusal ran.
+            #expect(try await db.query("SELECT to_regclass('next') IS NULL AS absent").single().decode(Bool.self, "absent"))
+        }
+    }
+
+    @Test("a failing migration is rolled back whole and stops the run")
+    func failureRollsBack() async throws {
+        let folder = try Folder([
+            "0001_ok.sql": "CREATE TABLE a (id int);",
+            "0002_broken.sql": "CREATE TABLE b (id int); INSERT INTO b VALUES ('not a number');",
+            "0003_never.sql": "CREATE TABLE c (id int);",
+        ])
+        try await TestDatabase.with(migrated: false) { db, _ in
+            let runner = MigrationRunner(client: db, migrations: try folder.migrations())
+            await #expect {
+                try await runner.migrate()
+            } throws: { error in
+                guard case .failed(let file, _) = error as? MigrationError else { return false }
+                return file == "0002_broken.sql"
+            }
+            let tables = try await db.query("""
+                SELECT to_regclass('a') IS NOT NULL AS a, to_regclass('b') IS NOT NULL AS b, to_regclass('c') IS NOT NULL AS c
+                """).single()
+            #expect(try tables.decode(Bool.self, "a"))
+            #expect(try !tables.decode(Bool.self, "b"))
+            #expect(try !tables.decode(Bool.self, "c"))
+            #expect(try await runner.pendingMigrations().map(\.version) == [2, 3])
+            await #expect {
+                try await runner.requireCurrent()
+            } throws: { error in
+                "\(error)".contains("transact migrate") && "\(error)".contains("0002_broken.sql")
+            }
+        }
+    }
+
+    @Test("several runners started at once apply each migration exactly once")
+    func concurrentRunners() async throws {
+        let folder = try Folder([
+            "0001_slow.sql": "SELECT pg_sleep(0.3); CREATE TABLE once (id int);",
+            "0002_count.sql": "CREATE TABLE applied_marks (mark int); INSERT INTO applied_marks VALUES (1);",
+        ])
+        try await TestDatabase.with(migrated: false) { _, database in
+            let clients = (0..<4).map { _ in PostgresClient(configuration: database.configuration(poolSize: 1)) }
+            let appliedCounts = try await withThrowingTaskGroup(of: Int.self) { group in
+                for client in clients {
+                    group.addTask { try await MigrationRunner(client: client, migrations: try folder.migrations()).migrate().count }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(appliedCounts.sorted() == [0, 0, 0, 2])
+            let marks = try await clients[0].query("SELECT count(*) AS n FROM applied_marks").single().decode(Int.self, "n")
+            #expect(marks == 1)
+            for client in clients { await client.shutdown() }
+        }
+    }
+
+    @Test("a database newer than the code, and badly named or duplicate files, are refused")
+    func refusals() async throws {
+        let folder = try Folder(["0001_a.sql": "SELECT 1;", "0002_b.sql": "SELECT 2;"])
+        try await TestDatabase.with(migrated: false) { db, _ in
+            try await MigrationRunner(client: db, migrations: try folder.migrations()).migrate()
+            let older = MigrationRunner(client: db, migrations: [try folder.migrations()[0]])
+            await #expect {
+                try await older.migrate()
+            } throws: { error in
+                guard case .unknownApplied(2, "b") = error as? MigrationError else { return false }
+                return true
+            }
+        }
+        #expect(throws: MigrationError.badFileName("1_short.sql")) { try Folder(["1_short.sql": ""]).migrations() }
+        #expect(throws: MigrationError.badFileName("0001_Upper.sql")) { try Folder(["0001_Upper.sql": ""]).migrations() }
+        #expect(throws: MigrationError.self) { try Folder(["0001_a.sql": "", "0001_b.sql": ""]).migrations() }
+    }
+
+    @Test("the project's own migrations apply to an empty database")
+    func projectMigrations() async throws {
+        try await TestDatabase.with(migrated: false) { db, _ in
+            let runner = MigrationRunner(client: db, migrations: try TestDatabase.projectMigrations())
+            #expect(try await runner.migrate().count == runner.migrations.count)
+            try await runner.requireCurrent()
+        }
+    }
+}
