@@ -40,6 +40,8 @@ final class PostgresConnection {
         guard let handle else { throw .unavailable("libpq could not allocate a connection") }
         let connection = PostgresConnection(handle: handle, maxPreparedStatements: configuration.maxPreparedStatements)
         guard PQstatus(handle) == CONNECTION_OK else { throw .unavailable(connection.errorMessage) }
+        // Notices ("relation already exists, skipping") would go to standard error unformatted; drop them.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
         // Decoders rely on these: timestamps in UTC and ISO format, floats with full precision.
         let setup = """
             SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, YMD'; SET IntervalStyle TO 'iso_8601';

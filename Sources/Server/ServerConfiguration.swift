@@ -1,0 +1,134 @@
+public import Foundation
+public import Logging
+public import Postgres
+import Yams
+
+/// Everything `transact serve` and the other commands are configured with. Read from `Config/transact.yaml`,
+/// then overridden by environment variables (`TRANSACT_…`, and `DATABASE_URL`), then by command-line flags.
+public struct ServerConfiguration: Sendable, Equatable {
+    public var httpHost = "127.0.0.1"
+    public var httpPort = 8080
+    /// Mounts every route under this prefix (for example `/apiman-gateway/PaydServices`); empty for none.
+    public var pathPrefix = ""
+    public var databaseURL = "dbname=transact"
+    public var databasePoolSize = 8
+    public var databaseMaxQueuedRequests = 10_000
+    public var databaseStatementTimeoutMs = 30_000
+    public var databaseConnectTimeoutSeconds = 5
+    /// Readiness answers 503 when the database does not answer within this time.
+    public var readinessTimeoutMs = 2_000
+    public var migrationsDirectory = "Migrations"
+    public var logLevel = Logger.Level.info
+
+    public init() {}
+
+    public var postgres: PostgresConfiguration {
+        PostgresConfiguration(
+            connectionString: databaseURL,
+            poolSize: databasePoolSize,
+            maxQueuedRequests: databaseMaxQueuedRequests,
+            connectTimeoutSeconds: databaseConnectTimeoutSeconds,
+            statementTimeoutMs: databaseStatementTimeoutMs)
+    }
+
+    /// The file (when it exists), then the environment.
+    public static func load(file: URL?, environment: [String: String]) throws(ConfigurationError) -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        if let file {
+            guard let data = FileManager.default.contents(atPath: file.path) else {
+                throw .unreadable(file.path)
+            }
+            try configuration.apply(yaml: String(decoding: data, as: UTF8.self), source: file.path)
+        }
+        try configuration.apply(environment: environment)
+        return configuration
+    }
+
+    /// Each setting: its YAML path, its environment variable and how to apply a text value.
+    private static let settings: [(yamlPath: String, environment: String, apply: @Sendable (inout ServerConfiguration, String) -> Bool)] = [
+        ("http.host", "TRANSACT_HTTP_HOST", { $0.httpHost = $1; return !$1.isEmpty }),
+        ("http.port", "TRANSACT_HTTP_PORT", { set(&$0.httpPort, $1, 0...65_535) }),
+        ("http.pathPrefix", "TRANSACT_HTTP_PATH_PREFIX", { configuration, value in
+            guard value.isEmpty || (value.hasPrefix("/") && !value.hasSuffix("/")) else { return false }
+            configuration.pathPrefix = value
+            return true
+        }),
+        ("database.url", "TRANSACT_DATABASE_URL", { $0.databaseURL = $1; return !$1.isEmpty }),
+        ("database.poolSize", "TRANSACT_DATABASE_POOL_SIZE", { set(&$0.databasePoolSize, $1, 1...256) }),
+        ("database.maxQueuedRequests", "TRANSACT_DATABASE_MAX_QUEUED_REQUESTS",
+         { set(&$0.databaseMaxQueuedRequests, $1, 1...1_000_000) }),
+        ("database.statementTimeoutMs", "TRANSACT_DATABASE_STATEMENT_TIMEOUT_MS",
+         { set(&$0.databaseStatementTimeoutMs, $1, 1...3_600_000) }),
+        ("database.connectTimeoutSeconds", "TRANSACT_DATABASE_CONNECT_TIMEOUT_SECONDS",
+         { set(&$0.databaseConnectTimeoutSeconds, $1, 1...300) }),
+        ("health.readinessTimeoutMs", "TRANSACT_HEALTH_READINESS_TIMEOUT_MS",
+         { set(&$0.readinessTimeoutMs, $1, 1...60_000) }),
+        ("migrationsDirectory", "TRANSACT_MIGRATIONS_DIRECTORY", { $0.migrationsDirectory = $1; return !$1.isEmpty }),
+        ("logLevel", "TRANSACT_LOG_LEVEL", { configuration, value in
+            guard let level = Logger.Level(rawValue: value) else { return false }
+            configuration.logLevel = level
+            return true
+        }),
+    ]
+
+    private static func set(_ target: inout Int, _ text: String, _ range: ClosedRange<Int>) -> Bool {
+        guard let value = Int(text), range.contains(value) else { return false }
+        target = value
+        return true
+    }
+
+    mutating func apply(yaml: String, source: String) throws(ConfigurationError) {
+        let document: Any?
+        do {
+            document = try Yams.load(yaml: yaml)
+        } catch {
+            throw .invalid(source: source, key: "(file)", reason: "not valid YAML: \(error)")
+        }
+        guard let document else { return }
+        guard let root = document as? [String: Any] else {
+            throw .invalid(source: source, key: "(file)", reason: "the top level must be a mapping")
+        }
+        var values: [String: String] = [:]
+        flatten(root, prefix: "", into: &values)
+        for key in values.keys where !Self.settings.contains(where: { $0.yamlPath == key }) {
+            throw .invalid(source: source, key: key, reason: "unknown setting")
+        }
+        for setting in Self.settings {
+            guard let value = values[setting.yamlPath] else { continue }
+            guard setting.apply(&self, value) else { throw .invalid(source: source, key: setting.yamlPath, reason: "invalid value '\(value)'") }
+        }
+    }
+
+    mutating func apply(environment: [String: String]) throws(ConfigurationError) {
+        if let url = environment["DATABASE_URL"], !url.isEmpty { databaseURL = url }
+        for setting in Self.settings {
+            guard let value = environment[setting.environment] else { continue }
+            guard setting.apply(&self, value) else {
+                throw .invalid(source: "environment", key: setting.environment, reason: "invalid value '\(value)'")
+            }
+        }
+    }
+
+    private func flatten(_ mapping: [String: Any], prefix: String, into values: inout [String: String]) {
+        for (key, value) in mapping {
+            let path = prefix.isEmpty ? key : prefix + "." + key
+            if let nested = value as? [String: Any] {
+                flatten(nested, prefix: path, into: &values)
+            } else {
+                values[path] = "\(value)"
+            }
+        }
+    }
+}
+
+public enum ConfigurationError: Error, Sendable, CustomStringConvertible, Equatable {
+    case unreadable(String)
+    case invalid(source: String, key: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path): "cannot read configuration file \(path)"
+        case .invalid(let source, let key, let reason): "configuration \(source): \(key): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import DatabaseMigrations
+import Foundation
+import Logging
+import Postgres
+import Server
+import ServiceLifecycle
+import TransactCrypto
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the API and run the background workers until SIGINT or SIGTERM.")
+
+    @OptionGroup var options: CommonOptions
+
+    @Option(help: "Address to listen on (overrides http.host).")
+    var host: String?
+
+    @Option(help: "Port to listen on (overrides http.port).")
+    var port: Int?
+
+    /// How long to wait for the database at start-up before giving up, for deployments that start both together.
+    static let databaseWaitSeconds = 30
+
+    func run() async throws {
+        var configuration = try options.load()
+        if let host { configuration.httpHost = host }
+        if let port {
+            guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+            configuration.httpPort = port
+        }
+        guard let masterKeyText = ProcessInfo.processInfo.environment["TRANSACT_MASTER_KEY"] else {
+            throw CommandFailure(
+                "serve: TRANSACT_MASTER_KEY is not set. It must hold 64 hexadecimal characters (32 bytes), the key "
+                    + "under which signing keys are stored encrypted; for example: export TRANSACT_MASTER_KEY=$(openssl rand -hex 32)")
+        }
+        guard MasterKey(hex: masterKeyText) != nil else {
+            throw CommandFailure("serve: TRANSACT_MASTER_KEY must be exactly 64 hexadecimal characters (32 bytes)")
+        }
+        let logger = CommandLogging.bootstrap(level: configuration.logLevel)
+        let migrations = try options.migrations(configuration)
+        let postgres = PostgresClient(configuration: configuration.postgres, logger: logger)
+
+        do {
+            try await requireCurrentSchema(postgres: postgres, migrations: migrations, logger: logger)
+        } catch {
+            await postgres.shutdown()
+            throw error
+        }
+
+        let application = TransactApplication.make(
+            configuration: configuration, postgres: postgres, migrations: migrations, logger: logger)
+        let services = ServiceGroup(
+            configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        logger.info("Serving", metadata: ["address": "\(configuration.httpHost):\(configuration.httpPort)"])
+        try await services.run()
+    }
+
+    /// Waits for the database to answer, then refuses a schema that is not exactly this build's.
+    private func requireCurrentSchema(postgres: PostgresClient, migrations: [Migration], logger: Logger) async throws {
+        let runner = MigrationRunner(client: postgres, migrations: migrations, logger: logger)
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(Self.databaseWaitSeconds)
+        while true {
+            do {
+                try await runner.requireCurrent()
+                return
+            } catch let error as PostgresError where error.isUnavailable && clock.now < deadline {
+                logger.warning("Waiting for the database", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: .seconds(1))
+            } catch let error as MigrationError {
+                throw CommandFailure("serve: \(error)")
+            } catch {
+                throw CommandFailure("serve: cannot check the database schema: \(error)")
+            }
+        }
+    }
+}

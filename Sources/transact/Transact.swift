@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Transact: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transact",
+        abstract: "The Transact payment backend: API server, database migrations and operations tools.",
+        subcommands: [Serve.self, Migrate.self])
+}

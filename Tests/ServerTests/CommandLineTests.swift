@@ -1,0 +1,92 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Postgres
+import TestSupport
+import Testing
+
+/// The `transact` executable, run as a process, as an operator would.
+@Suite("transact migrate and serve")
+struct CommandLineTests {
+    static let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        .appendingPathComponent("transact")
+    static let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    struct Outcome {
+        let status: Int32
+        let output: String
+    }
+
+    /// Starts `transact` in the project folder with the given environment added.
+    static func start(_ arguments: [String], environment: [String: String]) throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = projectRoot
+        var merged = ProcessInfo.processInfo.environment
+        merged["TRANSACT_MASTER_KEY"] = nil
+        merged.merge(environment) { $1 }
+        process.environment = merged
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        return (process, pipe)
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Outcome {
+        let (process, pipe) = try start(arguments, environment: environment)
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        return Outcome(status: process.terminationStatus, output: output)
+    }
+
+    static let masterKey = String(repeating: "ab", count: 32)
+
+    @Test("serve refuses to start without a valid TRANSACT_MASTER_KEY")
+    func masterKeyRequired() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path), "build the transact product first")
+        let missing = try await Self.run(["serve", "--database-url", "dbname=unused"])
+        #expect(missing.status != 0)
+        #expect(missing.output.contains("TRANSACT_MASTER_KEY is not set"))
+        let short = try await Self.run(["serve", "--database-url", "dbname=unused"], environment: ["TRANSACT_MASTER_KEY": "abc"])
+        #expect(short.status != 0)
+        #expect(short.output.contains("64 hexadecimal characters"))
+    }
+
+    @Test("serve refuses a database whose migrations are behind; after migrate it serves and stops on SIGTERM")
+    func migrateThenServe() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path), "build the transact product first")
+        try await TestDatabase.with(migrated: false) { _, database in
+            let url = database.connectionString
+            let refused = try await Self.run(["serve", "--database-url", url], environment: ["TRANSACT_MASTER_KEY": Self.masterKey])
+            #expect(refused.status != 0)
+            #expect(refused.output.contains("run `transact migrate`"), "\(refused.output)")
+
+            let migrated = try await Self.run(["migrate", "--database-url", url])
+            #expect(migrated.status == 0, "\(migrated.output)")
+            #expect(migrated.output.contains("Applied 0001_ledger.sql"))
+            let again = try await Self.run(["migrate", "--database-url", url])
+            #expect(again.output.contains("Database is current"))
+
+            let port = Int.random(in: 20_000...40_000)
+            let (server, _) = try Self.start(
+                ["serve", "--database-url", url, "--port", String(port)], environment: ["TRANSACT_MASTER_KEY": Self.masterKey])
+            var readyStatus: Int?
+            for _ in 0..<100 where readyStatus == nil {
+                try await Task.sleep(for: .milliseconds(100))
+                let request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/health/ready")!)
+                if let (_, response) = try? await URLSession.shared.data(for: request) {
+                    readyStatus = (response as? HTTPURLResponse)?.statusCode
+                }
+            }
+            #expect(readyStatus == 200)
+            server.terminate()  // SIGTERM: graceful shutdown
+            for _ in 0..<100 where server.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(!server.isRunning)
+            #expect(server.terminationStatus == 0)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Server
+import Testing
+
+@Suite("Configuration: file, then environment, then flags")
+struct ConfigurationTests {
+    func file(_ yaml: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("transact-\(UUID().uuidString).yaml")
+        try yaml.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    @Test("the environment overrides the file, which overrides the defaults")
+    func precedence() throws {
+        let url = try file("""
+            http:
+              port: 9000
+              host: 0.0.0.0
+            database:
+              url: "dbname=fromfile"
+              poolSize: 3
+            logLevel: debug
+            """)
+        let fromFile = try ServerConfiguration.load(file: url, environment: [:])
+        #expect(fromFile.httpPort == 9000)
+        #expect(fromFile.httpHost == "0.0.0.0")
+        #expect(fromFile.databaseURL == "dbname=fromfile")
+        #expect(fromFile.databasePoolSize == 3)
+        #expect(fromFile.logLevel == .debug)
+        #expect(fromFile.databaseStatementTimeoutMs == ServerConfiguration().databaseStatementTimeoutMs)
+
+        let overridden = try ServerConfiguration.load(file: url, environment: [
+            "TRANSACT_HTTP_PORT": "9100", "DATABASE_URL": "postgresql://db/transact", "TRANSACT_DATABASE_POOL_SIZE": "12",
+        ])
+        #expect(overridden.httpPort == 9100)
+        #expect(overridden.databaseURL == "postgresql://db/transact")
+        #expect(overridden.databasePoolSize == 12)
+        // The project's own file loads.
+        let projectFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Config/transact.yaml")
+        #expect(try ServerConfiguration.load(file: projectFile, environment: [:]).httpPort == 8080)
+    }
+
+    @Test("unknown settings and invalid values are refused with the setting's name")
+    func refusals() throws {
+        let misspelt = try file("htp:\n  port: 1\n")
+        #expect(throws: ConfigurationError.invalid(source: misspelt.path, key: "htp.port", reason: "unknown setting")) {
+            try ServerConfiguration.load(file: misspelt, environment: [:])
+        }
+        #expect(throws: ConfigurationError.self) {
+            try ServerConfiguration.load(file: try file("database:\n  poolSize: 0\n"), environment: [:])
+        }
+        #expect(throws: ConfigurationError.invalid(source: "environment", key: "TRANSACT_HTTP_PORT", reason: "invalid value 'eighty'")) {
+            try ServerConfiguration.load(file: nil, environment: ["TRANSACT_HTTP_PORT": "eighty"])
+        }
+        #expect(throws: ConfigurationError.self) {
+            try ServerConfiguration.load(file: nil, environment: ["TRANSACT_HTTP_PATH_PREFIX": "no-leading-slash"])
+        }
+    }
+}
