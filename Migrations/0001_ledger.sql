@@ -452,3 +452,69 @@ CREATE FUNCTION ledger.invariant_violations() RETURNS SETOF text LANGUAGE sql ST
     WHERE r.kind = 'post'
       AND (pending.amount IS NULL OR sign(pending.amount) <> sign(ps.amount) OR abs(ps.amount) > abs(pending.amount))
 $$;
+
+-- Applies a batch of operations in one transaction, each isolated from the others' refusals (its own
+-- savepoint), after locking every account the batch touches in id order, so that concurrent batches and single
+-- transfers never deadlock. One commit (one WAL flush) for the whole batch is what lets a hot account go beyond
+-- the disk's flush rate. Each item: {"op": "single"|"pending"|"post"|"void", "id", "accounts": [...],
+-- "amounts": [...], "description", "pending_id", "timeout_seconds", "amount"}. Returns one row per item, in order:
+-- the receipt, or the SQLSTATE, message and constraint of its refusal.
+CREATE FUNCTION ledger.create_transfers(p_batch jsonb)
+RETURNS TABLE (item_position integer, id uuid, created_at timestamptz, replayed boolean,
+               error_code text, error_message text, error_constraint text)
+LANGUAGE plpgsql AS $$
+DECLARE
+    item jsonb;
+    receipt ledger.transfer_result;
+BEGIN
+    IF jsonb_typeof(p_batch) <> 'array' OR jsonb_array_length(p_batch) > 100 THEN
+        RAISE EXCEPTION 'a batch is an array of at most 100 operations' USING ERRCODE = '22023';
+    END IF;
+
+    PERFORM 1 FROM ledger.accounts touched
+    WHERE touched.id IN (
+        SELECT a.id FROM jsonb_array_elements(p_batch) b(op)
+        CROSS JOIN LATERAL jsonb_array_elements_text(coalesce(b.op -> 'accounts', '[]'::jsonb)) c(code)
+        JOIN ledger.accounts a ON a.code = c.code
+        UNION
+        SELECT ps.account_id FROM jsonb_array_elements(p_batch) b(op)
+        JOIN ledger.postings ps ON ps.transfer_id = (b.op ->> 'pending_id')::uuid
+    )
+    ORDER BY touched.id FOR NO KEY UPDATE;
+
+    item_position := 0;
+    FOR item IN SELECT value FROM jsonb_array_elements(p_batch) LOOP
+        BEGIN
+            CASE item ->> 'op'
+                WHEN 'single', 'pending' THEN
+                    receipt := ledger.create_transfer(
+                        (item ->> 'id')::uuid, item ->> 'op',
+                        ARRAY(SELECT jsonb_array_elements_text(item -> 'accounts')),
+                        ARRAY(SELECT jsonb_array_elements_text(item -> 'amounts')::bigint),
+                        coalesce(item ->> 'description', ''), NULL, (item ->> 'timeout_seconds')::integer);
+                WHEN 'post' THEN
+                    receipt := ledger.post_pending((item ->> 'id')::uuid, (item ->> 'pending_id')::uuid,
+                                                   (item ->> 'amount')::bigint, coalesce(item ->> 'description', ''));
+                WHEN 'void' THEN
+                    receipt := ledger.void_pending((item ->> 'id')::uuid, (item ->> 'pending_id')::uuid,
+                                                   coalesce(item ->> 'description', ''));
+                ELSE
+                    RAISE EXCEPTION 'unknown batch operation %', item ->> 'op' USING ERRCODE = '22023';
+            END CASE;
+            id := receipt.id;
+            created_at := receipt.created_at;
+            replayed := receipt.replayed;
+            error_code := NULL;
+            error_message := NULL;
+            error_constraint := NULL;
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS error_code = RETURNED_SQLSTATE, error_message = MESSAGE_TEXT,
+                                    error_constraint = CONSTRAINT_NAME;
+            id := (item ->> 'id')::uuid;
+            created_at := NULL;
+            replayed := NULL;
+        END;
+        RETURN NEXT;
+        item_position := item_position + 1;
+    END LOOP;
+END $$;

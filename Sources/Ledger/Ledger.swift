@@ -53,6 +53,40 @@ public struct Ledger: Sendable {
         try await receipt(run(on: db, "SELECT * FROM ledger.void_pending(\(id), \(pendingID), \(description))"))
     }
 
+    /// The most operations one batch may carry (the SQL function refuses more).
+    public static let maxBatchSize = 100
+
+    /// Applies up to `maxBatchSize` operations in one statement and one commit. Each operation succeeds or is
+    /// refused on its own; the results are in the operations' order. If the statement as a whole fails (the
+    /// connection is lost, say) the error is thrown and the operations' outcome is unknown: retry them with the
+    /// same ids, which the ledger deduplicates.
+    public func apply(_ operations: [LedgerOperation], on db: some PostgresQueryable) async throws
+        -> [Result<TransferReceipt, LedgerError>]
+    {
+        precondition(operations.count <= Self.maxBatchSize, "a ledger batch holds at most \(Self.maxBatchSize) operations")
+        guard !operations.isEmpty else { return [] }
+        let batch = try PostgresJSON(operations.map(\.batchItem))
+        let rows = try await db.query("SELECT * FROM ledger.create_transfers(\(batch))")
+        guard rows.count == operations.count else {
+            throw PostgresError.decoding("ledger batch of \(operations.count) answered \(rows.count) rows")
+        }
+        return try rows.map { row in
+            if let code = try row.decode(String?.self, "error_code") {
+                let serverError = PostgresServerError(
+                    sqlState: SQLState(code), message: try row.decode(String.self, "error_message"),
+                    constraintName: try row.decode(String?.self, "error_constraint").flatMap { $0.isEmpty ? nil : $0 })
+                guard let refusal = LedgerError(PostgresError.server(serverError)) else {
+                    throw PostgresError.server(serverError)
+                }
+                return .failure(refusal)
+            }
+            return .success(TransferReceipt(
+                id: try row.decode(UUID.self, "id"),
+                createdAt: try row.decode(Date.self, "created_at"),
+                replayed: try row.decode(Bool.self, "replayed")))
+        }
+    }
+
     /// Expires up to `limit` pending transfers whose timeout has passed by the database clock; returns their ids.
     public func expireDue(limit: Int = 1_000, on db: some PostgresQueryable) async throws -> [UUID] {
         try await run(on: db, "SELECT ledger.expire_due(\(Int32(clamping: limit))) AS id").map {
