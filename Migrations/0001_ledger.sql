@@ -36,7 +36,8 @@ CREATE TABLE ledger.transfers (
     id uuid PRIMARY KEY,
     -- single: posted at once; pending: reserved until resolved; post/void/expire: resolve a pending transfer.
     kind text NOT NULL CHECK (kind IN ('single', 'pending', 'post', 'void', 'expire')),
-    pending_id uuid REFERENCES ledger.transfers (id),
+    -- Checked by ledger.resolve_pending (see the note on postings below).
+    pending_id uuid,
     expires_at timestamptz,
     description text NOT NULL DEFAULT '' CHECK (length(description) <= 256),
     metadata jsonb CHECK (metadata IS NULL OR length(metadata::text) <= 4096),
@@ -50,9 +51,13 @@ CREATE UNIQUE INDEX transfers_resolved_once ON ledger.transfers (pending_id) WHE
 -- Finds pending transfers due for expiry.
 CREATE INDEX transfers_expiring ON ledger.transfers (expires_at) WHERE expires_at IS NOT NULL;
 
+-- transfer_id and account_id must name existing rows. ledger.apply_postings checks that, instead of foreign
+-- keys: no ledger row is ever deleted, so existence when the posting is written is enough, and the check rides on
+-- lookups the trigger makes anyway, where foreign keys cost two more per posting (measured: batched two-phase
+-- transfers 6,540/s with them, 7,950/s without).
 CREATE TABLE ledger.postings (
-    transfer_id uuid NOT NULL REFERENCES ledger.transfers (id),
-    account_id bigint NOT NULL REFERENCES ledger.accounts (id),
+    transfer_id uuid NOT NULL,
+    account_id bigint NOT NULL,
     amount bigint NOT NULL CHECK (amount <> 0),
     PRIMARY KEY (transfer_id, account_id)
 );
@@ -98,22 +103,39 @@ END $$;
 CREATE TRIGGER accounts_guarded BEFORE UPDATE OR DELETE ON ledger.accounts
     FOR EACH ROW EXECUTE FUNCTION ledger.guard_account();
 
--- Resolutions: check the pending transfer and release what it held.
+-- The postings of one transfer, by its primary key. Queries over transition tables and JSON go through this
+-- (and LATERAL … LIMIT 1 lookups) because their row counts are unknown to the planner, which otherwise may
+-- choose a merge or hash join that reads a whole table for a handful of rows.
+CREATE FUNCTION ledger.pending_postings(p_transfer_id uuid) RETURNS SETOF ledger.postings
+LANGUAGE sql STABLE AS $$
+    SELECT * FROM ledger.postings WHERE transfer_id = p_transfer_id OFFSET 0
+$$;
+
+-- Resolutions: check the pending transfers and release what they held. Statement-level, so that a batch of
+-- resolutions is checked and released with a few set-based statements.
 CREATE FUNCTION ledger.resolve_pending() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     problem record;
 BEGIN
-    SELECT r.id, r.kind, p.kind AS pending_kind, p.expires_at
+    IF NOT EXISTS (SELECT FROM new_transfers WHERE pending_id IS NOT NULL) THEN
+        RETURN NULL;
+    END IF;
+
+    SELECT r.id, r.kind, r.pending_id, p.kind AS pending_kind, p.expires_at
     INTO problem
     FROM new_transfers r
-    JOIN ledger.transfers p ON p.id = r.pending_id
+    LEFT JOIN LATERAL (SELECT * FROM ledger.transfers p WHERE p.id = r.pending_id LIMIT 1) p ON true
     WHERE r.pending_id IS NOT NULL
-      AND (p.kind <> 'pending'
-           OR (r.kind = 'expire' AND (p.expires_at IS NULL OR p.expires_at > now()))
-           OR (r.kind IN ('post', 'void') AND p.expires_at IS NOT NULL AND p.expires_at <= now()))
+      AND (p.kind IS NULL
+       OR p.kind <> 'pending'
+       OR (r.kind = 'expire' AND (p.expires_at IS NULL OR p.expires_at > now()))
+       OR (r.kind IN ('post', 'void') AND p.expires_at IS NOT NULL AND p.expires_at <= now()))
     LIMIT 1;
     IF FOUND THEN
-        IF problem.pending_kind <> 'pending' THEN
+        IF problem.pending_kind IS NULL THEN
+            RAISE EXCEPTION 'transfer % resolves transfer %, which does not exist', problem.id, problem.pending_id
+                USING ERRCODE = 'LG005';
+        ELSIF problem.pending_kind <> 'pending' THEN
             RAISE EXCEPTION 'transfer % resolves a transfer that is not pending', problem.id USING ERRCODE = 'LG005';
         ELSIF problem.kind = 'expire' THEN
             RAISE EXCEPTION 'transfer % expires a pending transfer that has not expired', problem.id
@@ -126,7 +148,7 @@ BEGIN
 
     -- Lock in account id order so that concurrent transfers never deadlock.
     PERFORM 1 FROM ledger.accounts
-    WHERE id IN (SELECT ps.account_id FROM new_transfers r JOIN ledger.postings ps ON ps.transfer_id = r.pending_id)
+    WHERE id = ANY (ARRAY(SELECT ps.account_id FROM new_transfers r CROSS JOIN LATERAL ledger.pending_postings(r.pending_id) ps))
     ORDER BY id FOR NO KEY UPDATE;
 
     UPDATE ledger.accounts a
@@ -137,71 +159,68 @@ BEGIN
                sum(greatest(ps.amount, 0)) AS debits,
                sum(greatest(-ps.amount, 0)) AS credits
         FROM new_transfers r
-        JOIN ledger.postings ps ON ps.transfer_id = r.pending_id
+        CROSS JOIN LATERAL ledger.pending_postings(r.pending_id) ps
         GROUP BY ps.account_id
     ) released
     WHERE a.id = released.account_id;
     RETURN NULL;
 END $$;
 
+-- Only resolutions need it; for single and pending transfers it is one look at the new rows.
 CREATE TRIGGER transfers_resolve_pending AFTER INSERT ON ledger.transfers
     REFERENCING NEW TABLE AS new_transfers
     FOR EACH STATEMENT EXECUTE FUNCTION ledger.resolve_pending();
 
--- Postings: check the whole transfer, then move the balances.
+-- Postings: check the transfers they belong to, then move the balances. One query checks every rule, so that
+-- a statement inserting one transfer's postings or a batch's costs about the same few statements.
 CREATE FUNCTION ledger.apply_postings() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    offending uuid;
+    problem record;
 BEGIN
-    -- Postings join a transfer only in the transaction that created it (by the transaction's start time, which
-    -- also holds inside savepoints), and all in one statement, so that the checks below see every posting the
-    -- transfer will ever have.
-    SELECT t.id INTO offending
-    FROM (SELECT DISTINCT transfer_id FROM new_postings) n
-    JOIN ledger.transfers t ON t.id = n.transfer_id
-    WHERE t.created_at <> now()
-       OR (SELECT count(*) FROM ledger.postings ps WHERE ps.transfer_id = t.id)
-          <> (SELECT count(*) FROM new_postings np WHERE np.transfer_id = t.id)
+    SELECT checked.transfer_id, checked.problem INTO problem
+    FROM (
+        SELECT n.transfer_id,
+               CASE
+                   -- Postings join a transfer only in the transaction that created it (by the transaction's
+                   -- start time, which also holds inside savepoints): history is never extended.
+                   WHEN bool_or(t.id IS NULL OR a.currency IS NULL) THEN 'LG008'
+                   WHEN bool_or(t.created_at <> now()) THEN 'LG002'
+                   WHEN sum(n.amount) <> 0 THEN 'LG001'
+                   WHEN bool_or(t.kind IN ('void', 'expire')) THEN 'LG005'
+                   -- A post moves at most what was pending, on the same accounts, in the same direction.
+                   WHEN bool_or(t.kind = 'post' AND (pending.amount IS NULL OR sign(pending.amount) <> sign(n.amount)
+                                                     OR abs(n.amount) > abs(pending.amount))) THEN 'LG005'
+               END AS problem
+        FROM new_postings n
+        LEFT JOIN LATERAL (SELECT * FROM ledger.transfers t WHERE t.id = n.transfer_id LIMIT 1) t ON true
+        LEFT JOIN LATERAL (SELECT a.currency FROM ledger.accounts a WHERE a.id = n.account_id LIMIT 1) a ON true
+        LEFT JOIN LATERAL (
+            SELECT p.amount FROM ledger.postings p
+            WHERE t.kind = 'post' AND p.transfer_id = t.pending_id AND p.account_id = n.account_id LIMIT 1
+        ) pending ON true
+        GROUP BY n.transfer_id, a.currency
+    ) checked
+    WHERE checked.problem IS NOT NULL
+    ORDER BY checked.problem <> 'LG008'  -- a missing row explains every other problem of its transfer
     LIMIT 1;
     IF FOUND THEN
-        RAISE EXCEPTION 'postings of transfer % must all be written with it, in one statement', offending
-            USING ERRCODE = 'LG002';
+        CASE problem.problem
+            WHEN 'LG008' THEN
+                RAISE EXCEPTION 'a posting of transfer % names a transfer or an account that does not exist',
+                    problem.transfer_id USING ERRCODE = 'LG008';
+            WHEN 'LG002' THEN
+                RAISE EXCEPTION 'postings of transfer % must be written in the transaction that creates it',
+                    problem.transfer_id USING ERRCODE = 'LG002';
+            WHEN 'LG001' THEN
+                RAISE EXCEPTION 'postings of transfer % do not sum to zero per currency', problem.transfer_id
+                    USING ERRCODE = 'LG001';
+            ELSE
+                RAISE EXCEPTION 'transfer % moves money it may not: a release, or a post beyond its pending transfer',
+                    problem.transfer_id USING ERRCODE = 'LG005';
+        END CASE;
     END IF;
 
-    SELECT n.transfer_id INTO offending
-    FROM new_postings n
-    JOIN ledger.accounts a ON a.id = n.account_id
-    GROUP BY n.transfer_id, a.currency
-    HAVING sum(n.amount) <> 0
-    LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'postings of transfer % do not sum to zero per currency', offending USING ERRCODE = 'LG001';
-    END IF;
-
-    SELECT n.transfer_id INTO offending
-    FROM new_postings n
-    JOIN ledger.transfers t ON t.id = n.transfer_id
-    WHERE t.kind IN ('void', 'expire')
-    LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'transfer % releases a pending transfer and cannot move money', offending
-            USING ERRCODE = 'LG005';
-    END IF;
-
-    -- A post moves at most what was pending, on the same accounts, in the same direction.
-    SELECT n.transfer_id INTO offending
-    FROM new_postings n
-    JOIN ledger.transfers t ON t.id = n.transfer_id AND t.kind = 'post'
-    LEFT JOIN ledger.postings pending ON pending.transfer_id = t.pending_id AND pending.account_id = n.account_id
-    WHERE pending.amount IS NULL
-       OR sign(pending.amount) <> sign(n.amount)
-       OR abs(n.amount) > abs(pending.amount)
-    LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'transfer % posts more than its pending transfer holds', offending USING ERRCODE = 'LG005';
-    END IF;
-
-    PERFORM 1 FROM ledger.accounts WHERE id IN (SELECT account_id FROM new_postings) ORDER BY id FOR NO KEY UPDATE;
+    PERFORM 1 FROM ledger.accounts WHERE id = ANY (ARRAY(SELECT account_id FROM new_postings)) ORDER BY id FOR NO KEY UPDATE;
 
     UPDATE ledger.accounts a
     SET posted_debits = a.posted_debits + moved.posted_debits,
@@ -215,7 +234,7 @@ BEGIN
                sum(CASE WHEN t.kind = 'pending' THEN greatest(n.amount, 0) ELSE 0 END) AS pending_debits,
                sum(CASE WHEN t.kind = 'pending' THEN greatest(-n.amount, 0) ELSE 0 END) AS pending_credits
         FROM new_postings n
-        JOIN ledger.transfers t ON t.id = n.transfer_id
+        CROSS JOIN LATERAL (SELECT t.kind FROM ledger.transfers t WHERE t.id = n.transfer_id LIMIT 1) t
         GROUP BY n.account_id
     ) moved
     WHERE a.id = moved.account_id;
@@ -289,9 +308,6 @@ CREATE FUNCTION ledger.create_transfer(
 DECLARE
     result ledger.transfer_result;
     requested jsonb;
-    account_ids bigint[];
-    account_count integer;
-    unknown_code text;
 BEGIN
     IF p_kind NOT IN ('single', 'pending', 'post') THEN
         RAISE EXCEPTION 'create_transfer writes single, pending or post transfers, not %', p_kind USING ERRCODE = '22023';
@@ -324,20 +340,10 @@ BEGIN
         RETURN result;
     END IF;
 
-    SELECT array_agg(a.id ORDER BY r.position), count(DISTINCT a.id), min(r.code) FILTER (WHERE a.id IS NULL)
-    INTO account_ids, account_count, unknown_code
-    FROM unnest(p_account_codes) WITH ORDINALITY AS r(code, position)
-    LEFT JOIN ledger.accounts a ON a.code = r.code;
-    IF unknown_code IS NOT NULL THEN
-        RAISE EXCEPTION 'transfer % names unknown account %', p_id, unknown_code USING ERRCODE = 'LG007';
-    END IF;
-    IF account_count <> coalesce(cardinality(p_account_codes), 0) THEN
-        RAISE EXCEPTION 'transfer % names one account twice', p_id USING ERRCODE = 'LG007';
-    END IF;
-
+    -- An unknown code leaves account_id NULL (23502 on account_id); a repeated one violates postings_pkey.
     INSERT INTO ledger.postings (transfer_id, account_id, amount)
-    SELECT p_id, r.account_id, r.amount
-    FROM unnest(account_ids, p_amounts) AS r(account_id, amount);
+    SELECT p_id, (SELECT a.id FROM ledger.accounts a WHERE a.code = r.code), r.amount
+    FROM unnest(p_account_codes, p_amounts) AS r(code, amount);
     RETURN result;
 END $$;
 
@@ -453,34 +459,99 @@ CREATE FUNCTION ledger.invariant_violations() RETURNS SETOF text LANGUAGE sql ST
       AND (pending.amount IS NULL OR sign(pending.amount) <> sign(ps.amount) OR abs(ps.amount) > abs(pending.amount))
 $$;
 
--- Applies a batch of operations in one transaction, each isolated from the others' refusals (its own
--- savepoint), after locking every account the batch touches in id order, so that concurrent batches and single
--- transfers never deadlock. One commit (one WAL flush) for the whole batch is what lets a hot account go beyond
--- the disk's flush rate. Each item: {"op": "single"|"pending"|"post"|"void", "id", "accounts": [...],
--- "amounts": [...], "description", "pending_id", "timeout_seconds", "amount"}. Returns one row per item, in order:
--- the receipt, or the SQLSTATE, message and constraint of its refusal.
+-- Applies a batch of operations in one statement and one commit (one WAL flush for all of them), which is what
+-- lets a hot account go beyond the disk's flush rate. Each item:
+--   {"op": "single"|"pending"|"post"|"void", "id", "accounts": [...], "amounts": [...], "description",
+--    "pending_id", "timeout_seconds", "amount"}
+-- Returns one row per item, in order: the receipt, or the SQLSTATE, message, constraint and column of its refusal.
+--
+-- Every account the batch touches is locked first, in id order, so batches and single transfers never deadlock.
+-- Then the whole batch is tried set-based (a few statements for all items; the triggers check them together).
+-- If anything in it is refused, or an id is a replay, that attempt is rolled back and the batch is applied item
+-- by item, each under its own savepoint, so that one refusal never affects another item.
 CREATE FUNCTION ledger.create_transfers(p_batch jsonb)
 RETURNS TABLE (item_position integer, id uuid, created_at timestamptz, replayed boolean,
-               error_code text, error_message text, error_constraint text)
+               error_code text, error_message text, error_constraint text, error_column text)
 LANGUAGE plpgsql AS $$
 DECLARE
     item jsonb;
     receipt ledger.transfer_result;
+    expected integer;
+    written integer;
 BEGIN
     IF jsonb_typeof(p_batch) <> 'array' OR jsonb_array_length(p_batch) > 100 THEN
         RAISE EXCEPTION 'a batch is an array of at most 100 operations' USING ERRCODE = '22023';
     END IF;
 
     PERFORM 1 FROM ledger.accounts touched
-    WHERE touched.id IN (
+    WHERE touched.id = ANY (ARRAY(
         SELECT a.id FROM jsonb_array_elements(p_batch) b(op)
         CROSS JOIN LATERAL jsonb_array_elements_text(coalesce(b.op -> 'accounts', '[]'::jsonb)) c(code)
-        JOIN ledger.accounts a ON a.code = c.code
+        CROSS JOIN LATERAL (SELECT a.id FROM ledger.accounts a WHERE a.code = c.code LIMIT 1) a
         UNION
         SELECT ps.account_id FROM jsonb_array_elements(p_batch) b(op)
-        JOIN ledger.postings ps ON ps.transfer_id = (b.op ->> 'pending_id')::uuid
-    )
+        CROSS JOIN LATERAL ledger.pending_postings((b.op ->> 'pending_id')::uuid) ps
+    ))
     ORDER BY touched.id FOR NO KEY UPDATE;
+
+    BEGIN
+        -- New single and pending transfers, then their postings.
+        SELECT count(*) INTO expected FROM jsonb_array_elements(p_batch) b(op) WHERE b.op ->> 'op' IN ('single', 'pending');
+        INSERT INTO ledger.transfers (id, kind, expires_at, description)
+        SELECT (b.op ->> 'id')::uuid, b.op ->> 'op',
+               now() + make_interval(secs => (b.op ->> 'timeout_seconds')::integer),
+               coalesce(b.op ->> 'description', '')
+        FROM jsonb_array_elements(p_batch) b(op)
+        WHERE b.op ->> 'op' IN ('single', 'pending')
+        ON CONFLICT ON CONSTRAINT transfers_pkey DO NOTHING;
+        GET DIAGNOSTICS written = ROW_COUNT;
+        IF written <> expected THEN
+            RAISE EXCEPTION 'replay in batch' USING ERRCODE = 'LG000';
+        END IF;
+        INSERT INTO ledger.postings (transfer_id, account_id, amount)
+        SELECT (b.op ->> 'id')::uuid, (SELECT a.id FROM ledger.accounts a WHERE a.code = leg.code), leg.amount::bigint
+        FROM jsonb_array_elements(p_batch) b(op)
+        CROSS JOIN LATERAL ROWS FROM (jsonb_array_elements_text(b.op -> 'accounts'),
+                                      jsonb_array_elements_text(b.op -> 'amounts')) AS leg(code, amount)
+        WHERE b.op ->> 'op' IN ('single', 'pending');
+
+        -- Resolutions of pending transfers (including those created just above), then the posts' postings.
+        SELECT count(*) INTO expected FROM jsonb_array_elements(p_batch) b(op) WHERE b.op ->> 'op' IN ('post', 'void');
+        IF expected > 0 THEN
+            IF EXISTS (
+                SELECT FROM jsonb_array_elements(p_batch) b(op)
+                WHERE b.op ->> 'op' = 'post' AND b.op ? 'amount'
+                  AND (SELECT count(*) FROM ledger.pending_postings((b.op ->> 'pending_id')::uuid)) <> 2
+            ) THEN
+                RAISE EXCEPTION 'partial post of a pending transfer without exactly two postings' USING ERRCODE = 'LG000';
+            END IF;
+            INSERT INTO ledger.transfers (id, kind, pending_id, description)
+            SELECT (b.op ->> 'id')::uuid, b.op ->> 'op', (b.op ->> 'pending_id')::uuid, coalesce(b.op ->> 'description', '')
+            FROM jsonb_array_elements(p_batch) b(op)
+            WHERE b.op ->> 'op' IN ('post', 'void')
+            ON CONFLICT ON CONSTRAINT transfers_pkey DO NOTHING;
+            GET DIAGNOSTICS written = ROW_COUNT;
+            IF written <> expected THEN
+                RAISE EXCEPTION 'replay in batch' USING ERRCODE = 'LG000';
+            END IF;
+            INSERT INTO ledger.postings (transfer_id, account_id, amount)
+            SELECT (b.op ->> 'id')::uuid, ps.account_id,
+                   coalesce(sign(ps.amount) * (b.op ->> 'amount')::bigint, ps.amount)
+            FROM jsonb_array_elements(p_batch) b(op)
+            CROSS JOIN LATERAL ledger.pending_postings((b.op ->> 'pending_id')::uuid) ps
+            WHERE b.op ->> 'op' = 'post' AND coalesce((b.op ->> 'amount')::bigint, 1) <> 0;
+        END IF;
+
+        RETURN QUERY
+        SELECT (b.position - 1)::integer, (b.op ->> 'id')::uuid, now(), false, NULL::text, NULL::text, NULL::text,
+               NULL::text
+        FROM jsonb_array_elements(p_batch) WITH ORDINALITY AS b(op, position)
+        ORDER BY b.position;
+        RETURN;
+    EXCEPTION WHEN OTHERS THEN
+        -- Something in the batch was refused or replayed: everything above is rolled back; go item by item.
+        NULL;
+    END;
 
     item_position := 0;
     FOR item IN SELECT value FROM jsonb_array_elements(p_batch) LOOP
@@ -507,9 +578,10 @@ BEGIN
             error_code := NULL;
             error_message := NULL;
             error_constraint := NULL;
+            error_column := NULL;
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS error_code = RETURNED_SQLSTATE, error_message = MESSAGE_TEXT,
-                                    error_constraint = CONSTRAINT_NAME;
+                                    error_constraint = CONSTRAINT_NAME, error_column = COLUMN_NAME;
             id := (item ->> 'id')::uuid;
             created_at := NULL;
             replayed := NULL;

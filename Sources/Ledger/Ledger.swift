@@ -74,7 +74,8 @@ public struct Ledger: Sendable {
             if let code = try row.decode(String?.self, "error_code") {
                 let serverError = PostgresServerError(
                     sqlState: SQLState(code), message: try row.decode(String.self, "error_message"),
-                    constraintName: try row.decode(String?.self, "error_constraint").flatMap { $0.isEmpty ? nil : $0 })
+                    constraintName: try row.decode(String?.self, "error_constraint").flatMap { $0.isEmpty ? nil : $0 },
+                    columnName: try row.decode(String?.self, "error_column").flatMap { $0.isEmpty ? nil : $0 })
                 guard let refusal = LedgerError(PostgresError.server(serverError)) else {
                     throw PostgresError.server(serverError)
                 }

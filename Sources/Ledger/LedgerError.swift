@@ -14,8 +14,12 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidResolution(String)
     /// A post or void of a pending transfer that has already expired (LG006).
     case pendingExpired(String)
-    /// An account code that does not exist, or one account named twice (LG007).
+    /// A transfer names an account code that does not exist.
     case unknownAccount(String)
+    /// A posting written by raw SQL names a transfer or an account id that does not exist (LG008).
+    case unknownReference(String)
+    /// A transfer names one account twice (one posting per account and transfer).
+    case repeatedAccount(String)
     /// The transfer would take a flagged account past its limit (pending included).
     case insufficientFunds(String)
     /// The pending transfer has already been posted, voided or expired.
@@ -25,7 +29,7 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .unbalanced(let m), .postingsOutsideTransfer(let m), .historyIsAppendOnly(let m),
             .conflictingReplay(let m), .invalidResolution(let m), .pendingExpired(let m), .unknownAccount(let m),
-            .insufficientFunds(let m), .alreadyResolved(let m):
+            .insufficientFunds(let m), .alreadyResolved(let m), .repeatedAccount(let m), .unknownReference(let m):
             m
         }
     }
@@ -41,12 +45,16 @@ public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
         case "LG004": self = .conflictingReplay(message)
         case "LG005": self = .invalidResolution(message)
         case "LG006": self = .pendingExpired(message)
-        case "LG007": self = .unknownAccount(message)
+        case "LG008": self = .unknownReference(message)
+        case SQLState.notNullViolation.code where serverError.columnName == "account_id":
+            self = .unknownAccount("the transfer names an account that does not exist")
         case SQLState.checkViolation.code
         where serverError.constraintName == "debits_within_credits" || serverError.constraintName == "credits_within_debits":
             self = .insufficientFunds(message)
         case SQLState.uniqueViolation.code where serverError.constraintName == "transfers_resolved_once":
             self = .alreadyResolved(message)
+        case SQLState.uniqueViolation.code where serverError.constraintName == "postings_pkey":
+            self = .repeatedAccount("the transfer names one account twice")
         default:
             return nil
         }

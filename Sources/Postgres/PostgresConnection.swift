@@ -42,10 +42,13 @@ final class PostgresConnection {
         guard PQstatus(handle) == CONNECTION_OK else { throw .unavailable(connection.errorMessage) }
         // Notices ("relation already exists, skipping") would go to standard error unformatted; drop them.
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
-        // Decoders rely on these: timestamps in UTC and ISO format, floats with full precision.
+        // Decoders rely on the first four: timestamps in UTC and ISO format, floats with full precision. JIT is
+        // off because short OLTP statements never repay its compile time (measured: 160 ms to compile a batch
+        // statement that then runs in 5 ms).
         let setup = """
             SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, YMD'; SET IntervalStyle TO 'iso_8601';
             SET extra_float_digits TO 3; SET statement_timeout TO \(max(0, configuration.statementTimeoutMs));
+            SET jit TO off;
             """
         _ = try connection.executeSimple(setup)
         guard PQenterPipelineMode(handle) == 1 else { throw .unavailable(connection.errorMessage) }
@@ -278,7 +281,8 @@ final class PostgresConnection {
             message: field("M") ?? errorMessage,
             detail: field("D"),
             hint: field("H"),
-            constraintName: field("n"))
+            constraintName: field("n"),
+            columnName: field("c"))
     }
 }
 

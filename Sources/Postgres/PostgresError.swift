@@ -53,13 +53,18 @@ public struct PostgresServerError: Sendable, CustomStringConvertible {
     public let detail: String?
     public let hint: String?
     public let constraintName: String?
+    public let columnName: String?
 
-    public init(sqlState: SQLState, message: String, detail: String? = nil, hint: String? = nil, constraintName: String? = nil) {
+    public init(
+        sqlState: SQLState, message: String, detail: String? = nil, hint: String? = nil, constraintName: String? = nil,
+        columnName: String? = nil
+    ) {
         self.sqlState = sqlState
         self.message = message
         self.detail = detail
         self.hint = hint
         self.constraintName = constraintName
+        self.columnName = columnName
     }
 
     public var description: String {

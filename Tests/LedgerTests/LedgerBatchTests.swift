@@ -49,6 +49,41 @@ struct LedgerBatchTests {
         }
     }
 
+    @Test("a batch without refusals or replays is applied set-based and gives the same balances")
+    func fastPath() async throws {
+        try await TestDatabase.with { db, _ in
+            try await openAccounts(db)
+            let pendings = (0..<10).map { _ in UUID() }
+            var operations: [LedgerOperation] = pendings.map {
+                .transfer(.init(id: $0, phase: .pending(timeoutSeconds: 60), postings: Posting.move(20, debit: "wallet", credit: "revenue")))
+            }
+            operations += pendings.enumerated().map { index, pending in
+                switch index % 3 {
+                case 0: .post(id: UUID(), pendingID: pending, amountMinor: nil)
+                case 1: .post(id: UUID(), pendingID: pending, amountMinor: 5)
+                default: .void(id: UUID(), pendingID: pending)
+                }
+            }
+            operations.append(.transfer(.init(id: UUID(), phase: .single, postings: Posting.move(100, debit: "wallet", credit: "revenue"))))
+            let results = try await ledger.apply(operations, on: db)
+            #expect(results.allSatisfy { (try? $0.get())?.replayed == false })
+            // Posts in full: indexes 0,3,6,9 (4 × 20); in part: 1,4,7 (3 × 5); voids release the rest.
+            let wallet = try #require(try await ledger.balance(of: "wallet", on: db))
+            #expect(wallet.postedMinor == 1_000 - 80 - 15 - 100)
+            #expect(wallet.pendingMinor == 0)
+            let stored = try await db.query("SELECT count(*) AS n FROM ledger.transfers").single().decode(Int.self, "n")
+            #expect(stored == 1 + operations.count)
+            #expect(try await ledger.invariantViolations(on: db).isEmpty)
+            // An unknown account inside a batch is refused on its own.
+            let mixed = try await ledger.apply([
+                .transfer(.init(id: UUID(), phase: .single, postings: Posting.move(1, debit: "wallet", credit: "nobody"))),
+                .transfer(.init(id: UUID(), phase: .single, postings: Posting.move(1, debit: "wallet", credit: "revenue"))),
+            ], on: db)
+            guard case .failure(.unknownAccount) = mixed[0] else { Issue.record("expected unknownAccount, got \(mixed[0])"); return }
+            #expect((try? mixed[1].get()) != nil)
+        }
+    }
+
     @Test("the batcher coalesces concurrent writes to a hot account without overdrawing it")
     func batcher() async throws {
         try await TestDatabase.with { db, _ in

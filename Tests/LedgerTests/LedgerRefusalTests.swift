@@ -61,7 +61,7 @@ struct LedgerRefusalTests {
         }
     }
 
-    @Test("postings cannot be added to a transfer after the statement that wrote it")
+    @Test("postings cannot be added to a transfer after its transaction, and every statement balances")
     func postingsAddedLater() async throws {
         try await TestDatabase.with { db, _ in
             try await openAccounts(db)
@@ -75,23 +75,44 @@ struct LedgerRefusalTests {
                     FROM ledger.accounts WHERE code IN ('customer', 'fees')
                     """)
             }
-            // Nor split across two statements of one transaction (each half would be unbalanced anyway).
-            await expectLedgerError({ if case .postingsOutsideTransfer = $0 { true } else { false } }) {
+            // Postings and resolutions must name rows that exist.
+            await expectLedgerError({ if case .unknownReference = $0 { true } else { false } }) {
+                try await db.query("""
+                    INSERT INTO ledger.postings (transfer_id, account_id, amount)
+                    SELECT \(UUID()), id, CASE code WHEN 'bank' THEN 1 ELSE -1 END
+                    FROM ledger.accounts WHERE code IN ('bank', 'merchant')
+                    """)
+            }
+            await expectLedgerError({ if case .unknownReference = $0 { true } else { false } }) {
+                try await db.withTransaction { tx in
+                    let orphan = UUID()
+                    try await tx.query("INSERT INTO ledger.transfers (id, kind) VALUES (\(orphan), 'single')")
+                    try await tx.query("""
+                        INSERT INTO ledger.postings (transfer_id, account_id, amount)
+                        VALUES (\(orphan), 999999, 1), (\(orphan), (SELECT id FROM ledger.accounts WHERE code = 'bank'), -1)
+                        """)
+                }
+            }
+            await expectLedgerError({ if case .invalidResolution = $0 { true } else { false } }) {
+                try await db.query("INSERT INTO ledger.transfers (id, kind, pending_id) VALUES (\(UUID()), 'void', \(UUID()))")
+            }
+            // Every statement must balance on its own: an unbalanced first half is refused even when a later
+            // statement of the same transaction would have balanced it.
+            await expectLedgerError({ if case .unbalanced = $0 { true } else { false } }) {
                 try await db.withTransaction { tx in
                     let split = UUID()
                     try await tx.query("INSERT INTO ledger.transfers (id, kind) VALUES (\(split), 'single')")
                     try await tx.query("""
                         INSERT INTO ledger.postings (transfer_id, account_id, amount)
-                        SELECT \(split), id, CASE code WHEN 'bank' THEN 5 ELSE -5 END
-                        FROM ledger.accounts WHERE code IN ('bank', 'merchant')
+                        SELECT \(split), id, 5 FROM ledger.accounts WHERE code = 'bank'
                         """)
                     try await tx.query("""
                         INSERT INTO ledger.postings (transfer_id, account_id, amount)
-                        SELECT \(split), id, CASE code WHEN 'customer' THEN 5 ELSE -5 END
-                        FROM ledger.accounts WHERE code IN ('customer', 'fees')
+                        SELECT \(split), id, -5 FROM ledger.accounts WHERE code = 'merchant'
                         """)
                 }
             }
+            #expect(try await ledger.invariantViolations(on: db).isEmpty)
         }
     }
 
@@ -269,6 +290,10 @@ struct LedgerRefusalTests {
             await expectLedgerError({ if case .unknownAccount = $0 { true } else { false } }) {
                 try await ledger.createTransfer(
                     .init(id: UUID(), phase: .single, postings: Posting.move(1, debit: "nobody", credit: "merchant")), on: db)
+            }
+            await expectLedgerError({ if case .repeatedAccount = $0 { true } else { false } }) {
+                try await ledger.createTransfer(
+                    .init(id: UUID(), phase: .single, postings: Posting.move(1, debit: "merchant", credit: "merchant")), on: db)
             }
         }
     }
