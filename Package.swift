@@ -104,6 +104,7 @@ let package = Package(
             dependencies: [
                 "Server", "Postgres", "TestSupport", "transact",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -18,6 +18,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Readiness answers 503 when the database does not answer within this time.
     public var readinessTimeoutMs = 2_000
     public var migrationsDirectory = "Migrations"
+    public var openAPIDocumentPath = "openapi.yaml"
     public var logLevel = Logger.Level.info
 
     public init() {}
@@ -64,6 +65,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         ("health.readinessTimeoutMs", "TRANSACT_HEALTH_READINESS_TIMEOUT_MS",
          { set(&$0.readinessTimeoutMs, $1, 1...60_000) }),
         ("migrationsDirectory", "TRANSACT_MIGRATIONS_DIRECTORY", { $0.migrationsDirectory = $1; return !$1.isEmpty }),
+        ("openAPIDocument", "TRANSACT_OPENAPI_DOCUMENT", { $0.openAPIDocumentPath = $1; return !$1.isEmpty }),
         ("logLevel", "TRANSACT_LOG_LEVEL", { configuration, value in
             guard let level = Logger.Level(rawValue: value) else { return false }
             configuration.logLevel = level

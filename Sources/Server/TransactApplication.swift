@@ -1,3 +1,4 @@
+import Foundation
 public import DatabaseMigrations
 public import Hummingbird
 public import Logging
@@ -21,6 +22,8 @@ public enum TransactApplication {
             readinessTimeoutMs: configuration.readinessTimeoutMs
         ).add(to: api)
         MetricsRoutes(postgres: postgres).add(to: api)
+        let document = FileManager.default.contents(atPath: configuration.openAPIDocumentPath)
+        OpenAPIRoutes(document: document.map { String(decoding: $0, as: UTF8.self) }).add(to: api)
         return router
     }
 

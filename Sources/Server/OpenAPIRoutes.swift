@@ -1,0 +1,16 @@
+import Hummingbird
+
+/// `GET /openapi.yaml`: the document listing every endpoint (the project's `openapi.yaml`, read at start-up).
+struct OpenAPIRoutes {
+    let document: String?
+
+    func add(to group: RouterGroup<TransactRequestContext>) {
+        group.get("openapi.yaml") { _, _ -> Response in
+            guard let document else { throw HTTPError(.notFound, message: "openapi.yaml was not found at start-up") }
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/yaml; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: document)))
+        }
+    }
+}
