@@ -48,6 +48,12 @@ let package = Package(
         ),
         .target(name: "Ledger", dependencies: ["Postgres"], swiftSettings: swiftSettings),
         .target(name: "TransactCore", dependencies: [], swiftSettings: swiftSettings),
+        .target(name: "SecurityService", dependencies: ["TransactCrypto", "Postgres"], swiftSettings: swiftSettings),
+        .target(
+            name: "Seeding",
+            dependencies: ["Postgres", "Ledger", "SecurityService", "TransactCrypto", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
 
         // Composition and the executable.
         .target(
@@ -67,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "transact",
             dependencies: [
-                "Server", "Postgres", "DatabaseMigrations", "TransactCrypto",
+                "Server", "Postgres", "DatabaseMigrations", "TransactCrypto", "Seeding", "SecurityService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -99,6 +105,13 @@ let package = Package(
         ),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Postgres", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TransactCoreTests", dependencies: ["TransactCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SecurityServiceTests", dependencies: ["SecurityService", "TransactCrypto"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SeedingTests",
+            dependencies: ["Seeding", "SecurityService", "TransactCrypto", "Ledger", "Postgres", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ServerTests",
             dependencies: [

@@ -5,7 +5,6 @@ import Logging
 import Postgres
 import Server
 import ServiceLifecycle
-import TransactCrypto
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,14 +28,7 @@ struct Serve: AsyncParsableCommand {
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
             configuration.httpPort = port
         }
-        guard let masterKeyText = ProcessInfo.processInfo.environment["TRANSACT_MASTER_KEY"] else {
-            throw CommandFailure(
-                "serve: TRANSACT_MASTER_KEY is not set. It must hold 64 hexadecimal characters (32 bytes), the key "
-                    + "under which signing keys are stored encrypted; for example: export TRANSACT_MASTER_KEY=$(openssl rand -hex 32)")
-        }
-        guard MasterKey(hex: masterKeyText) != nil else {
-            throw CommandFailure("serve: TRANSACT_MASTER_KEY must be exactly 64 hexadecimal characters (32 bytes)")
-        }
+        _ = try MasterKeyEnvironment.require(command: "serve")
         let logger = CommandLogging.bootstrap(level: configuration.logLevel)
         let migrations = try options.migrations(configuration)
         let postgres = PostgresClient(configuration: configuration.postgres, logger: logger)

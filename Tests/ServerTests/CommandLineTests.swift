@@ -56,7 +56,7 @@ struct CommandLineTests {
         #expect(short.output.contains("64 hexadecimal characters"))
     }
 
-    @Test("serve refuses a database whose migrations are behind; after migrate it serves and stops on SIGTERM")
+    @Test("serve refuses a database whose migrations are behind; after migrate and seed it serves and stops on SIGTERM")
     func migrateThenServe() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path), "build the transact product first")
         try await TestDatabase.with(migrated: false) { _, database in
@@ -70,6 +70,20 @@ struct CommandLineTests {
             #expect(migrated.output.contains("Applied 0001_ledger.sql"))
             let again = try await Self.run(["migrate", "--database-url", url])
             #expect(again.output.contains("Database is current"))
+
+            // The demo seed loads into the migrated database; a bad file is refused naming the entry.
+            let seedWithoutKey = try await Self.run(["seed", "Config/demo-seed.yaml", "--database-url", url])
+            #expect(seedWithoutKey.status != 0 && seedWithoutKey.output.contains("TRANSACT_MASTER_KEY"))
+            let seeded = try await Self.run(
+                ["seed", "Config/demo-seed.yaml", "--database-url", url], environment: ["TRANSACT_MASTER_KEY": Self.masterKey])
+            #expect(seeded.status == 0, "\(seeded.output)")
+            #expect(seeded.output.contains("Loaded Config/demo-seed.yaml: 3 clients, 4 products"))
+            let badFile = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).yaml")
+            try "clients:\n  - { clientId: 7, name: X, role: nobody }\n".write(to: badFile, atomically: true, encoding: .utf8)
+            let badSeed = try await Self.run(
+                ["seed", badFile.path, "--database-url", url], environment: ["TRANSACT_MASTER_KEY": Self.masterKey])
+            #expect(badSeed.status != 0)
+            #expect(badSeed.output.contains("clients[0] (clientId 7): role: must be one of"), "\(badSeed.output)")
 
             let port = Int.random(in: 20_000...40_000)
             let (server, _) = try Self.start(
