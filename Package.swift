@@ -48,7 +48,25 @@ let package = Package(
         ),
         .target(name: "Ledger", dependencies: ["Postgres"], swiftSettings: swiftSettings),
         .target(name: "TransactCore", dependencies: [], swiftSettings: swiftSettings),
-        .target(name: "SecurityService", dependencies: ["TransactCrypto", "Postgres"], swiftSettings: swiftSettings),
+        .target(
+            name: "ServiceHTTP",
+            dependencies: [
+                "Postgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SecurityService",
+            dependencies: [
+                "TransactCrypto", "Postgres", "ServiceHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Seeding",
             dependencies: ["Postgres", "Ledger", "SecurityService", "TransactCrypto", .product(name: "Yams", package: "Yams")],
@@ -59,7 +77,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Postgres", "DatabaseMigrations", "Ledger", "TransactCore",
+                "Postgres", "DatabaseMigrations", "Ledger", "TransactCore", "ServiceHTTP", "SecurityService", "TransactCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -92,7 +110,7 @@ let package = Package(
         // Tests: one target per module with logic; all talk to a real PostgreSQL (scripts/test).
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres", "DatabaseMigrations"],
+            dependencies: ["Postgres", "DatabaseMigrations", "TransactCrypto"],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -106,7 +124,13 @@ let package = Package(
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Postgres", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TransactCoreTests", dependencies: ["TransactCore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "SecurityServiceTests", dependencies: ["SecurityService", "TransactCrypto"], swiftSettings: swiftSettings),
+            name: "SecurityServiceTests",
+            dependencies: [
+                "SecurityService", "ServiceHTTP", "TransactCrypto", "Postgres", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SeedingTests",
             dependencies: ["Seeding", "SecurityService", "TransactCrypto", "Ledger", "Postgres", "TestSupport"],
@@ -115,7 +139,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Postgres", "TestSupport", "transact",
+                "Server", "ServiceHTTP", "Postgres", "TestSupport", "transact", "TransactCrypto",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],

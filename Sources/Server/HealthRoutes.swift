@@ -1,5 +1,6 @@
 import DatabaseMigrations
 import Hummingbird
+import ServiceHTTP
 import Postgres
 
 /// `GET /health/live` (the process answers) and `GET /health/ready` (the database answers within the readiness

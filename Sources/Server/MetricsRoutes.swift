@@ -1,4 +1,5 @@
 import Hummingbird
+import ServiceHTTP
 import Metrics
 import Postgres
 import Prometheus

@@ -1,4 +1,5 @@
 import Hummingbird
+import ServiceHTTP
 
 /// `GET /openapi.yaml`: the document listing every endpoint (the project's `openapi.yaml`, read at start-up).
 struct OpenAPIRoutes {

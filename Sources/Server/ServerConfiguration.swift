@@ -19,6 +19,13 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var readinessTimeoutMs = 2_000
     public var migrationsDirectory = "Migrations"
     public var openAPIDocumentPath = "openapi.yaml"
+    /// Access token lifetime (API.md §1.1: default 300 s).
+    public var tokenLifetimeSeconds = 300
+    /// The `iss` of the tokens this service signs and accepts.
+    public var tokenIssuer = "transact"
+    /// How long a client's record is trusted before it is read again: the longest a secret rotation or a
+    /// disabled client made by another process takes to apply.
+    public var clientCacheTTLMs = 2_000
     public var logLevel = Logger.Level.info
 
     public init() {}
@@ -66,6 +73,10 @@ public struct ServerConfiguration: Sendable, Equatable {
          { set(&$0.readinessTimeoutMs, $1, 1...60_000) }),
         ("migrationsDirectory", "TRANSACT_MIGRATIONS_DIRECTORY", { $0.migrationsDirectory = $1; return !$1.isEmpty }),
         ("openAPIDocument", "TRANSACT_OPENAPI_DOCUMENT", { $0.openAPIDocumentPath = $1; return !$1.isEmpty }),
+        ("security.tokenLifetimeSeconds", "TRANSACT_SECURITY_TOKEN_LIFETIME_SECONDS",
+         { set(&$0.tokenLifetimeSeconds, $1, 10...86_400) }),
+        ("security.tokenIssuer", "TRANSACT_SECURITY_TOKEN_ISSUER", { $0.tokenIssuer = $1; return !$1.isEmpty && $1.count <= 256 }),
+        ("security.clientCacheTTLMs", "TRANSACT_SECURITY_CLIENT_CACHE_TTL_MS", { set(&$0.clientCacheTTLMs, $1, 0...60_000) }),
         ("logLevel", "TRANSACT_LOG_LEVEL", { configuration, value in
             guard let level = Logger.Level(rawValue: value) else { return false }
             configuration.logLevel = level

@@ -49,6 +49,16 @@ public enum JSONWebSignature {
         return signingInput + "." + Base64URL.encode(signature)
     }
 
+    /// The `kid` a token names, read without verifying anything (to find the key to verify it with).
+    public static func keyID(of token: String) throws(VerificationError) -> String {
+        guard token.utf8.count <= maxTokenLength, let headerPart = token.split(separator: ".", maxSplits: 1).first,
+            let headerBytes = Base64URL.decode(headerPart),
+            let header = try? JSONDecoder().decode(Header.self, from: Data(headerBytes))
+        else { throw .malformed }
+        guard header.alg == algorithm else { throw .unsupportedAlgorithm(String(header.alg.prefix(16))) }
+        return header.kid
+    }
+
     /// Verifies `token` and returns its header and payload bytes.
     public static func verify(_ token: String, keys: (String) -> Ed25519PublicKey?) throws(VerificationError)
         -> (header: Header, payload: [UInt8])

@@ -28,7 +28,7 @@ struct Serve: AsyncParsableCommand {
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
             configuration.httpPort = port
         }
-        _ = try MasterKeyEnvironment.require(command: "serve")
+        let masterKey = try MasterKeyEnvironment.require(command: "serve")
         let logger = CommandLogging.bootstrap(level: configuration.logLevel)
         let migrations = try options.migrations(configuration)
         let postgres = PostgresClient(configuration: configuration.postgres, logger: logger)
@@ -41,7 +41,9 @@ struct Serve: AsyncParsableCommand {
         }
 
         let application = TransactApplication.make(
-            configuration: configuration, postgres: postgres, migrations: migrations, logger: logger)
+            configuration: configuration,
+            dependencies: ServiceDependencies(postgres: postgres, migrations: migrations, masterKey: masterKey),
+            logger: logger)
         let services = ServiceGroup(
             configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("Serving", metadata: ["address": "\(configuration.httpHost):\(configuration.httpPort)"])

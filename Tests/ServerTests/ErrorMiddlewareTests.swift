@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Postgres
 import Server
+import ServiceHTTP
 import Testing
 
 @Suite("Unexpected failures never leak internals")

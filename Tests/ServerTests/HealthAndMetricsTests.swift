@@ -3,8 +3,10 @@ import Hummingbird
 import HummingbirdTesting
 import Postgres
 import Server
+import ServiceHTTP
 import TestSupport
 import Testing
+import TransactCrypto
 
 @Suite("Health, readiness, metrics, request ids")
 struct HealthAndMetricsTests {
@@ -13,7 +15,9 @@ struct HealthAndMetricsTests {
         configuration.pathPrefix = prefix
         configuration.readinessTimeoutMs = 1_000
         return TransactApplication.makeRouter(
-            configuration: configuration, postgres: postgres, migrations: try TestDatabase.projectMigrations())
+            configuration: configuration,
+            dependencies: ServiceDependencies(
+                postgres: postgres, migrations: try TestDatabase.projectMigrations(), masterKey: TestDatabase.masterKey))
     }
 
     @Test("live answers 200 and echoes an acceptable X-Request-Id, replacing an unacceptable one")

@@ -3,8 +3,10 @@ import Hummingbird
 import HummingbirdTesting
 import Postgres
 import Server
+import ServiceHTTP
 import TestSupport
 import Testing
+import TransactCrypto
 import Yams
 
 @Suite("OpenAPI document")
@@ -13,7 +15,9 @@ struct OpenAPIDocumentTests {
     func everyRouteDocumented() async throws {
         try await TestDatabase.with { db, _ in
             let router = TransactApplication.makeRouter(
-                configuration: ServerConfiguration(), postgres: db, migrations: try TestDatabase.projectMigrations())
+                configuration: ServerConfiguration(),
+                dependencies: ServiceDependencies(
+                    postgres: db, migrations: try TestDatabase.projectMigrations(), masterKey: TestDatabase.masterKey))
             let text = try String(contentsOfFile: "openapi.yaml", encoding: .utf8)
             let document = try #require(try Yams.load(yaml: text) as? [String: Any])
             #expect(document["openapi"] as? String == "3.1.0")

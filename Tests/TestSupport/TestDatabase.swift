@@ -1,6 +1,7 @@
 public import DatabaseMigrations
 public import Foundation
 public import Postgres
+public import TransactCrypto
 
 /// A database of its own for one test, on the throwaway cluster `scripts/test` starts (libpq finds it through the
 /// `PGHOST`/`PGPORT`/`PGUSER`/`PGPASSWORD` variables that `pg_virtualenv` exports).
@@ -12,6 +13,9 @@ public struct TestDatabase: Sendable {
     public static let migrationsDirectory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Migrations")
+
+    /// A fixed master key for tests (never a real deployment's).
+    public static let masterKey = MasterKey(hex: String(repeating: "5a", count: 32))!
 
     public static func projectMigrations() throws -> [Migration] {
         try Migration.load(from: migrationsDirectory)

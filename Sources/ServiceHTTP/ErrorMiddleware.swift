@@ -47,17 +47,3 @@ public struct ErrorMiddleware: RouterMiddleware {
         let requestId: String
     }
 }
-
-/// JSON responses with the content type the API promises.
-enum JSONResponse {
-    static func make(_ body: some Encodable, status: HTTPResponse.Status) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // The bodies given here are plain structs of strings and numbers; encoding them cannot fail.
-        let data = (try? encoder.encode(body)) ?? Data("{}".utf8)
-        return Response(
-            status: status,
-            headers: [.contentType: "application/json"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
-    }
-}

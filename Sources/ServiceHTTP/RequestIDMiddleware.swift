@@ -3,10 +3,6 @@ public import Hummingbird
 import HTTPTypes
 import Logging
 
-extension HTTPField.Name {
-    static let requestID = Self("X-Request-Id")!
-}
-
 /// Gives every request an id: the caller's `X-Request-Id` when it is short and printable, else a new one. The id
 /// goes on every response and into every log line of the request, so an error seen by a caller can be found.
 public struct RequestIDMiddleware: RouterMiddleware {

@@ -1,0 +1,103 @@
+import Foundation
+import Synchronization
+import TransactCrypto
+
+/// Who made a request, once its token and API key have been checked.
+public struct AuthenticatedClient: Sendable, Equatable {
+    public let clientId: Int64
+    public let role: ClientRecord.Role
+    public let vendorId: Int64?
+    public let signatureRequired: Bool
+    public let signatureSecretSealed: String?
+    public let rateLimitPerSecond: Int
+}
+
+/// Checks the bearer token and the API key of a request (API.md §1.3). Verified tokens are cached until they
+/// expire, so a token used again costs no signature verification; the client's record (cached briefly by
+/// `ClientDirectory`) is checked on every request, so a rotated secret or a disabled client takes effect.
+public final class TokenVerifier: Sendable {
+    public enum Failure: Error, Sendable, Equatable {
+        /// 401 `invalid_token`, with a description.
+        case invalidToken(String)
+        /// 401 `invalid_api_key`.
+        case invalidAPIKey(String)
+    }
+
+    private let directory: ClientDirectory
+    private let keys: SigningKeyStore
+    private let issuer: String
+    private let clockSkewSeconds: Int64
+    private let maxCachedTokens: Int
+    /// Verified claims by the token's SHA-256.
+    private let verified = Mutex<[[UInt8]: AccessTokenClaims]>([:])
+
+    public init(directory: ClientDirectory, keys: SigningKeyStore, issuer: String, clockSkewSeconds: Int64 = 10,
+                maxCachedTokens: Int = 100_000) {
+        self.directory = directory
+        self.keys = keys
+        self.issuer = issuer
+        self.clockSkewSeconds = clockSkewSeconds
+        self.maxCachedTokens = maxCachedTokens
+    }
+
+    public func authenticate(authorization: String?, apiKey: String?) async throws -> AuthenticatedClient {
+        guard let authorization, authorization.utf8.count <= JSONWebSignature.maxTokenLength + 16 else {
+            throw Failure.invalidToken("missing bearer token")
+        }
+        let prefix = "bearer "
+        guard authorization.count > prefix.count, authorization.prefix(prefix.count).lowercased() == prefix else {
+            throw Failure.invalidToken("missing bearer token")
+        }
+        let token = String(authorization.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
+        let now = Int64(Date().timeIntervalSince1970)
+        let claims = try await verifiedClaims(token, now: now)
+        guard let clientId = Int64(claims.sub), let record = try await directory.record(for: clientId) else {
+            throw Failure.invalidToken("unknown client")
+        }
+        guard record.isActive else { throw Failure.invalidToken("client disabled") }
+        guard claims.role == record.role.rawValue,
+            claims.secretVersion == Int64((record.secretRotatedAt.timeIntervalSince1970 * 1_000).rounded())
+        else { throw Failure.invalidToken("token revoked") }
+        guard let apiKey, !apiKey.isEmpty, apiKey.utf8.count <= APIKey.maxLength else {
+            throw Failure.invalidAPIKey("missing X-API-Key")
+        }
+        guard ConstantTime.equals(Array(APIKey.hash(apiKey).utf8), Array(record.apiKeyHash.utf8)) else {
+            throw Failure.invalidAPIKey("X-API-Key does not belong to this client")
+        }
+        return AuthenticatedClient(
+            clientId: record.clientId, role: record.role, vendorId: record.vendorId,
+            signatureRequired: record.signatureRequired, signatureSecretSealed: record.signatureSecretSealed,
+            rateLimitPerSecond: record.rateLimitPerSecond)
+    }
+
+    private func verifiedClaims(_ token: String, now: Int64) async throws -> AccessTokenClaims {
+        let fingerprint = SHA256.hash(token)
+        if let cached = verified.withLock({ $0[fingerprint] }) {
+            guard now < cached.exp + clockSkewSeconds else { throw Failure.invalidToken("token expired") }
+            return cached
+        }
+        let payload: [UInt8]
+        do {
+            // The key lookup is async (it may reload keys); resolve the kid first, then verify synchronously.
+            let kid = try JSONWebSignature.keyID(of: token)
+            let key = try await keys.verifyingKey(kid: kid)
+            payload = try JSONWebSignature.verify(token) { $0 == kid ? key : nil }.payload
+        } catch let error as JSONWebSignature.VerificationError {
+            throw Failure.invalidToken(error.description)
+        }
+        guard let claims = try? JSONDecoder().decode(AccessTokenClaims.self, from: Data(payload)) else {
+            throw Failure.invalidToken("token claims are malformed")
+        }
+        guard claims.iss == issuer else { throw Failure.invalidToken("token issuer is not this service") }
+        guard now < claims.exp + clockSkewSeconds else { throw Failure.invalidToken("token expired") }
+        guard claims.nbf <= now + clockSkewSeconds else { throw Failure.invalidToken("token not yet valid") }
+        verified.withLock { cache in
+            if cache.count >= maxCachedTokens {
+                cache = cache.filter { now < $0.value.exp + clockSkewSeconds }
+                if cache.count >= maxCachedTokens { cache.removeAll() }
+            }
+            cache[fingerprint] = claims
+        }
+        return claims
+    }
+}

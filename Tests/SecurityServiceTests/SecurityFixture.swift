@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import Postgres
+import SecurityService
+import ServiceHTTP
+import TestSupport
+import TransactCrypto
+
+/// Clients written straight into a test database, and the security components over it.
+struct SecurityFixture {
+    let db: PostgresClient
+    let directory: ClientDirectory
+    let keys: SigningKeyStore
+    let issuer: TokenIssuer
+    let verifier: TokenVerifier
+    static let cheapHashing = Scrypt(logN: 8, blockSize: 8, parallelism: 1)
+
+    init(db: PostgresClient, lifetimeSeconds: Int = 300) {
+        self.db = db
+        directory = ClientDirectory(database: db, cacheTTL: .zero)
+        keys = SigningKeyStore(
+            database: db, sealer: SecretSealer(masterKey: TestDatabase.masterKey), retiredKeyGrace: .seconds(lifetimeSeconds + 60),
+            reloadInterval: .zero)
+        issuer = TokenIssuer(
+            directory: directory, keys: keys, issuer: "transact", lifetimeSeconds: lifetimeSeconds, throttle: FailureThrottle())
+        verifier = TokenVerifier(directory: directory, keys: keys, issuer: "transact")
+    }
+
+    func addClient(_ id: Int64, secret: String, apiKey: String, role: String = "client", status: String = "active") async throws {
+        if role == "vendor" {
+            try await db.query("""
+                INSERT INTO catalogue.vendors (vendor_id, name, adapter, vend_timeout_ms, max_attempts)
+                VALUES (100, 'V', 'simulated', 5000, 3) ON CONFLICT DO NOTHING
+                """)
+        }
+        let vendorId: Int64? = role == "vendor" ? 100 : nil
+        try await db.query("""
+            INSERT INTO catalogue.clients (client_id, name, role, status, secret_hash, api_key_hash, vendor_id)
+            VALUES (\(id), \("Client \(id)"), \(role), \(status),
+                    \(try ClientSecretHash.make(secret: secret, parameters: Self.cheapHashing)), \(APIKey.hash(apiKey)), \(vendorId))
+            """)
+    }
+
+    func router() -> Router<TransactRequestContext> {
+        let router = Router(context: TransactRequestContext.self)
+        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: RequestIDMiddleware())
+        TokenRoutes(issuer: issuer, keys: keys).add(to: router.group())
+        return router
+    }
+
+    /// Signs arbitrary claims with the service's current key, to forge expired or otherwise wrong tokens.
+    func sign(_ claims: AccessTokenClaims) async throws -> String {
+        let (kid, key) = try await keys.signingKey()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try JSONWebSignature.sign(payload: Array(try encoder.encode(claims)), keyID: kid, key: key)
+    }
+
+    func secretVersion(of id: Int64) async throws -> Int64 {
+        let rotated = try await db.query("SELECT secret_rotated_at FROM catalogue.clients WHERE client_id = \(id)")
+            .single().decode(Date.self, "secret_rotated_at")
+        return Int64((rotated.timeIntervalSince1970 * 1_000).rounded())
+    }
+}
