@@ -1,20 +1,9 @@
 public import Foundation
+public import ServiceHTTP
 
 /// What authentication and authorisation need to know about a client (a row of `catalogue.clients`).
 public struct ClientRecord: Sendable, Equatable {
-    public enum Role: String, Sendable, CaseIterable {
-        case client, vendor, support, admin
-
-        /// The scopes a token of this role carries.
-        public var scope: String {
-            switch self {
-            case .client: "transact lookup"
-            case .vendor: "vendor"
-            case .support: "support"
-            case .admin: "admin"
-            }
-        }
-    }
+    public typealias Role = ClientRole
 
     public let clientId: Int64
     public let role: Role

@@ -1,3 +1,4 @@
+import NIOPosix
 public import TransactCrypto
 
 /// How client secrets are stored: scrypt, encoded as `scrypt$<logN>$<r>$<p>$<salt>$<hash>` (base64url), so that
@@ -14,6 +15,17 @@ public enum ClientSecretHash {
         let hash = try parameters.deriveKey(password: Array(secret.utf8), salt: salt, length: hashByteCount)
         return ["scrypt", String(parameters.logN), String(parameters.blockSize), String(parameters.parallelism),
                 Base64URL.encode(salt), Base64URL.encode(hash)].joined(separator: "$")
+    }
+
+    /// `make`, run on NIO's blocking thread pool: scrypt takes tens of milliseconds of CPU and must not hold one of
+    /// the cooperative pool's few threads.
+    public static func makeOffloaded(secret: String, parameters: Scrypt = .interactive) async throws -> String {
+        try await NIOThreadPool.singleton.runIfActive { try make(secret: secret, parameters: parameters) }
+    }
+
+    /// `verify`, run on NIO's blocking thread pool (see `makeOffloaded`).
+    public static func verifyOffloaded(secret: String, against encoded: String) async -> Bool {
+        (try? await NIOThreadPool.singleton.runIfActive { verify(secret: secret, against: encoded) }) ?? false
     }
 
     /// True when `secret` is the one `encoded` was made from. Compares in constant time; a malformed encoding

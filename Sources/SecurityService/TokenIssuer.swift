@@ -53,7 +53,7 @@ public final class TokenIssuer: Sendable {
             throttle.recordFailure(clientId)
             throw Refusal.unknownClient
         }
-        guard verify(secret: clientSecret, of: record) else {
+        guard await verify(secret: clientSecret, of: record) else {
             throttle.recordFailure(clientId)
             throw Refusal.invalidSecret
         }
@@ -71,14 +71,14 @@ public final class TokenIssuer: Sendable {
         return Grant(accessToken: token, expiresIn: lifetimeSeconds, scope: record.role.scope)
     }
 
-    private func verify(secret: String, of record: ClientRecord) -> Bool {
+    private func verify(secret: String, of record: ClientRecord) async -> Bool {
         let mac = HMACSHA256.authenticationCode(key: cacheKey, message: Array(secret.utf8))
         if let cached = verifiedSecrets.withLock({ $0[record.clientId] }), cached.storedHash == record.secretHash,
             ConstantTime.equals(cached.secretMAC, mac)
         {
             return true
         }
-        guard ClientSecretHash.verify(secret: secret, against: record.secretHash) else { return false }
+        guard await ClientSecretHash.verifyOffloaded(secret: secret, against: record.secretHash) else { return false }
         verifiedSecrets.withLock { cache in
             if cache.count >= Self.maxVerifiedSecrets { cache.removeAll(keepingCapacity: true) }
             cache[record.clientId] = (record.secretHash, mac)

@@ -1,16 +1,7 @@
 import Foundation
 import Synchronization
+public import ServiceHTTP
 import TransactCrypto
-
-/// Who made a request, once its token and API key have been checked.
-public struct AuthenticatedClient: Sendable, Equatable {
-    public let clientId: Int64
-    public let role: ClientRecord.Role
-    public let vendorId: Int64?
-    public let signatureRequired: Bool
-    public let signatureSecretSealed: String?
-    public let rateLimitPerSecond: Int
-}
 
 /// Checks the bearer token and the API key of a request (API.md §1.3). Verified tokens are cached until they
 /// expire, so a token used again costs no signature verification; the client's record (cached briefly by

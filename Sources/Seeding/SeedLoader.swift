@@ -234,16 +234,16 @@ private struct Writer {
         let secretHash: String
         let secretChanged: Bool
         switch (client.clientSecret, storedSecretHash) {
-        case (let secret?, let hash?) where ClientSecretHash.verify(secret: secret, against: hash):
+        case (let secret?, let hash?) where await ClientSecretHash.verifyOffloaded(secret: secret, against: hash):
             (secretHash, secretChanged) = (hash, false)
         case (let secret?, _):
-            (secretHash, secretChanged) = (try ClientSecretHash.make(secret: secret, parameters: secretHashing), true)
+            (secretHash, secretChanged) = (try await ClientSecretHash.makeOffloaded(secret: secret, parameters: secretHashing), true)
         case (nil, let hash?):
             (secretHash, secretChanged) = (hash, false)
         case (nil, nil):
             let secret = APIKey.generateSecret()
             generatedSecret = secret
-            (secretHash, secretChanged) = (try ClientSecretHash.make(secret: secret, parameters: secretHashing), true)
+            (secretHash, secretChanged) = (try await ClientSecretHash.makeOffloaded(secret: secret, parameters: secretHashing), true)
         }
         var generatedAPIKey: String?
         let apiKeyHash: String

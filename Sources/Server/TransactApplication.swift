@@ -31,6 +31,7 @@ public enum TransactApplication {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: BodyLimitMiddleware())
         let api = router.group(RouterPath(configuration.pathPrefix))
 
         // Public: health, metrics, the OpenAPI document, tokens and the keys that verify them.
@@ -50,6 +51,14 @@ public enum TransactApplication {
             directory: directory, keys: keys, issuer: configuration.tokenIssuer,
             lifetimeSeconds: configuration.tokenLifetimeSeconds, throttle: FailureThrottle())
         TokenRoutes(issuer: issuer, keys: keys).add(to: api)
+
+        // Protected: bearer token and API key, then the client's rate limit. Routes that carry money add the
+        // Signature check (SignatureMiddleware) on their own group.
+        let protected = api.group()
+            .add(middleware: AuthenticationMiddleware(
+                verifier: TokenVerifier(directory: directory, keys: keys, issuer: configuration.tokenIssuer)))
+            .add(middleware: RateLimitMiddleware(limiter: RateLimiter()))
+        SessionRoutes().add(to: protected)
         return router
     }
 

@@ -5,8 +5,42 @@ public struct TransactRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The `X-Request-Id` of this request: echoed from the caller when acceptable, else generated.
     public var requestID: String = ""
+    /// Set by the authentication middleware on every protected route.
+    public var client: AuthenticatedClient?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
     }
+
+    /// The authenticated caller; a route behind the authentication middleware always has one.
+    public func requireClient() throws -> AuthenticatedClient {
+        guard let client else { throw Forbidden("not authenticated") }
+        return client
+    }
+
+    /// Authorisation in one place (API.md §1.3): a `client` acts only for its own clientId. Support and admin read
+    /// across clients only where the route says so (`allowing`).
+    public func authorize(clientId: Int64, allowing roles: Set<ClientRole> = []) throws -> AuthenticatedClient {
+        let client = try requireClient()
+        if roles.contains(client.role) { return client }
+        guard client.role == .client else { throw Forbidden("role \(client.role.rawValue) may not call this endpoint") }
+        guard client.clientId == clientId else { throw Forbidden("the token's client may not act for clientId \(clientId)") }
+        return client
+    }
+
+    /// A `vendor` user acts only for its own vendorId.
+    public func authorize(vendorId: Int64) throws -> AuthenticatedClient {
+        let client = try requireClient()
+        guard client.role == .vendor else { throw Forbidden("role \(client.role.rawValue) may not call this endpoint") }
+        guard client.vendorId == vendorId else { throw Forbidden("the token's vendor may not act for vendorId \(vendorId)") }
+        return client
+    }
+
+    /// Endpoints for one role (support, admin).
+    public func authorize(role: ClientRole) throws -> AuthenticatedClient {
+        let client = try requireClient()
+        guard client.role == role else { throw Forbidden("role \(client.role.rawValue) may not call this endpoint") }
+        return client
+    }
+
 }

@@ -19,8 +19,11 @@ struct CommandLineTests {
         let output: String
     }
 
-    /// Starts `transact` in the project folder with the given environment added.
-    static func start(_ arguments: [String], environment: [String: String]) throws -> (Process, Pipe) {
+    /// Starts `transact` in the project folder with the given environment added; its output goes to a file, so
+    /// that nothing here blocks a cooperative thread waiting on a pipe.
+    static func start(
+        _ arguments: [String], environment: [String: String], onExit: (@Sendable () -> Void)? = nil
+    ) throws -> (Process, URL) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -29,18 +32,30 @@ struct CommandLineTests {
         merged["TRANSACT_MASTER_KEY"] = nil
         merged.merge(environment) { $1 }
         process.environment = merged
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("transact-\(UUID().uuidString).log")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: output)
+        process.standardOutput = handle
+        process.standardError = handle
+        if let onExit { process.terminationHandler = { _ in onExit() } }
         try process.run()
-        return (process, pipe)
+        return (process, output)
     }
 
     static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Outcome {
-        let (process, pipe) = try start(arguments, environment: environment)
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
-        return Outcome(status: process.terminationStatus, output: output)
+        var started: (Process, URL)?
+        await withCheckedContinuation { (exited: CheckedContinuation<Void, Never>) in
+            do {
+                started = try start(arguments, environment: environment) { exited.resume() }
+            } catch {
+                exited.resume()
+            }
+        }
+        guard let (process, output) = started else { throw CocoaError(.executableLoad) }
+        while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(at: output)
+        return Outcome(status: process.terminationStatus, output: text)
     }
 
     static let masterKey = String(repeating: "ab", count: 32)

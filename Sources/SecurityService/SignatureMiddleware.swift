@@ -1,0 +1,39 @@
+import Foundation
+public import Hummingbird
+import HTTPTypes
+public import ServiceHTTP
+import TransactCrypto
+
+/// The `Signature` header (API.md §1.4) on the routes that carry money: Base64(HMAC-SHA256(secret, raw body)),
+/// checked over the bytes received, before parsing, in constant time, when the client requires it. A missing or
+/// wrong signature is 400 `4000` "Header Signature invalid" and nothing is stored.
+public struct SignatureMiddleware: RouterMiddleware {
+    public typealias Context = TransactRequestContext
+
+    let sealer: SecretSealer
+
+    public init(sealer: SecretSealer) {
+        self.sealer = sealer
+    }
+
+    struct Invalid: Encodable {
+        let responseCode = "4000"
+        let responseMessage = "Header Signature invalid"
+    }
+
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let client = try context.requireClient()
+        guard client.signatureRequired else { return try await next(request, context) }
+        var request = request
+        let body = try await request.collectBody(upTo: BodyLimitMiddleware.defaultMaxBytes)
+        guard let header = request.headers[.signature], let presented = Data(base64Encoded: header),
+            let sealed = client.signatureSecretSealed
+        else { return JSONResponse.make(Invalid(), status: .badRequest) }
+        let secret = try sealer.open(sealed, purpose: "client:\(client.clientId):signature")
+        let expected = HMACSHA256.authenticationCode(key: secret, message: Array(body.readableBytesView))
+        guard ConstantTime.equals(expected, [UInt8](presented)) else { return JSONResponse.make(Invalid(), status: .badRequest) }
+        return try await next(request, context)
+    }
+}
