@@ -25,18 +25,27 @@ public final class SigningKeyStore: Sendable {
     private let retiredKeyGrace: Duration
     /// How often an unknown kid may trigger a reload (another process may have rotated).
     private let reloadInterval: Duration
+    /// How long the signing key is used before the store looks for a newer one.
+    private let refreshInterval: Duration
     private let snapshot = Mutex<Snapshot?>(nil)
 
-    public init(database: PostgresClient, sealer: SecretSealer, retiredKeyGrace: Duration, reloadInterval: Duration = .seconds(1)) {
+    public init(
+        database: PostgresClient, sealer: SecretSealer, retiredKeyGrace: Duration, reloadInterval: Duration = .seconds(1),
+        refreshInterval: Duration = .seconds(30)
+    ) {
         self.database = database
         self.sealer = sealer
         self.retiredKeyGrace = retiredKeyGrace
         self.reloadInterval = reloadInterval
+        self.refreshInterval = refreshInterval
     }
 
-    /// The key that signs new tokens (creating the first key on first use).
+    /// The key that signs new tokens (creating the first key on first use). Re-read every `refreshInterval`, so
+    /// that a rotation made by another process (`transact keys rotate`) is followed well within a token's lifetime.
     public func signingKey() async throws -> (kid: String, key: Ed25519PrivateKey) {
-        if let current = snapshot.withLock({ $0 }) { return (current.signingKID, current.signingKey) }
+        if let current = snapshot.withLock({ $0 }), ContinuousClock.now - current.loadedAt < refreshInterval {
+            return (current.signingKID, current.signingKey)
+        }
         let loaded = try await reload()
         return (loaded.signingKID, loaded.signingKey)
     }

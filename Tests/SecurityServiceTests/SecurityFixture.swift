@@ -21,7 +21,7 @@ struct SecurityFixture {
         directory = ClientDirectory(database: db, cacheTTL: .zero)
         keys = SigningKeyStore(
             database: db, sealer: SecretSealer(masterKey: TestDatabase.masterKey), retiredKeyGrace: .seconds(lifetimeSeconds + 60),
-            reloadInterval: .zero)
+            reloadInterval: .zero, refreshInterval: .zero)
         issuer = TokenIssuer(
             directory: directory, keys: keys, issuer: "transact", lifetimeSeconds: lifetimeSeconds, throttle: FailureThrottle())
         verifier = TokenVerifier(directory: directory, keys: keys, issuer: "transact")

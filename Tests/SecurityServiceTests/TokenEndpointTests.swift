@@ -146,6 +146,10 @@ struct TokenEndpointTests {
             let otherProcess = SecurityFixture(db: db)
             #expect(try await otherProcess.keys.signingKey().kid == newKID)
             _ = try await otherProcess.verifier.authenticate(authorization: "Bearer \(old.accessToken)", apiKey: "demo-key")
+            // A rotation by the other process is followed by this one's issuer.
+            let thirdKID = try await otherProcess.keys.rotate()
+            let latest = try await fixture.issuer.issue(grantType: "client_credentials", clientId: "200", clientSecret: "demo-secret")
+            #expect(try JSONWebSignature.keyID(of: latest.accessToken) == thirdKID)
         }
     }
 }

@@ -58,6 +58,18 @@ struct CommandLineTests {
         return Outcome(status: process.terminationStatus, output: text)
     }
 
+    /// One HTTP exchange with a live server.
+    static func http(_ method: String, _ url: String, body: String? = nil, headers: [String: String] = [:]) async throws
+        -> (status: Int, body: String)
+    {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        request.httpBody = body.map { Data($0.utf8) }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
     static let masterKey = String(repeating: "ab", count: 32)
 
     @Test("serve refuses to start without a valid TRANSACT_MASTER_KEY")
@@ -71,7 +83,7 @@ struct CommandLineTests {
         #expect(short.output.contains("64 hexadecimal characters"))
     }
 
-    @Test("serve refuses a database whose migrations are behind; after migrate and seed it serves and stops on SIGTERM")
+    @Test("migrate, seed, serve, tokens, clients and keys commands, and a graceful stop on SIGTERM")
     func migrateThenServe() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path), "build the transact product first")
         try await TestDatabase.with(migrated: false) { _, database in
@@ -101,17 +113,52 @@ struct CommandLineTests {
             #expect(badSeed.output.contains("clients[0] (clientId 7): role: must be one of"), "\(badSeed.output)")
 
             let port = Int.random(in: 20_000...40_000)
-            let (server, _) = try Self.start(
-                ["serve", "--database-url", url, "--port", String(port)], environment: ["TRANSACT_MASTER_KEY": Self.masterKey])
+            let (server, serverLog) = try Self.start(
+                ["serve", "--database-url", url, "--port", String(port)],
+                environment: ["TRANSACT_MASTER_KEY": Self.masterKey, "TRANSACT_SECURITY_CLIENT_CACHE_TTL_MS": "0"])
+            let base = "http://127.0.0.1:\(port)"
             var readyStatus: Int?
             for _ in 0..<100 where readyStatus == nil {
                 try await Task.sleep(for: .milliseconds(100))
-                let request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/health/ready")!)
-                if let (_, response) = try? await URLSession.shared.data(for: request) {
-                    readyStatus = (response as? HTTPURLResponse)?.statusCode
-                }
+                readyStatus = try? await Self.http("GET", base + "/health/ready").status
             }
-            #expect(readyStatus == 200)
+            #expect(readyStatus == 200, "\((try? String(contentsOf: serverLog, encoding: .utf8)) ?? "")")
+
+            // The demo client gets a token and uses it; the JWKS publishes the key that signed it.
+            func token(_ clientId: String, _ secret: String) async throws -> (status: Int, token: String?) {
+                let (status, body) = try await Self.http(
+                    "POST", base + "/token", body: "grant_type=client_credentials&client_id=\(clientId)&client_secret=\(secret)",
+                    headers: ["Content-Type": "application/x-www-form-urlencoded"])
+                let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+                return (status, json?["access_token"] as? String)
+            }
+            let (tokenStatus, demoToken) = try await token("200", "demo-secret-change-me")
+            #expect(tokenStatus == 200)
+            let check = try await Self.http(
+                "GET", base + "/auth/check",
+                headers: ["Authorization": "Bearer \(demoToken ?? "")", "X-API-Key": "demo-api-key-change-me"])
+            #expect(check.status == 200 && check.body.contains(#""clientId":200"#), "\(check)")
+
+            // Onboarding and rotation from the command line take effect on the running service.
+            let added = try await Self.run(["clients", "add", "--client-id", "555", "--name", "New Bank", "--database-url", url])
+            #expect(added.status == 0, "\(added.output)")
+            let newSecret = added.output.split(separator: " ").first { $0.hasPrefix("client_secret=") }?.dropFirst("client_secret=".count)
+            #expect(try await token("555", String(newSecret ?? "")).status == 200)
+            let rotated = try await Self.run(["clients", "rotate-secret", "--client-id", "200", "--database-url", url])
+            #expect(rotated.status == 0 && rotated.output.contains("client_secret="))
+            let revoked = try await Self.http(
+                "GET", base + "/auth/check",
+                headers: ["Authorization": "Bearer \(demoToken ?? "")", "X-API-Key": "demo-api-key-change-me"])
+            #expect(revoked.status == 401 && revoked.body.contains("invalid_token"))
+            #expect(try await Self.run(["clients", "disable", "--client-id", "555", "--database-url", url]).status == 0)
+            #expect(try await token("555", String(newSecret ?? "")).status == 400)
+            let keyRotation = try await Self.run(["keys", "rotate", "--database-url", url], environment: ["TRANSACT_MASTER_KEY": Self.masterKey])
+            #expect(keyRotation.status == 0 && keyRotation.output.contains("is now active"), "\(keyRotation.output)")
+            try await Task.sleep(for: .milliseconds(1_100))
+            let jwks = try await Self.http("GET", base + "/.well-known/jwks.json")
+            #expect(jwks.body.components(separatedBy: #""kty":"OKP""#).count - 1 == 2, "\(jwks.body)")
+            #expect(try await Self.run(["clients", "disable", "--client-id", "4242", "--database-url", url]).status != 0)
+
             server.terminate()  // SIGTERM: graceful shutdown
             for _ in 0..<100 where server.isRunning { try await Task.sleep(for: .milliseconds(50)) }
             #expect(!server.isRunning)

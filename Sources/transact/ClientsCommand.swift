@@ -1,0 +1,112 @@
+import ArgumentParser
+import DatabaseMigrations
+import Postgres
+import SecurityService
+import Server
+
+struct Clients: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Onboard clients and rotate their credentials. New secrets and keys are printed once.",
+        subcommands: [Add.self, RotateSecret.self, RotateAPIKey.self, Disable.self])
+
+    /// Runs `body` with a client for the configured database, whose schema must be current.
+    static func withDatabase<T>(_ options: CommonOptions, _ body: (PostgresClient) async throws -> T) async throws -> T {
+        let configuration = try options.load()
+        let logger = CommandLogging.bootstrap(level: configuration.logLevel)
+        var postgresConfiguration = configuration.postgres
+        postgresConfiguration.poolSize = 1
+        let client = PostgresClient(configuration: postgresConfiguration, logger: logger)
+        do {
+            try await MigrationRunner(client: client, migrations: options.migrations(configuration), logger: logger).requireCurrent()
+            let result = try await body(client)
+            await client.shutdown()
+            return result
+        } catch {
+            await client.shutdown()
+            throw CommandFailure("clients: \(error)")
+        }
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a client (role client, support or admin).")
+        @OptionGroup var options: CommonOptions
+        @Option(help: "The numeric client id (1-99999).") var clientId: Int64
+        @Option(help: "The client's name.") var name: String
+        @Option(help: "client, support or admin.") var role: String = "client"
+        @Option(help: "Requests per second.") var rateLimit: Int = 100
+
+        func validate() throws {
+            guard (1...99_999).contains(clientId) else { throw ValidationError("--client-id must be 1...99999") }
+            guard ["client", "support", "admin"].contains(role) else {
+                throw ValidationError("--role must be client, support or admin (vendor users come from a seed file)")
+            }
+            guard !name.isEmpty, name.count <= 100 else { throw ValidationError("--name must be 1 to 100 characters") }
+            guard (1...100_000).contains(rateLimit) else { throw ValidationError("--rate-limit must be 1...100000") }
+        }
+
+        func run() async throws {
+            let created = try await Clients.withDatabase(options) { database in
+                try await ClientAdministration(database: database)
+                    .add(clientId: clientId, name: name, role: ClientRecord.Role(rawValue: role)!, rateLimitPerSecond: rateLimit)
+            }
+            print("client_id=\(created.clientId) client_secret=\(created.clientSecret) api_key=\(created.apiKey)")
+        }
+    }
+
+    struct RotateSecret: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-secret", abstract: "Give a client a new secret; tokens issued before are revoked.")
+        @OptionGroup var options: CommonOptions
+        @Option var clientId: Int64
+
+        func run() async throws {
+            let secret = try await Clients.withDatabase(options) { try await ClientAdministration(database: $0).rotateSecret(clientId: clientId) }
+            print("client_id=\(clientId) client_secret=\(secret)")
+        }
+    }
+
+    struct RotateAPIKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "rotate-api-key", abstract: "Give a client a new API key.")
+        @OptionGroup var options: CommonOptions
+        @Option var clientId: Int64
+
+        func run() async throws {
+            let key = try await Clients.withDatabase(options) { try await ClientAdministration(database: $0).rotateAPIKey(clientId: clientId) }
+            print("client_id=\(clientId) api_key=\(key)")
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable a client: no new tokens; existing ones refused.")
+        @OptionGroup var options: CommonOptions
+        @Option var clientId: Int64
+
+        func run() async throws {
+            try await Clients.withDatabase(options) { try await ClientAdministration(database: $0).disable(clientId: clientId) }
+            print("client_id=\(clientId) disabled")
+        }
+    }
+}
+
+struct Keys: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Token signing keys.", subcommands: [Rotate.self])
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a new signing key; the old one keeps verifying until its tokens expire.")
+        @OptionGroup var options: CommonOptions
+
+        func run() async throws {
+            let masterKey = try MasterKeyEnvironment.require(command: "keys rotate")
+            let configuration = try options.load()
+            let kid = try await Clients.withDatabase(options) { database in
+                try await SigningKeyStore(
+                    database: database, sealer: SecretSealer(masterKey: masterKey),
+                    retiredKeyGrace: .seconds(configuration.tokenLifetimeSeconds + 60)
+                ).rotate()
+            }
+            print("signing key \(kid) is now active")
+        }
+    }
+}
