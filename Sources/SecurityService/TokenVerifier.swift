@@ -19,8 +19,10 @@ public final class TokenVerifier: Sendable {
     private let issuer: String
     private let clockSkewSeconds: Int64
     private let maxCachedTokens: Int
-    /// Verified claims by the token's SHA-256.
-    private let verified = Mutex<[[UInt8]: AccessTokenClaims]>([:])
+    /// Verified claims by token.
+    private let verified = Mutex<[Substring: AccessTokenClaims]>([:])
+    /// The API key each client last presented successfully, and the stored hash it matched.
+    private let matchedAPIKeys = Mutex<[Int64: (key: String, hash: String)]>([:])
 
     public init(directory: ClientDirectory, keys: SigningKeyStore, issuer: String, clockSkewSeconds: Int64 = 10,
                 maxCachedTokens: Int = 100_000) {
@@ -32,14 +34,9 @@ public final class TokenVerifier: Sendable {
     }
 
     public func authenticate(authorization: String?, apiKey: String?) async throws -> AuthenticatedClient {
-        guard let authorization, authorization.utf8.count <= JSONWebSignature.maxTokenLength + 16 else {
+        guard let authorization, let token = Self.bearerToken(authorization) else {
             throw Failure.invalidToken("missing bearer token")
         }
-        let prefix = "bearer "
-        guard authorization.count > prefix.count, authorization.prefix(prefix.count).lowercased() == prefix else {
-            throw Failure.invalidToken("missing bearer token")
-        }
-        let token = String(authorization.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
         let now = Int64(Date().timeIntervalSince1970)
         let claims = try await verifiedClaims(token, now: now)
         guard let clientId = Int64(claims.sub), let record = try await directory.record(for: clientId) else {
@@ -52,27 +49,49 @@ public final class TokenVerifier: Sendable {
         guard let apiKey, !apiKey.isEmpty, apiKey.utf8.count <= APIKey.maxLength else {
             throw Failure.invalidAPIKey("missing X-API-Key")
         }
-        guard ConstantTime.equals(Array(APIKey.hash(apiKey).utf8), Array(record.apiKeyHash.utf8)) else {
-            throw Failure.invalidAPIKey("X-API-Key does not belong to this client")
-        }
+        guard isAPIKey(apiKey, of: record) else { throw Failure.invalidAPIKey("X-API-Key does not belong to this client") }
         return AuthenticatedClient(
             clientId: record.clientId, role: record.role, vendorId: record.vendorId,
             signatureRequired: record.signatureRequired, signatureSecretSealed: record.signatureSecretSealed,
             rateLimitPerSecond: record.rateLimitPerSecond)
     }
 
-    private func verifiedClaims(_ token: String, now: Int64) async throws -> AccessTokenClaims {
-        let fingerprint = SHA256.hash(token)
-        if let cached = verified.withLock({ $0[fingerprint] }) {
+    /// The token of `Bearer <token>` (scheme case-insensitive), without copying the header more than once.
+    static func bearerToken(_ header: String) -> Substring? {
+        guard header.utf8.count > 7, header.utf8.count <= JSONWebSignature.maxTokenLength + 16 else { return nil }
+        let scheme = header.utf8.prefix(7)
+        guard zip(scheme, "bearer ".utf8).allSatisfy({ ($0 | 0x20) == $1 }) else { return nil }
+        let token = header.dropFirst(7).drop { $0 == " " }
+        return token.isEmpty ? nil : token
+    }
+
+    /// Whether `apiKey` hashes to the client's stored hash. The last key that matched is remembered per client
+    /// (with the hash it matched), so a client's next request costs a constant-time comparison, not a SHA-256.
+    private func isAPIKey(_ apiKey: String, of record: ClientRecord) -> Bool {
+        if let known = matchedAPIKeys.withLock({ $0[record.clientId] }), known.hash == record.apiKeyHash,
+            ConstantTime.equals(known.key, apiKey)
+        {
+            return true
+        }
+        guard ConstantTime.equals(APIKey.hash(apiKey), record.apiKeyHash) else { return false }
+        matchedAPIKeys.withLock { keys in
+            if keys.count >= maxCachedTokens { keys.removeAll(keepingCapacity: true) }
+            keys[record.clientId] = (apiKey, record.apiKeyHash)
+        }
+        return true
+    }
+
+    private func verifiedClaims(_ token: Substring, now: Int64) async throws -> AccessTokenClaims {
+        if let cached = verified.withLock({ $0[token] }) {
             guard now < cached.exp + clockSkewSeconds else { throw Failure.invalidToken("token expired") }
             return cached
         }
         let payload: [UInt8]
         do {
             // The key lookup is async (it may reload keys); resolve the kid first, then verify synchronously.
-            let kid = try JSONWebSignature.keyID(of: token)
+            let kid = try JSONWebSignature.keyID(of: String(token))
             let key = try await keys.verifyingKey(kid: kid)
-            payload = try JSONWebSignature.verify(token) { $0 == kid ? key : nil }.payload
+            payload = try JSONWebSignature.verify(String(token)) { $0 == kid ? key : nil }.payload
         } catch let error as JSONWebSignature.VerificationError {
             throw Failure.invalidToken(error.description)
         }
@@ -87,7 +106,7 @@ public final class TokenVerifier: Sendable {
                 cache = cache.filter { now < $0.value.exp + clockSkewSeconds }
                 if cache.count >= maxCachedTokens { cache.removeAll() }
             }
-            cache[fingerprint] = claims
+            cache[token] = claims
         }
         return claims
     }

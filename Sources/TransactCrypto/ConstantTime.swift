@@ -15,4 +15,12 @@ public enum ConstantTime {
             }
         }
     }
+
+    /// The same for two strings' UTF-8 bytes, without copying them (for values checked on every request).
+    public static func equals(_ lhs: String, _ rhs: String) -> Bool {
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        var difference: UInt8 = 0
+        for (left, right) in zip(lhs.utf8, rhs.utf8) { difference |= left ^ right }
+        return difference == 0
+    }
 }
