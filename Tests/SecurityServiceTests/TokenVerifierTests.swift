@@ -1,4 +1,7 @@
 import Foundation
+import Hummingbird
+import HummingbirdTesting
+import HTTPTypes
 import Postgres
 import SecurityService
 import TestSupport
@@ -7,15 +10,30 @@ import TransactCrypto
 
 @Suite("Bearer token and API key: every refusal")
 struct TokenVerifierTests {
+    /// Sends the credentials to a protected route and checks the exact answer of API.md §0.
     func expectRefusal(
         _ expected: TokenVerifier.Failure, _ fixture: SecurityFixture, authorization: String?, apiKey: String?,
         sourceLocation: SourceLocation = #_sourceLocation
     ) async {
+        var fields: HTTPFields = [:]
+        if let authorization { fields[.authorization] = authorization }
+        if let apiKey { fields[HTTPField.Name("X-API-Key")!] = apiKey }
+        let headers = fields
+        let (error, description, challenge) = switch expected {
+        case .invalidToken(let reason): ("invalid_token", reason, #"Bearer error="invalid_token""#)
+        case .invalidAPIKey(let reason): ("invalid_api_key", reason, #"APIKey realm="transact""#)
+        }
         do {
-            _ = try await fixture.verifier.authenticate(authorization: authorization, apiKey: apiKey)
-            Issue.record("accepted", sourceLocation: sourceLocation)
-        } catch let failure as TokenVerifier.Failure {
-            #expect(failure == expected, sourceLocation: sourceLocation)
+            try await Application(router: fixture.router()).test(.router) { client in
+                try await client.execute(uri: "/auth/check", method: .get, headers: headers) { response in
+                    #expect(response.status == .unauthorized, sourceLocation: sourceLocation)
+                    #expect(response.headers[.wwwAuthenticate] == challenge, sourceLocation: sourceLocation)
+                    let body = try JSONEncoder().encode(["error": error, "error_description": description])
+                    let expectedBody = try JSONSerialization.jsonObject(with: body) as? [String: String]
+                    let actualBody = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: String]
+                    #expect(actualBody == expectedBody, sourceLocation: sourceLocation)
+                }
+            }
         } catch {
             Issue.record("unexpected \(error)", sourceLocation: sourceLocation)
         }
