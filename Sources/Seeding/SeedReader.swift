@@ -56,9 +56,7 @@ public enum SeedReader {
             let adapter = try node.choice("adapter", ["simulated", "http"])
             let url = try node.optionalString("url", maxLength: 2_048, pattern: urlPattern)
             if adapter == "http" && url == nil { throw node.error("url", "is required for the http adapter") }
-            let signatureSecret = try node.optionalString("signatureSecret", maxLength: 256)
-            let signatureRequired = try node.bool("signatureRequired", default: false)
-            if signatureRequired && signatureSecret == nil { throw node.error("signatureSecret", "is required when signatureRequired is true") }
+            let (signatureRequired, signatureSecret) = try node.signature()
             return SeedDocument.Vendor(
                 vendorId: try node.integer("vendorId", 1...999_999_999_999),
                 name: try node.string("name", maxLength: 100),
@@ -106,9 +104,7 @@ public enum SeedReader {
             let transactResultUrl = try node.optionalString("transactResultUrl", maxLength: 2_048, pattern: urlPattern)
             if adapter == "http" && reserveFundsUrl == nil { throw node.error("reserveFundsUrl", "is required for the http adapter") }
             if adapter == "http" && transactResultUrl == nil { throw node.error("transactResultUrl", "is required for the http adapter") }
-            let signatureSecret = try node.optionalString("signatureSecret", maxLength: 256)
-            let signatureRequired = try node.bool("signatureRequired", default: false)
-            if signatureRequired && signatureSecret == nil { throw node.error("signatureSecret", "is required when signatureRequired is true") }
+            let (signatureRequired, signatureSecret) = try node.signature()
             return SeedDocument.FundingSource(
                 fundingSourceId: try node.integer("fundingSourceId", 1...999_999_999_999),
                 name: try node.string("name", maxLength: 100),
@@ -130,9 +126,7 @@ public enum SeedReader {
             let vendorId = try node.optionalInteger("vendorId", 1...999_999_999_999)
             if role == "vendor" && vendorId == nil { throw node.error("vendorId", "is required for role vendor") }
             if role != "vendor" && vendorId != nil { throw node.error("vendorId", "is only for role vendor") }
-            let signatureSecret = try node.optionalString("signatureSecret", maxLength: 256)
-            let signatureRequired = try node.bool("signatureRequired", default: false)
-            if signatureRequired && signatureSecret == nil { throw node.error("signatureSecret", "is required when signatureRequired is true") }
+            let (signatureRequired, signatureSecret) = try node.signature()
             var limits = try node.child("notificationLimits")
             let daily = try limits?.optionalInteger("daily", 0...100_000_000)
             let monthly = try limits?.optionalInteger("monthly", 0...1_000_000_000)
@@ -215,6 +209,14 @@ extension SeedNode {
         }
         try auth.done()
         return result
+    }
+
+    /// `signatureRequired` and `signatureSecret`, which must come together.
+    mutating func signature() throws(SeedError) -> (required: Bool, secret: String?) {
+        let secret = try optionalString("signatureSecret", maxLength: 256)
+        let required = try bool("signatureRequired", default: false)
+        if required && secret == nil { throw error("signatureSecret", "is required when signatureRequired is true") }
+        return (required, secret)
     }
 
     mutating func openingBalance(_ key: String) throws(SeedError) -> SeedDocument.OpeningBalance? {
