@@ -73,8 +73,20 @@ struct MiddlewareTests {
                     #expect(response.status == .ok)
                     #expect(String(buffer: response.body) == "acting for 200")
                 }
-                // A vendor user may not act as a client.
+                // A vendor user may not act as a client, nor for another vendor; a client may not act as a vendor.
                 try await client.execute(uri: "/act-for?clientId=9100", method: .get, headers: headers(token: vendorToken, apiKey: "k9100")) {
+                    #expect($0.status == .forbidden)
+                }
+                try await client.execute(uri: "/vendor-act?vendorId=100", method: .get, headers: headers(token: vendorToken, apiKey: "k9100")) { response in
+                    #expect(response.status == .ok)
+                    #expect(String(buffer: response.body) == "acting for vendor 100")
+                }
+                try await client.execute(uri: "/vendor-act?vendorId=101", method: .get, headers: headers(token: vendorToken, apiKey: "k9100")) { response in
+                    #expect(response.status == .forbidden)
+                    #expect(String(buffer: response.body)
+                        == #"{"error":"forbidden","error_description":"the token's vendor may not act for vendorId 101"}"#)
+                }
+                try await client.execute(uri: "/vendor-act?vendorId=100", method: .get, headers: headers(token: token, apiKey: "k200")) {
                     #expect($0.status == .forbidden)
                 }
             }

@@ -70,6 +70,10 @@ struct SecurityFixture {
             let clientId = request.uri.queryParameters.get("clientId", as: Int64.self) ?? 0
             return "acting for \(try context.authorize(clientId: clientId).clientId)"
         }
+        protected.get("vendor-act") { request, context -> String in
+            let vendorId = request.uri.queryParameters.get("vendorId", as: Int64.self) ?? 0
+            return "acting for vendor \(try context.authorize(vendorId: vendorId).vendorId ?? 0)"
+        }
         protected.group("signed")
             .add(middleware: SignatureMiddleware(sealer: SecretSealer(masterKey: TestDatabase.masterKey)))
             .post { request, context -> String in
