@@ -72,6 +72,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "FinancialTerms",
+            dependencies: ["Postgres", "ServiceHTTP", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Seeding",
             dependencies: ["Postgres", "Ledger", "SecurityService", "TransactCrypto", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
@@ -82,6 +87,7 @@ let package = Package(
             name: "Server",
             dependencies: [
                 "Postgres", "DatabaseMigrations", "Ledger", "TransactCore", "ServiceHTTP", "SecurityService", "TransactCrypto",
+                "FinancialTerms",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -133,6 +139,14 @@ let package = Package(
                 "SecurityService", "ServiceHTTP", "TransactCrypto", "Postgres", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FinancialTermsTests",
+            dependencies: [
+                "FinancialTerms", "ServiceHTTP", "SecurityService", "Seeding", "Postgres", "TestSupport", "TransactCrypto",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -4,6 +4,7 @@ public import Hummingbird
 public import ServiceHTTP
 public import Logging
 public import Postgres
+import FinancialTerms
 import SecurityService
 public import TransactCrypto
 
@@ -59,6 +60,7 @@ public enum TransactApplication {
                 verifier: TokenVerifier(directory: directory, keys: keys, issuer: configuration.tokenIssuer)))
             .add(middleware: RateLimitMiddleware(limiter: RateLimiter()))
         SessionRoutes().add(to: protected)
+        FinancialTermsRoutes(database: postgres).add(to: protected)
         return router
     }
 

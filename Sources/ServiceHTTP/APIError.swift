@@ -1,0 +1,30 @@
+public import Hummingbird
+public import HTTPTypes
+
+/// A refusal in the envelope of the purchase and lookup APIs: `{"responseCode": …, "responseMessage": …}` with its
+/// HTTP status (API.md §0).
+public struct APIError: HTTPResponseError {
+    public let status: HTTPResponse.Status
+    public let responseCode: String
+    public let responseMessage: String
+
+    public init(status: HTTPResponse.Status, responseCode: String, responseMessage: String) {
+        self.status = status
+        self.responseCode = responseCode
+        self.responseMessage = responseMessage
+    }
+
+    /// 400 `4000` `"<field> :<constraint>"`, the format error of API.md §0.
+    public static func format(_ field: String, _ constraint: String) -> APIError {
+        APIError(status: .badRequest, responseCode: "4000", responseMessage: "\(field) :\(constraint)")
+    }
+
+    struct Body: Encodable {
+        let responseCode: String
+        let responseMessage: String
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        JSONResponse.make(Body(responseCode: responseCode, responseMessage: responseMessage), status: status)
+    }
+}
