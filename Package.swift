@@ -101,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "transact",
             dependencies: [
-                "Server", "Postgres", "DatabaseMigrations", "TransactCrypto", "Seeding", "SecurityService",
+                "Server", "Postgres", "DatabaseMigrations", "TransactCrypto", "Seeding", "SecurityService", "Ledger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

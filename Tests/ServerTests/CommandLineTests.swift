@@ -159,6 +159,24 @@ struct CommandLineTests {
             #expect(jwks.body.components(separatedBy: #""kty":"OKP""#).count - 1 == 2, "\(jwks.body)")
             #expect(try await Self.run(["clients", "disable", "--client-id", "4242", "--database-url", url]).status != 0)
 
+            // verify: the seeded ledger is sound; a transfer forged by disabling the triggers is reported.
+            let sound = try await Self.run(["verify", "--database-url", url])
+            #expect(sound.status == 0 && sound.output.contains("OK: every ledger invariant holds"), "\(sound.output)")
+            let forger = PostgresClient(configuration: PostgresConfiguration(connectionString: url, poolSize: 1))
+            _ = try await forger.withConnection { session in
+                try await session.execute(script: """
+                    SET session_replication_role = replica;
+                    INSERT INTO ledger.transfers (id, kind) VALUES ('00000000-0000-4000-8000-000000000001', 'single');
+                    INSERT INTO ledger.postings (transfer_id, account_id, amount)
+                    SELECT '00000000-0000-4000-8000-000000000001', id, 5 FROM ledger.accounts ORDER BY id LIMIT 1;
+                    SET session_replication_role = origin;
+                    """)
+            }
+            await forger.shutdown()
+            let broken = try await Self.run(["verify", "--database-url", url])
+            #expect(broken.status == 2, "\(broken.output)")
+            #expect(broken.output.contains("FAILED") && broken.output.contains("00000000-0000-4000-8000-000000000001"), "\(broken.output)")
+
             server.terminate()  // SIGTERM: graceful shutdown
             for _ in 0..<100 where server.isRunning { try await Task.sleep(for: .milliseconds(50)) }
             #expect(!server.isRunning)
