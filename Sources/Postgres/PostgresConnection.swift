@@ -24,8 +24,11 @@ final class PostgresConnection {
         PQfinish(handle)
     }
 
-    /// Opens a connection, prepares the session and enters pipeline mode. Blocks the calling thread.
-    static func connect(_ configuration: PostgresConfiguration) throws(PostgresError) -> PostgresConnection {
+    /// Opens a connection, prepares the session and (unless told otherwise) enters pipeline mode. Blocks the
+    /// calling thread.
+    static func connect(_ configuration: PostgresConfiguration, pipelineMode: Bool = true) throws(PostgresError)
+        -> PostgresConnection
+    {
         // Keywords before `dbname` are defaults: whatever the connection string says overrides them.
         let keywords = ["connect_timeout", "application_name", "client_encoding", "dbname"]
         let values = [
@@ -51,7 +54,7 @@ final class PostgresConnection {
             SET jit TO off;
             """
         _ = try connection.executeSimple(setup)
-        guard PQenterPipelineMode(handle) == 1 else { throw .unavailable(connection.errorMessage) }
+        guard !pipelineMode || PQenterPipelineMode(handle) == 1 else { throw .unavailable(connection.errorMessage) }
         return connection
     }
 
@@ -234,7 +237,7 @@ final class PostgresConnection {
         return try executeSimple(sql)
     }
 
-    private func executeSimple(_ sql: String) throws(PostgresError) -> PostgresRows {
+    func executeSimple(_ sql: String) throws(PostgresError) -> PostgresRows {
         guard !sql.utf8.contains(0) else { throw .invalidParameter("the statement holds a NUL character") }
         guard let result = PQexec(handle, sql) else { throw .connectionLost(errorMessage) }
         defer { PQclear(result) }
@@ -245,6 +248,21 @@ final class PostgresConnection {
             if isBroken { throw .connectionLost(errorMessage) }
             throw .server(serverError(of: result))
         }
+    }
+
+    // MARK: Notifications (connections outside pipeline mode only)
+
+    var socketDescriptor: Int32 { PQsocket(handle) }
+
+    /// Reads what arrived and returns the notifications received, or nil when the connection is broken.
+    func receiveNotifications() -> [(channel: String, payload: String)]? {
+        guard PQconsumeInput(handle) == 1, !isBroken else { return nil }
+        var received: [(channel: String, payload: String)] = []
+        while let notification = PQnotifies(handle) {
+            received.append((String(cString: notification.pointee.relname), String(cString: notification.pointee.extra)))
+            PQfreemem(notification)
+        }
+        return received
     }
 
     // MARK: Results
