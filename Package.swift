@@ -71,6 +71,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(name: "BankInterfaces", dependencies: [], swiftSettings: swiftSettings),
+        .target(name: "Vendors", dependencies: [], swiftSettings: swiftSettings),
         .target(
             name: "FinancialTerms",
             dependencies: ["Postgres", "ServiceHTTP", .product(name: "Hummingbird", package: "hummingbird")],
@@ -142,6 +144,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "BankInterfacesTests", dependencies: ["BankInterfaces"], swiftSettings: swiftSettings),
+        .testTarget(name: "VendorsTests", dependencies: ["Vendors"], swiftSettings: swiftSettings),
         .testTarget(
             name: "FinancialTermsTests",
             dependencies: [

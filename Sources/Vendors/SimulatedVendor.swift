@@ -1,0 +1,57 @@
+import Foundation
+
+/// The simulated vendor of API.md §5.3, decided by the last four digits of `targetIdentifier`:
+/// `2213` a definite decline; `2201` the first attempt fails with retryable 2201 and the second succeeds; `2239`
+/// every attempt times out (retryable 2239, ending FAILED 2239 when retries run out); `2240` unknown, settled as a
+/// success by the first status query; anything else succeeds. Token products return a 20-digit numeric token or
+/// a 16-character voucher PIN, derived from the transaction so that a status query returns the same one.
+public struct SimulatedVendor: Sendable {
+    public init() {}
+
+    public func vend(_ request: VendRequest) -> VendOutcome {
+        switch request.targetIdentifier.suffix(4) {
+        case "2213": return .declined(code: "2213", message: "Invalid MSISDN")
+        case "2201" where request.attempt == 0: return .retryable(code: "2201", message: "The supplier was unable to complete this request")
+        case "2239": return .retryable(code: "2239", message: "Timeout connecting to the vendor")
+        case "2240": return .unknown
+        default: return .success(token: token(for: request))
+        }
+    }
+
+    /// The status of an earlier vend by its reference: the simulator settles every unknown vend as a success.
+    public func status(of request: VendRequest) -> VendOutcome {
+        switch request.targetIdentifier.suffix(4) {
+        case "2213": .declined(code: "2213", message: "Invalid MSISDN")
+        case "2239": .retryable(code: "2239", message: "Timeout connecting to the vendor")
+        default: .success(token: token(for: request))
+        }
+    }
+
+    /// Deterministic per transaction (the reference without its attempt suffix).
+    func token(for request: VendRequest) -> String? {
+        guard let kind = request.tokenKind else { return nil }
+        let transaction = request.reference.split(separator: "-").dropLast().joined(separator: "-")
+        var generator = SplitMix(seed: UInt64(truncatingIfNeeded: transaction.utf8.reduce(UInt64(1469598103934665603)) {
+            ($0 ^ UInt64($1)) &* 1099511628211
+        }))
+        switch kind {
+        case .numeric20:
+            return String((0..<20).map { _ in Character(String(generator.next() % 10)) })
+        case .voucherPIN16:
+            let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+            return String((0..<16).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+        }
+    }
+
+    struct SplitMix {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+}
