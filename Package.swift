@@ -74,6 +74,11 @@ let package = Package(
         .target(name: "BankInterfaces", dependencies: [], swiftSettings: swiftSettings),
         .target(name: "Vendors", dependencies: [], swiftSettings: swiftSettings),
         .target(
+            name: "Simulators",
+            dependencies: ["BankInterfaces", "Vendors", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "FinancialTerms",
             dependencies: ["Postgres", "ServiceHTTP", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings
@@ -104,6 +109,8 @@ let package = Package(
             name: "transact",
             dependencies: [
                 "Server", "Postgres", "DatabaseMigrations", "TransactCrypto", "Seeding", "SecurityService", "Ledger",
+                "Simulators",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -146,6 +153,14 @@ let package = Package(
         ),
         .testTarget(name: "BankInterfacesTests", dependencies: ["BankInterfaces"], swiftSettings: swiftSettings),
         .testTarget(name: "VendorsTests", dependencies: ["Vendors"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SimulatorsTests",
+            dependencies: [
+                "Simulators", "BankInterfaces", "Vendors",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "FinancialTermsTests",
             dependencies: [
