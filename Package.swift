@@ -50,7 +50,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Ledger", dependencies: ["Postgres"], swiftSettings: swiftSettings),
-        .target(name: "TransactCore", dependencies: [], swiftSettings: swiftSettings),
+        .target(name: "TransactCore", dependencies: ["Postgres", "TransactCrypto"], swiftSettings: swiftSettings),
         .target(
             name: "ServiceHTTP",
             dependencies: [
@@ -141,7 +141,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Postgres", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "TransactCoreTests", dependencies: ["TransactCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TransactCoreTests", dependencies: ["TransactCore", "Postgres", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SecurityServiceTests",
             dependencies: [

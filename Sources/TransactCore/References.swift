@@ -2,9 +2,12 @@ public import Foundation
 
 /// The service's own reference for a transaction, returned to clients as `raasTxnRef`.
 public struct RaasTxnRef: Hashable, Sendable, CustomStringConvertible {
+    public let uuid: UUID
+    /// The lower-case text form clients see.
     public let value: String
 
     public init(_ uuid: UUID = UUID()) {
+        self.uuid = uuid
         self.value = uuid.uuidString.lowercased()
     }
 
@@ -13,7 +16,7 @@ public struct RaasTxnRef: Hashable, Sendable, CustomStringConvertible {
         guard text.utf8.count == 36, let uuid = UUID(uuidString: text), uuid.uuidString.lowercased() == text else {
             return nil
         }
-        self.value = text
+        self.init(uuid)
     }
 
     /// The reference of vend attempt `attempt` (0-based): `<raasTxnRef>-0000`, `-0001`, … (API.md §3.4).
