@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         // Tests only: an independent Ed25519 implementation to check our tokens against.
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
@@ -71,7 +72,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "BankInterfaces", dependencies: [], swiftSettings: swiftSettings),
+        .target(
+            name: "BankInterfaces",
+            dependencies: [
+                "TransactCrypto",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "Vendors", dependencies: [], swiftSettings: swiftSettings),
         .target(
             name: "Simulators",
@@ -152,7 +163,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "BankInterfacesTests", dependencies: ["BankInterfaces"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BankInterfacesTests",
+            dependencies: [
+                "BankInterfaces", "Simulators", "TransactCrypto",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "VendorsTests", dependencies: ["Vendors"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SimulatorsTests",
