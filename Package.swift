@@ -83,7 +83,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Vendors", dependencies: [], swiftSettings: swiftSettings),
+        .target(
+            name: "Vendors",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Simulators",
             dependencies: ["BankInterfaces", "Vendors", .product(name: "Hummingbird", package: "hummingbird")],
@@ -172,7 +181,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "VendorsTests", dependencies: ["Vendors"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VendorsTests",
+            dependencies: [
+                "Vendors", "Simulators",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SimulatorsTests",
             dependencies: [

@@ -1,0 +1,57 @@
+public import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// The `http` adapter: `POST <url>/vend` and `GET <url>/status?reference=…` with the JSON of `VendWireRequest` and
+/// `VendWireAnswer`. Transport failures map to the retryable codes of API.md §10: no connection 2238, a timeout
+/// 2239, HTTP 5xx 2202; an answer that cannot be read is an unknown outcome (it may have dispensed).
+public struct HTTPVendor: Vendor {
+    let baseURL: String
+    let timeout: Duration
+    let client: HTTPClient
+    static let maxAnswerBytes = 64 * 1_024
+
+    public init(baseURL: String, timeout: Duration, client: HTTPClient = .shared) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.timeout = timeout
+        self.client = client
+    }
+
+    public func vend(_ request: VendRequest) async -> VendOutcome {
+        var http = HTTPClientRequest(url: baseURL + "/vend")
+        http.method = .POST
+        http.headers.add(name: "Content-Type", value: "application/json")
+        guard let body = try? JSONEncoder().encode(VendWireRequest(request)) else { return .unknown }
+        http.body = .bytes(ByteBuffer(data: body))
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(http, timeout: timeAmount)
+        } catch let error as HTTPClientError where error == .connectTimeout || error == .deadlineExceeded || error == .readTimeout {
+            return .retryable(code: "2239", message: "Timeout connecting to the vendor")
+        } catch {
+            return .retryable(code: "2238", message: "Cannot connect to the vendor")
+        }
+        if response.status.code >= 500 { return .retryable(code: "2202", message: "Vendor communication error") }
+        guard let bytes = try? await response.body.collect(upTo: Self.maxAnswerBytes),
+            let answer = try? JSONDecoder().decode(VendWireAnswer.self, from: Data(buffer: bytes)), answer.reference == request.reference
+        else { return .unknown }
+        return answer.outcome
+    }
+
+    public func status(of request: VendRequest) async -> VendOutcome? {
+        guard let reference = request.reference.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) else { return nil }
+        var http = HTTPClientRequest(url: baseURL + "/status?reference=" + reference)
+        http.method = .GET
+        guard let response = try? await client.execute(http, timeout: timeAmount), response.status == .ok,
+            let bytes = try? await response.body.collect(upTo: Self.maxAnswerBytes),
+            let answer = try? JSONDecoder().decode(VendWireAnswer.self, from: Data(buffer: bytes)), answer.reference == request.reference
+        else { return nil }
+        return answer.outcome
+    }
+
+    private var timeAmount: TimeAmount {
+        .nanoseconds(timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,23 @@
+/// A vendor interface (API.md §5.1): pluggable, chosen per vendor by its `adapter`.
+public protocol Vendor: Sendable {
+    /// One vend attempt under `request.reference`.
+    func vend(_ request: VendRequest) async -> VendOutcome
+    /// The outcome of an earlier attempt by its reference; nil when the vendor cannot be asked or never received it.
+    func status(of request: VendRequest) async -> VendOutcome?
+}
+
+/// The `simulated` adapter, in process. A vend the simulator would leave unanswered (2239) is reported as the
+/// retryable timeout at once.
+public struct SimulatedVendorAdapter: Vendor {
+    let vendor = SimulatedVendor()
+
+    public init() {}
+
+    public func vend(_ request: VendRequest) async -> VendOutcome {
+        vendor.vend(request)
+    }
+
+    public func status(of request: VendRequest) async -> VendOutcome? {
+        vendor.status(of: request)
+    }
+}

@@ -1,0 +1,52 @@
+import AsyncHTTPClient
+import Hummingbird
+import HummingbirdTesting
+import Simulators
+import Testing
+import Vendors
+
+/// The `http` vendor adapter against the vendor simulator over real HTTP on loopback.
+@Suite("HTTP vendor")
+struct HTTPVendorTests {
+    func request(_ target: String, attempt: Int, token: VendRequest.TokenKind? = nil) -> VendRequest {
+        VendRequest(
+            reference: "tx-\(target)-000\(attempt)", productId: 719, productTypeId: 17, amount: 2_000, currencyCode: "ZAR",
+            targetIdentifier: target, tokenKind: token)
+    }
+
+    @Test("success with a token, decline, retryable then success, timeout, unknown settled by status, no connection")
+    func outcomes() async throws {
+        let router = Router()
+        VendorSimulatorRoutes(silenceSeconds: 1).add(to: router)
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        try await Application(router: router).test(.live) { client in
+            let port = try #require(client.port)
+            let vendor = HTTPVendor(baseURL: "http://127.0.0.1:\(port)/", timeout: .milliseconds(400), client: httpClient)
+            guard case .success(let token?) = await vendor.vend(request("12345678", attempt: 0, token: .numeric20)) else {
+                Issue.record("no token")
+                try await httpClient.shutdown()
+                return
+            }
+            #expect(token.count == 20)
+            #expect(await vendor.vend(request("27830002213", attempt: 0)) == .declined(code: "2213", message: "Invalid MSISDN"))
+            guard case .retryable(code: "2201", _) = await vendor.vend(request("27830002201", attempt: 0)) else {
+                Issue.record("2201 not retryable")
+                try await httpClient.shutdown()
+                return
+            }
+            #expect(await vendor.vend(request("27830002201", attempt: 1)) == .success(token: nil))
+            #expect(await vendor.vend(request("27830002239", attempt: 0)) == .retryable(code: "2239", message: "Timeout connecting to the vendor"))
+            let unknown = request("27830002240", attempt: 0)
+            #expect(await vendor.vend(unknown) == .unknown)
+            #expect(await vendor.status(of: unknown) == .success(token: nil))
+            #expect(await vendor.status(of: request("27830000000", attempt: 7)) == nil)
+            let nowhere = HTTPVendor(baseURL: "http://127.0.0.1:1", timeout: .milliseconds(400), client: httpClient)
+            guard case .retryable = await nowhere.vend(request("27831234567", attempt: 0)) else {
+                Issue.record("no connection was not retryable")
+                try await httpClient.shutdown()
+                return
+            }
+            try await httpClient.shutdown()
+        }
+    }
+}
