@@ -70,18 +70,21 @@ struct HTTPFundingSourceTests {
     func exchange(port: Int, httpClient: HTTPClient, simulated: BankSimulatorRoutes, seen: Seen, secret: [UInt8]) async throws {
         do {
             let base = "http://127.0.0.1:\(port)"
+            let endpoints = HTTPFundingSource.Endpoints(
+                reserveFundsURL: base + "/reserveFunds", transactResultURL: base + "/transactResult",
+                statusLookupURL: base + "/statusLookup")
+            // A generous timeout for answers (the suite runs in parallel on two cores); a short one for the silence.
             let bank = HTTPFundingSource(
-                endpoints: .init(
-                    reserveFundsURL: base + "/reserveFunds", transactResultURL: base + "/transactResult",
-                    statusLookupURL: base + "/statusLookup"),
-                auth: .none, signatureSecret: nil, reservationTimeout: .milliseconds(500), client: httpClient)
+                endpoints: endpoints, auth: .none, signatureSecret: nil, reservationTimeout: .seconds(10), client: httpClient)
+            let impatientBank = HTTPFundingSource(
+                endpoints: endpoints, auth: .none, signatureSecret: nil, reservationTimeout: .milliseconds(500), client: httpClient)
 
             let reserved = request()
             guard case .reserved(let reference) = await bank.reserveFunds(reserved) else { Issue.record("not reserved"); return }
             #expect(reference.hasPrefix("SIM-"))
             #expect(await bank.reserveFunds(request(source: "27830002010")) == .declined(code: "2010", message: "Insufficient funds"))
             let started = ContinuousClock.now
-            guard case .noAnswer = await bank.reserveFunds(request(source: "27830002060")) else { Issue.record("2060 answered"); return }
+            guard case .noAnswer = await impatientBank.reserveFunds(request(source: "27830002060")) else { Issue.record("2060 answered"); return }
             #expect(ContinuousClock.now - started < .seconds(3))
 
             let notice = TransactResultNotice(
@@ -95,12 +98,12 @@ struct HTTPFundingSourceTests {
 
             let lying = HTTPFundingSource(
                 endpoints: .init(reserveFundsURL: base + "/lying/reserveFunds", transactResultURL: base + "/transactResult", statusLookupURL: nil),
-                auth: .none, signatureSecret: nil, reservationTimeout: .seconds(2), client: httpClient)
+                auth: .none, signatureSecret: nil, reservationTimeout: .seconds(10), client: httpClient)
             #expect(await lying.reserveFunds(request()) == .noAnswer(reason: "the answer does not match the request"))
 
             let checked = HTTPFundingSource(
                 endpoints: .init(reserveFundsURL: base + "/checked/reserveFunds", transactResultURL: base + "/transactResult", statusLookupURL: nil),
-                auth: .basic(username: "bank-user", password: "bank-pass"), signatureSecret: secret, reservationTimeout: .seconds(2), client: httpClient)
+                auth: .basic(username: "bank-user", password: "bank-pass"), signatureSecret: secret, reservationTimeout: .seconds(10), client: httpClient)
             #expect(await checked.reserveFunds(request()) == .reserved(reserveFundsTxnRef: "B-2"))
             #expect(seen.signatureValid.withLock { $0 })
             #expect(seen.headers.withLock { $0["Authorization"] } == "Basic " + Data("bank-user:bank-pass".utf8).base64EncodedString())
