@@ -1,4 +1,4 @@
-import Foundation
+import TransactCrypto
 
 /// The simulated vendor of API.md §5.3, decided by the last four digits of `targetIdentifier`:
 /// `2213` a definite decline; `2201` the first attempt fails with retryable 2201 and the second succeeds; `2239`
@@ -27,31 +27,18 @@ public struct SimulatedVendor: Sendable {
         }
     }
 
-    /// Deterministic per transaction (the reference without its attempt suffix).
+    /// Deterministic per transaction (the reference without its attempt suffix): derived from its SHA-256.
     func token(for request: VendRequest) -> String? {
         guard let kind = request.tokenKind else { return nil }
         let transaction = request.reference.split(separator: "-").dropLast().joined(separator: "-")
-        var generator = SplitMix(seed: UInt64(truncatingIfNeeded: transaction.utf8.reduce(UInt64(1469598103934665603)) {
-            ($0 ^ UInt64($1)) &* 1099511628211
-        }))
+        let bytes = SHA256.hash(transaction)
         switch kind {
         case .numeric20:
-            return String((0..<20).map { _ in Character(String(generator.next() % 10)) })
+            return String(bytes.prefix(20).map { Character(String($0 % 10)) })
         case .voucherPIN16:
+            // 32 symbols divide 256 evenly, so every symbol is equally likely.
             let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-            return String((0..<16).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
-        }
-    }
-
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
+            return String(bytes.prefix(16).map { alphabet[Int($0) % alphabet.count] })
         }
     }
 }

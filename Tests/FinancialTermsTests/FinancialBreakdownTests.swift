@@ -1,20 +1,9 @@
 import FinancialTerms
+import TestSupport
 import Testing
 
 @Suite("Financial terms arithmetic (API.md §2.1)")
 struct FinancialBreakdownTests {
-    /// SplitMix64, reproducible from the printed seed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Half-up rounding of amount × bps / 10000, computed another way: floor((2·amount·bps + 10000) / 20000).
     func reference(_ amount: Int64, _ bps: Int64) -> Int64 {
         (2 * amount * bps + 10_000) / 20_000
@@ -51,7 +40,7 @@ struct FinancialBreakdownTests {
     @Test("identities hold for random inputs, and rounding matches an independent computation")
     func properties() throws {
         let seed = UInt64.random(in: 0...UInt64.max)
-        var random = SeededGenerator(state: seed)
+        var random = SeededGenerator(seed: seed)
         for _ in 0..<20_000 {
             let purchase = Int64.random(in: 1...999_999_999_999, using: &random)
             let feeMin: Int64? = Bool.random(using: &random) ? Int64.random(in: 0...10_000, using: &random) : nil

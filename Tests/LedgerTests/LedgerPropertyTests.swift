@@ -11,18 +11,6 @@ import Testing
 struct LedgerPropertyTests {
     let ledger = Ledger()
 
-    /// SplitMix64: small, fast, and reproducible from a printed seed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// The four balance columns of an account, as the accepted operations imply them.
     struct ExpectedBalance: Equatable {
         var postedDebits: Int64 = 0, postedCredits: Int64 = 0, pendingDebits: Int64 = 0, pendingCredits: Int64 = 0
@@ -113,7 +101,7 @@ struct LedgerPropertyTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for task in 0..<tasks {
                     group.addTask {
-                        var random = SeededGenerator(state: seed &+ UInt64(task))
+                        var random = SeededGenerator(seed: seed &+ UInt64(task))
                         for _ in 0..<operationsPerTask {
                             try await randomOperation(&random, db: db, model: model)
                         }
