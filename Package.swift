@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "BankInterfaces",
             dependencies: [
-                "TransactCrypto",
+                "TransactCrypto", "Postgres",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -176,7 +176,7 @@ let package = Package(
         .testTarget(
             name: "BankInterfacesTests",
             dependencies: [
-                "BankInterfaces", "Simulators", "TransactCrypto",
+                "BankInterfaces", "Simulators", "TransactCrypto", "Seeding", "SecurityService", "Postgres", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
