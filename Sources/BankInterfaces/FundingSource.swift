@@ -56,9 +56,6 @@ public struct SimulatedFundingSource: FundingSource {
     }
 
     public func statusLookup(raasTxnRef: String) async -> ReserveFundsAnswer? {
-        guard let hold = bank.hold(for: raasTxnRef) else { return nil }
-        return ReserveFundsAnswer(
-            raasTxnRef: raasTxnRef, clientTxnRef: "", reserveFundsTxnRef: hold.reserveFundsTxnRef, responseCode: "0000",
-            responseMessage: "Reservation \(hold.state.rawValue)", reserveAmount: hold.amount)
+        bank.hold(for: raasTxnRef) == nil ? nil : bank.statusAnswer(for: raasTxnRef)
     }
 }

@@ -74,7 +74,7 @@ public struct HTTPFundingSource: FundingSource {
         var request = HTTPClientRequest(url: base + (base.contains("?") ? "&" : "?") + "raasTxnRef=" + query)
         request.method = .GET
         addAuth(to: &request)
-        guard let response = try? await client.execute(request, timeout: Self.timeAmount(reservationTimeout)),
+        guard let response = try? await client.execute(request, timeout: TimeAmount(reservationTimeout)),
             response.status == .ok, let body = try? await response.body.collect(upTo: Self.maxAnswerBytes)
         else { return nil }
         return try? JSONDecoder().decode(ReserveFundsAnswer.self, from: Data(buffer: body))
@@ -94,13 +94,9 @@ public struct HTTPFundingSource: FundingSource {
                 value: Data(HMACSHA256.authenticationCode(key: signatureSecret, message: Array(bytes))).base64EncodedString())
         }
         request.body = .bytes(ByteBuffer(data: bytes))
-        let response = try await client.execute(request, timeout: Self.timeAmount(timeout))
+        let response = try await client.execute(request, timeout: TimeAmount(timeout))
         let body = try await response.body.collect(upTo: Self.maxAnswerBytes)
         return (response.status, Data(buffer: body))
-    }
-
-    static func timeAmount(_ duration: Duration) -> TimeAmount {
-        .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
     private func addAuth(to request: inout HTTPClientRequest) {

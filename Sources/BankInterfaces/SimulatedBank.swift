@@ -70,6 +70,18 @@ public final class SimulatedBank: Sendable {
         holds.withLock { $0[raasTxnRef] }
     }
 
+    /// The answer to a status lookup (API.md §4.3): the hold and its state, or 2090 when there is none.
+    public func statusAnswer(for raasTxnRef: String) -> ReserveFundsAnswer {
+        guard let hold = hold(for: raasTxnRef) else {
+            return ReserveFundsAnswer(
+                raasTxnRef: raasTxnRef, clientTxnRef: "", reserveFundsTxnRef: nil, responseCode: "2090",
+                responseMessage: "No reservation")
+        }
+        return ReserveFundsAnswer(
+            raasTxnRef: raasTxnRef, clientTxnRef: "", reserveFundsTxnRef: hold.reserveFundsTxnRef, responseCode: "0000",
+            responseMessage: "Reservation \(hold.state.rawValue)", reserveAmount: hold.amount)
+    }
+
     public var allHolds: [Hold] {
         holds.withLock { Array($0.values) }
     }

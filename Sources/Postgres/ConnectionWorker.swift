@@ -138,7 +138,7 @@ final class ConnectionWorker: @unchecked Sendable {
                 continue
             }
             run(batch, on: live)
-            finishBatch(count: batch.count)
+            finishBatch()
             if live.isBroken {
                 logger.warning("PostgreSQL connection lost; reconnecting", metadata: ["worker": "\(index)"])
                 connection = nil
@@ -175,7 +175,7 @@ final class ConnectionWorker: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func finishBatch(count: Int) {
+    private func finishBatch() {
         condition.lock()
         jobsInFlight = 0
         condition.unlock()

@@ -64,8 +64,9 @@ public final class PostgresClient: Service, Sendable {
         }
     }
 
-    /// The free worker with the fewest queued jobs among those not known to be down.
-    private func leastLoadedWorker(excluding leased: [Bool]) -> ConnectionWorker? {
+    /// The free worker with the fewest queued jobs among those not known to be down; when every free worker is
+    /// down and `fallingBackToDown`, one of those (it rejects at once with the reason, which callers should see).
+    private func leastLoadedWorker(excluding leased: [Bool], fallingBackToDown: Bool = true) -> ConnectionWorker? {
         var best: (worker: ConnectionWorker, load: Int)?
         var fallback: ConnectionWorker?
         for worker in workers where !leased[worker.index] {
@@ -76,8 +77,7 @@ public final class PostgresClient: Service, Sendable {
             let load = worker.load
             if best == nil || load < best!.load { best = (worker, load) }
         }
-        // A down worker rejects at once with the reason, which is what callers should see.
-        return best?.worker ?? fallback
+        return best?.worker ?? (fallingBackToDown ? fallback : nil)
     }
 
     private func everyWorkerDown() -> String? {
@@ -140,15 +140,9 @@ public final class PostgresClient: Service, Sendable {
         try await withCheckedThrowingContinuation { continuation in
             let outcome: Result<Int?, PostgresError> = leases.withLock { state in
                 if state.isShutDown { return .failure(.shutDown) }
-                var best: (index: Int, load: Int)?
-                for worker in workers where !state.leased[worker.index] {
-                    if case .down = worker.health { continue }
-                    let load = worker.load
-                    if best == nil || load < best!.load { best = (worker.index, load) }
-                }
-                if let best {
-                    state.leased[best.index] = true
-                    return .success(best.index)
+                if let worker = leastLoadedWorker(excluding: state.leased, fallingBackToDown: false) {
+                    state.leased[worker.index] = true
+                    return .success(worker.index)
                 }
                 if let reason = everyWorkerDown() { return .failure(.unavailable(reason)) }
                 guard state.leaseWaiters.count < configuration.maxQueuedRequests else {

@@ -16,4 +16,10 @@ public struct ClientRecord: Sendable, Equatable {
     public let signatureSecretSealed: String?
     public let vendorId: Int64?
     public let rateLimitPerSecond: Int
+
+    /// The secret's rotation time in milliseconds, carried by tokens as `sv`: a token whose value differs was
+    /// issued before the current secret and is revoked.
+    public var secretVersion: Int64 {
+        Int64((secretRotatedAt.timeIntervalSince1970 * 1_000).rounded())
+    }
 }

@@ -63,7 +63,7 @@ public final class TokenIssuer: Sendable {
         let claims = AccessTokenClaims(
             iss: issuer, sub: String(record.clientId), iat: now, nbf: now, exp: now + Int64(lifetimeSeconds),
             jti: UUID().uuidString.lowercased(), role: record.role.rawValue, scope: record.role.scope,
-            vendorId: record.vendorId, secretVersion: Int64((record.secretRotatedAt.timeIntervalSince1970 * 1_000).rounded()))
+            vendorId: record.vendorId, secretVersion: record.secretVersion)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let (kid, key) = try await keys.signingKey()

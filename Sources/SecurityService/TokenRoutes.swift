@@ -39,15 +39,6 @@ public struct TokenRoutes: Sendable {
         }
     }
 
-    struct OAuthError: Encodable {
-        let error: String
-        let errorDescription: String
-
-        enum CodingKeys: String, CodingKey {
-            case error, errorDescription = "error_description"
-        }
-    }
-
     func token(_ request: Request) async throws -> Response {
         let body = try await request.body.collect(upTo: Self.maxBodyBytes)
         guard let fields = FormURLEncoded.fields(String(decoding: body.readableBytesView, as: UTF8.self)) else {
@@ -85,7 +76,7 @@ public struct TokenRoutes: Sendable {
     }
 
     static func failure(_ status: HTTPResponse.Status, _ error: String, _ description: String) -> Response {
-        var response = JSONResponse.make(OAuthError(error: error, errorDescription: description), status: status)
+        var response = JSONResponse.make(OAuthStyleError(error: error, errorDescription: description), status: status)
         response.headers[.cacheControl] = "no-store"
         return response
     }

@@ -43,9 +43,7 @@ public final class TokenVerifier: Sendable {
             throw Failure.invalidToken("unknown client")
         }
         guard record.isActive else { throw Failure.invalidToken("client disabled") }
-        guard claims.role == record.role.rawValue,
-            claims.secretVersion == Int64((record.secretRotatedAt.timeIntervalSince1970 * 1_000).rounded())
-        else { throw Failure.invalidToken("token revoked") }
+        guard claims.role == record.role.rawValue, claims.secretVersion == record.secretVersion else { throw Failure.invalidToken("token revoked") }
         guard let apiKey, !apiKey.isEmpty, apiKey.utf8.count <= APIKey.maxLength else {
             throw Failure.invalidAPIKey("missing X-API-Key")
         }

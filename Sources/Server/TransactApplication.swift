@@ -25,6 +25,7 @@ public struct ServiceDependencies: Sendable {
 
 public enum TransactApplication {
     public static func makeRouter(configuration: ServerConfiguration, dependencies: ServiceDependencies) -> Router<TransactRequestContext> {
+        // Bootstrap swift-metrics before MetricsMiddleware creates its first metric.
         _ = ProcessMetrics.registry
         let postgres = dependencies.postgres
         let router = Router(context: TransactRequestContext.self)

@@ -30,8 +30,7 @@ public struct TransactRequestContext: RequestContext {
 
     /// A `vendor` user acts only for its own vendorId.
     public func authorize(vendorId: Int64) throws -> AuthenticatedClient {
-        let client = try requireClient()
-        guard client.role == .vendor else { throw Forbidden("role \(client.role.rawValue) may not call this endpoint") }
+        let client = try authorize(role: .vendor)
         guard client.vendorId == vendorId else { throw Forbidden("the token's vendor may not act for vendorId \(vendorId)") }
         return client
     }

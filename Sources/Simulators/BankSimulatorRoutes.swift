@@ -33,14 +33,7 @@ public struct BankSimulatorRoutes: Sendable {
             guard let reference = request.uri.queryParameters["raasTxnRef"].map(String.init) else {
                 throw HTTPError(.badRequest, message: "raasTxnRef is required")
             }
-            guard let hold = bank.hold(for: reference) else {
-                return try SimulatorJSON.response(ReserveFundsAnswer(
-                    raasTxnRef: reference, clientTxnRef: "", reserveFundsTxnRef: nil, responseCode: "2090",
-                    responseMessage: "No reservation"))
-            }
-            return try SimulatorJSON.response(ReserveFundsAnswer(
-                raasTxnRef: reference, clientTxnRef: "", reserveFundsTxnRef: hold.reserveFundsTxnRef, responseCode: "0000",
-                responseMessage: "Reservation \(hold.state.rawValue)", reserveAmount: hold.amount))
+            return try SimulatorJSON.response(bank.statusAnswer(for: reference))
         }
         router.get("holds") { _, _ -> Response in
             struct Entry: Encodable {

@@ -51,12 +51,19 @@ public enum JSONWebSignature {
 
     /// The `kid` a token names, read without verifying anything (to find the key to verify it with).
     public static func keyID(of token: String) throws(VerificationError) -> String {
-        guard token.utf8.count <= maxTokenLength, let headerPart = token.split(separator: ".", maxSplits: 1).first,
-            let headerBytes = Base64URL.decode(headerPart),
-            let header = try? JSONDecoder().decode(Header.self, from: Data(headerBytes))
-        else { throw .malformed }
+        guard token.utf8.count <= maxTokenLength, let headerPart = token.split(separator: ".", maxSplits: 1).first else {
+            throw .malformed
+        }
+        return try header(headerPart).kid
+    }
+
+    /// The header of a token, refused unless it names exactly the accepted algorithm.
+    private static func header(_ part: Substring) throws(VerificationError) -> Header {
+        guard let bytes = Base64URL.decode(part), let header = try? JSONDecoder().decode(Header.self, from: Data(bytes)) else {
+            throw .malformed
+        }
         guard header.alg == algorithm else { throw .unsupportedAlgorithm(String(header.alg.prefix(16))) }
-        return header.kid
+        return header
     }
 
     /// Verifies `token` and returns its header and payload bytes.
@@ -65,11 +72,10 @@ public enum JSONWebSignature {
     {
         guard token.utf8.count <= maxTokenLength else { throw .malformed }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let headerBytes = Base64URL.decode(parts[0]), let payload = Base64URL.decode(parts[1]),
-            let signature = Base64URL.decode(parts[2])
-        else { throw .malformed }
-        guard let header = try? JSONDecoder().decode(Header.self, from: Data(headerBytes)) else { throw .malformed }
-        guard header.alg == algorithm else { throw .unsupportedAlgorithm(String(header.alg.prefix(16))) }
+        guard parts.count == 3, let payload = Base64URL.decode(parts[1]), let signature = Base64URL.decode(parts[2]) else {
+            throw .malformed
+        }
+        let header = try header(parts[0])
         guard let key = keys(header.kid) else { throw .unknownKey(String(header.kid.prefix(64))) }
         let signingInput = Array(token.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
         guard key.isValidSignature(signature, for: signingInput) else { throw .badSignature }

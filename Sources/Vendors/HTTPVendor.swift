@@ -27,7 +27,7 @@ public struct HTTPVendor: Vendor {
         http.body = .bytes(ByteBuffer(data: body))
         let response: HTTPClientResponse
         do {
-            response = try await client.execute(http, timeout: timeAmount)
+            response = try await client.execute(http, timeout: TimeAmount(timeout))
         } catch let error as HTTPClientError where error == .connectTimeout || error == .deadlineExceeded || error == .readTimeout {
             return .retryable(code: "2239", message: "Timeout connecting to the vendor")
         } catch {
@@ -44,14 +44,10 @@ public struct HTTPVendor: Vendor {
         guard let reference = request.reference.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) else { return nil }
         var http = HTTPClientRequest(url: baseURL + "/status?reference=" + reference)
         http.method = .GET
-        guard let response = try? await client.execute(http, timeout: timeAmount), response.status == .ok,
+        guard let response = try? await client.execute(http, timeout: TimeAmount(timeout)), response.status == .ok,
             let bytes = try? await response.body.collect(upTo: Self.maxAnswerBytes),
             let answer = try? JSONDecoder().decode(VendWireAnswer.self, from: Data(buffer: bytes)), answer.reference == request.reference
         else { return nil }
         return answer.outcome
-    }
-
-    private var timeAmount: TimeAmount {
-        .nanoseconds(timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
     }
 }

@@ -9,24 +9,6 @@ struct Clients: AsyncParsableCommand {
         abstract: "Onboard clients and rotate their credentials. New secrets and keys are printed once.",
         subcommands: [Add.self, RotateSecret.self, RotateAPIKey.self, Disable.self])
 
-    /// Runs `body` with a client for the configured database, whose schema must be current.
-    static func withDatabase<T>(_ options: CommonOptions, _ body: (PostgresClient) async throws -> T) async throws -> T {
-        let configuration = try options.load()
-        let logger = CommandLogging.bootstrap(level: configuration.logLevel)
-        var postgresConfiguration = configuration.postgres
-        postgresConfiguration.poolSize = 1
-        let client = PostgresClient(configuration: postgresConfiguration, logger: logger)
-        do {
-            try await MigrationRunner(client: client, migrations: options.migrations(configuration), logger: logger).requireCurrent()
-            let result = try await body(client)
-            await client.shutdown()
-            return result
-        } catch {
-            await client.shutdown()
-            throw CommandFailure("clients: \(error)")
-        }
-    }
-
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a client (role client, support or admin).")
         @OptionGroup var options: CommonOptions
@@ -45,7 +27,7 @@ struct Clients: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let created = try await Clients.withDatabase(options) { database in
+            let created = try await options.withDatabase(command: "clients add") { database, _ in
                 try await ClientAdministration(database: database)
                     .add(clientId: clientId, name: name, role: ClientRecord.Role(rawValue: role)!, rateLimitPerSecond: rateLimit)
             }
@@ -60,7 +42,9 @@ struct Clients: AsyncParsableCommand {
         @Option var clientId: Int64
 
         func run() async throws {
-            let secret = try await Clients.withDatabase(options) { try await ClientAdministration(database: $0).rotateSecret(clientId: clientId) }
+            let secret = try await options.withDatabase(command: "clients rotate-secret") { database, _ in
+                try await ClientAdministration(database: database).rotateSecret(clientId: clientId)
+            }
             print("client_id=\(clientId) client_secret=\(secret)")
         }
     }
@@ -71,7 +55,9 @@ struct Clients: AsyncParsableCommand {
         @Option var clientId: Int64
 
         func run() async throws {
-            let key = try await Clients.withDatabase(options) { try await ClientAdministration(database: $0).rotateAPIKey(clientId: clientId) }
+            let key = try await options.withDatabase(command: "clients rotate-api-key") { database, _ in
+                try await ClientAdministration(database: database).rotateAPIKey(clientId: clientId)
+            }
             print("client_id=\(clientId) api_key=\(key)")
         }
     }
@@ -82,7 +68,9 @@ struct Clients: AsyncParsableCommand {
         @Option var clientId: Int64
 
         func run() async throws {
-            try await Clients.withDatabase(options) { try await ClientAdministration(database: $0).disable(clientId: clientId) }
+            try await options.withDatabase(command: "clients disable") { database, _ in
+                try await ClientAdministration(database: database).disable(clientId: clientId)
+            }
             print("client_id=\(clientId) disabled")
         }
     }
@@ -99,8 +87,7 @@ struct Keys: AsyncParsableCommand {
 
         func run() async throws {
             let masterKey = try MasterKeyEnvironment.require(command: "keys rotate")
-            let configuration = try options.load()
-            let kid = try await Clients.withDatabase(options) { database in
+            let kid = try await options.withDatabase(command: "keys rotate") { database, configuration in
                 try await SigningKeyStore(
                     database: database, sealer: SecretSealer(masterKey: masterKey),
                     retiredKeyGrace: .seconds(configuration.tokenLifetimeSeconds + 60)

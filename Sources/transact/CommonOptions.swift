@@ -30,6 +30,30 @@ struct CommonOptions: ParsableArguments {
     func migrations(_ configuration: ServerConfiguration) throws -> [Migration] {
         try Migration.load(from: URL(fileURLWithPath: configuration.migrationsDirectory))
     }
+
+    /// Runs `body` with a one-connection client for the configured database (whose schema must be current unless
+    /// `requireCurrentSchema` is false) and closes it; any failure is reported as `<command>: <error>`.
+    func withDatabase<T>(
+        command: String, requireCurrentSchema: Bool = true,
+        _ body: (PostgresClient, ServerConfiguration) async throws -> T
+    ) async throws -> T {
+        let configuration = try load()
+        let logger = CommandLogging.bootstrap(level: configuration.logLevel)
+        var postgresConfiguration = configuration.postgres
+        postgresConfiguration.poolSize = 1
+        let client = PostgresClient(configuration: postgresConfiguration, logger: logger)
+        do {
+            if requireCurrentSchema {
+                try await MigrationRunner(client: client, migrations: migrations(configuration), logger: logger).requireCurrent()
+            }
+            let result = try await body(client, configuration)
+            await client.shutdown()
+            return result
+        } catch {
+            await client.shutdown()
+            throw CommandFailure("\(command): \(error)")
+        }
+    }
 }
 
 /// Logging to standard error at the configured level, set up once per process.

@@ -9,21 +9,12 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var options: CommonOptions
 
     func run() async throws {
-        let configuration = try options.load()
-        let logger = CommandLogging.bootstrap(level: configuration.logLevel)
-        let migrations = try options.migrations(configuration)
-        var postgresConfiguration = configuration.postgres
-        postgresConfiguration.poolSize = 1
-        let client = PostgresClient(configuration: postgresConfiguration, logger: logger)
-        do {
-            let applied = try await MigrationRunner(client: client, migrations: migrations, logger: logger).migrate()
-            await client.shutdown()
-            print(applied.isEmpty
-                ? "Database is current (\(migrations.count) migrations)."
-                : "Applied \(applied.map(\.fileName).joined(separator: ", ")).")
-        } catch {
-            await client.shutdown()
-            throw CommandFailure("migrate: \(error)")
+        let (applied, known) = try await options.withDatabase(command: "migrate", requireCurrentSchema: false) { client, configuration in
+            let migrations = try options.migrations(configuration)
+            return (try await MigrationRunner(client: client, migrations: migrations).migrate(), migrations.count)
         }
+        print(applied.isEmpty
+            ? "Database is current (\(known) migrations)."
+            : "Applied \(applied.map(\.fileName).joined(separator: ", ")).")
     }
 }

@@ -16,8 +16,6 @@ struct Seed: AsyncParsableCommand {
     var file: String
 
     func run() async throws {
-        let configuration = try options.load()
-        let logger = CommandLogging.bootstrap(level: configuration.logLevel)
         let masterKey = try MasterKeyEnvironment.require(command: "seed")
         let document: SeedDocument
         do {
@@ -25,26 +23,17 @@ struct Seed: AsyncParsableCommand {
         } catch {
             throw CommandFailure("seed: \(error)")
         }
-        var postgresConfiguration = configuration.postgres
-        postgresConfiguration.poolSize = 1
-        let client = PostgresClient(configuration: postgresConfiguration, logger: logger)
-        do {
-            try await MigrationRunner(client: client, migrations: options.migrations(configuration), logger: logger)
-                .requireCurrent()
-            let generated = try await SeedLoader(database: client, sealer: SecretSealer(masterKey: masterKey))
+        let generated = try await options.withDatabase(command: "seed") { client, _ in
+            try await SeedLoader(database: client, sealer: SecretSealer(masterKey: masterKey))
                 .load(document, file: (file as NSString).lastPathComponent)
-            await client.shutdown()
-            print("Loaded \(file): \(document.clients.count) clients, \(document.products.count) products, "
-                + "\(document.vendors.count) vendors, \(document.fundingSources.count) funding sources.")
-            for credentials in generated {
-                // Shown once: only their hashes are stored.
-                print("Generated for client \(credentials.clientId):"
-                    + (credentials.clientSecret.map { " clientSecret=\($0)" } ?? "")
-                    + (credentials.apiKey.map { " apiKey=\($0)" } ?? ""))
-            }
-        } catch {
-            await client.shutdown()
-            throw CommandFailure("seed: \(error)")
+        }
+        print("Loaded \(file): \(document.clients.count) clients, \(document.products.count) products, "
+            + "\(document.vendors.count) vendors, \(document.fundingSources.count) funding sources.")
+        for credentials in generated {
+            // Shown once: only their hashes are stored.
+            print("Generated for client \(credentials.clientId):"
+                + (credentials.clientSecret.map { " clientSecret=\($0)" } ?? "")
+                + (credentials.apiKey.map { " apiKey=\($0)" } ?? ""))
         }
     }
 }

@@ -15,7 +15,7 @@ struct Verify: AsyncParsableCommand {
     @OptionGroup var options: CommonOptions
 
     func run() async throws {
-        let violations = try await Clients.withDatabase(options) { database in
+        let violations = try await options.withDatabase(command: "verify") { database, _ in
             try await Ledger().invariantViolations(on: database)
         }
         guard violations.isEmpty else {
