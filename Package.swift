@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "ServiceHTTP",
             dependencies: [
-                "Postgres",
+                "Postgres", "TransactCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "BankInterfaces",
             dependencies: [
-                "TransactCrypto", "Postgres",
+                "TransactCrypto", "Postgres", "TransactCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -86,7 +86,7 @@ let package = Package(
         .target(
             name: "Vendors",
             dependencies: [
-                "TransactCrypto",
+                "TransactCrypto", "TransactCore", "Postgres",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -101,7 +101,30 @@ let package = Package(
         ),
         .target(
             name: "FinancialTerms",
-            dependencies: ["Postgres", "ServiceHTTP", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["Postgres", "ServiceHTTP", "TransactCore", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        // Purchases (API.md §3–§5).
+        .target(
+            name: "ReserveAndTransact",
+            dependencies: [
+                "Postgres", "ServiceHTTP", "TransactCore", "BankInterfaces", .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Transact",
+            dependencies: ["Postgres", "ServiceHTTP", "TransactCore", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TransactResult",
+            dependencies: [
+                "Postgres", "ServiceHTTP", "TransactCore", "BankInterfaces", "Vendors",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -115,7 +138,7 @@ let package = Package(
             name: "Server",
             dependencies: [
                 "Postgres", "DatabaseMigrations", "Ledger", "TransactCore", "ServiceHTTP", "SecurityService", "TransactCrypto",
-                "FinancialTerms",
+                "FinancialTerms", "BankInterfaces", "Vendors", "ReserveAndTransact", "Transact", "TransactResult",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -204,6 +227,18 @@ let package = Package(
             dependencies: [
                 "FinancialTerms", "ServiceHTTP", "SecurityService", "Seeding", "Postgres", "TestSupport", "TransactCrypto",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PurchaseFlowTests",
+            dependencies: [
+                "Server", "Simulators", "BankInterfaces", "Vendors", "TransactCore", "Seeding", "SecurityService", "ServiceHTTP",
+                "Postgres", "Ledger", "TestSupport", "TransactCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

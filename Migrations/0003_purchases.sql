@@ -1,5 +1,19 @@
--- Purchases (API.md §3): one row per (clientId, clientTxnRef), claimed in one statement, with every change of
--- state recorded. The flows of issue 4 write here; the idempotency rule of §3.3 is enforced by the unique key.
+-- Purchases (API.md §3–§5, DESIGN.md §3 and §7). One row per (clientId, clientTxnRef), every change of state
+-- recorded, and each step of a purchase one statement: a function here that checks, writes the purchase, its
+-- ledger effects (API.md §3.5) and its next piece of durable work together, so that a crash between steps always
+-- leaves a state from which the work resumes.
+--
+-- Work waiting to be done is a row in purchases.jobs, claimed with FOR UPDATE SKIP LOCKED under a lease (the row
+-- is pushed into the future and stamped with a lease token; a worker that dies simply lets it come due again).
+-- Creating work sends NOTIFY purchase_work so that idle workers of any process wake at once.
+--
+-- Ledger (decided here, API.md §3.5): one pending transfer per purchase, its id the raasTxnRef, holding
+--   debit  client:<clientId>:receivable:<CUR>   settlementAmount            (the client owes its settlement)
+--   credit vendor:<vendorId>:float:<CUR>        vendAmount − vendorShare     (the vendor is paid what it is owed,
+--                                                                             from the float we prepaid it)
+--   credit revenue:<CUR>                        the difference (a debit when negative)
+-- posted in full when the vend succeeds, voided when the purchase fails. The float may not go below zero, pending
+-- credits included, so the hold itself is the atomic float check (2221).
 
 CREATE SCHEMA purchases;
 
@@ -11,12 +25,17 @@ CREATE TABLE purchases.transactions (
     -- SHA-256 (hex) of the request's canonical form (authCode excluded): a repeat with the same content gets the
     -- original answer, one with other content is a duplicate.
     request_fingerprint text NOT NULL CHECK (request_fingerprint ~ '^[0-9a-f]{64}$'),
-    state text NOT NULL DEFAULT 'received' CHECK (state IN (
+    state text NOT NULL CHECK (state IN (
         'received', 'reserving', 'reserved', 'reserve_failed', 'reserve_unknown', 'vending', 'vend_pending', 'success',
         'failed')),
     -- Why the row entered its current state; copied into state_changes by the trigger.
-    state_cause text NOT NULL DEFAULT 'request received' CHECK (length(state_cause) <= 500),
+    state_cause text NOT NULL CHECK (length(state_cause) <= 500),
     product_id bigint NOT NULL,
+    -- The product as it was sold (NULL when the product is unknown to the client): later catalogue changes do
+    -- not change what this purchase vends.
+    product_type_id integer,
+    vendor_id bigint,
+    token_kind text CHECK (token_kind IN ('numeric20', 'voucherPIN16')),
     funding_source_id bigint NOT NULL,
     channel_id integer NOT NULL CHECK (channel_id BETWEEN 1 AND 99),
     channel_name text NOT NULL,
@@ -31,6 +50,7 @@ CREATE TABLE purchases.transactions (
     lookup_reference text,
     additional_data jsonb,
     reserve_funds_txn_ref text,
+    -- The breakdown of API.md §2.1, present once the purchase is accepted.
     reserve_amount bigint,
     vend_amount bigint,
     client_share_amount bigint,
@@ -40,11 +60,22 @@ CREATE TABLE purchases.transactions (
     response_code text CHECK (response_code ~ '^[0-9]{4}$'),
     response_message text,
     reserve_funds_response_code text,
+    -- The outcome told in the transactResult (0000 dispensed, else the failure code), once final.
     transact_result_response_code text,
+    transact_result_response_message text,
     token text,
+    -- Vend attempts started (the next attempt's reference ends in this number), and whether the last one started
+    -- has no recorded outcome: then it is asked about (status query), never repeated under a new reference.
+    vend_attempts integer NOT NULL DEFAULT 0 CHECK (vend_attempts BETWEEN 0 AND 9999),
+    vend_attempt_open boolean NOT NULL DEFAULT false,
+    status_polls integer NOT NULL DEFAULT 0,
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
-    CONSTRAINT one_per_client_reference UNIQUE (client_id, client_txn_ref)
+    final_at timestamptz,
+    CONSTRAINT one_per_client_reference UNIQUE (client_id, client_txn_ref),
+    CONSTRAINT accepted_has_breakdown CHECK (
+        state IN ('received', 'failed', 'reserve_failed') OR (reserve_amount IS NOT NULL AND vendor_id IS NOT NULL)),
+    CONSTRAINT final_has_time CHECK ((state IN ('success', 'failed', 'reserve_failed')) = (final_at IS NOT NULL))
 );
 
 CREATE TABLE purchases.state_changes (
@@ -65,6 +96,9 @@ BEGIN
             USING ERRCODE = 'PU001';
     END IF;
     NEW.updated_at := now();
+    IF NEW.state IN ('success', 'failed', 'reserve_failed') THEN
+        NEW.final_at := now();
+    END IF;
     RETURN NEW;
 END $$;
 
@@ -78,7 +112,7 @@ BEGIN
     INSERT INTO purchases.state_changes (raas_txn_ref, sequence, state, cause, response_code)
     VALUES (NEW.raas_txn_ref,
             coalesce((SELECT max(sequence) FROM purchases.state_changes WHERE raas_txn_ref = NEW.raas_txn_ref), 0) + 1,
-            NEW.state, NEW.state_cause, NEW.response_code);
+            NEW.state, NEW.state_cause, coalesce(NEW.transact_result_response_code, NEW.response_code));
     RETURN NULL;
 END $$;
 
@@ -89,45 +123,589 @@ CREATE TRIGGER transactions_record_state_change AFTER UPDATE OF state ON purchas
 
 CREATE FUNCTION purchases.refuse_rewrite() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'the state history of transactions is never updated or deleted' USING ERRCODE = 'PU002';
+    RAISE EXCEPTION 'the history of transactions is never updated or deleted' USING ERRCODE = 'PU002';
 END $$;
 
 CREATE TRIGGER state_changes_append_only BEFORE UPDATE OR DELETE ON purchases.state_changes
     FOR EACH ROW EXECUTE FUNCTION purchases.refuse_rewrite();
 
--- Claims (client_id, client_txn_ref) for a new transaction, or reports the one that holds it: claimed (this call
--- created it), the existing raasTxnRef, whether the content is the same, its state and the answer given.
-CREATE TYPE purchases.claim_result AS (
+-- Every call made to a bank or a vendor for a transaction, and every result delivery attempt: when, what it came
+-- to and how long it took (for support; never a secret, an auth code or a token).
+CREATE TABLE purchases.calls (
+    raas_txn_ref uuid NOT NULL REFERENCES purchases.transactions,
+    called_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    party text NOT NULL CHECK (party IN ('bank', 'vendor', 'client')),
+    operation text NOT NULL CHECK (operation IN (
+        'reserveFunds', 'transactResult', 'statusLookup', 'vend', 'vendStatus', 'vendorResult')),
+    reference text,
+    outcome text NOT NULL CHECK (length(outcome) <= 300),
+    latency_ms integer
+);
+
+CREATE INDEX calls_by_transaction ON purchases.calls (raas_txn_ref, called_at);
+
+CREATE TRIGGER calls_append_only BEFORE UPDATE OR DELETE ON purchases.calls
+    FOR EACH ROW EXECUTE FUNCTION purchases.refuse_rewrite();
+
+-- The transactResult of each final transaction that reserved anything (API.md §4.2): its exact body, built once,
+-- so that every delivery carries the same bytes; where it goes; and how delivery went.
+CREATE TABLE purchases.result_deliveries (
+    raas_txn_ref uuid PRIMARY KEY REFERENCES purchases.transactions,
+    -- funding_source: the bank's transactResultUrl (Reserve and Transact); client: the client's (Transact).
+    recipient text NOT NULL CHECK (recipient IN ('funding_source', 'client')),
+    body text NOT NULL,
+    status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'acknowledged', 'gave_up')),
+    attempts integer NOT NULL DEFAULT 0,
+    first_attempt_at timestamptz,
+    last_attempt_at timestamptz,
+    last_outcome text,
+    acknowledged_at timestamptz,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE INDEX result_deliveries_unacknowledged ON purchases.result_deliveries (created_at) WHERE status <> 'acknowledged';
+
+-- What a bank's status lookup said about a reservation whose answer never came (API.md §4.3), for support.
+CREATE TABLE purchases.reservation_lookups (
+    raas_txn_ref uuid PRIMARY KEY REFERENCES purchases.transactions,
+    response_code text,
+    response_message text,
+    reserve_funds_txn_ref text,
+    looked_up_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- A vendor's confirmation that disagrees with a final transaction (API.md §5.2), for support.
+CREATE TABLE purchases.vendor_conflicts (
+    raas_txn_ref uuid NOT NULL REFERENCES purchases.transactions,
+    vend_reference text NOT NULL,
+    response_code text NOT NULL,
+    response_message text,
+    received_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Durable work: vend (attempt or status poll), deliver_result, reservation_deadline (settles a reservation whose
+-- answer was never recorded, because the process calling the bank stopped), reservation_lookup (asks the bank
+-- what it holds for a reservation that was never answered).
+CREATE TABLE purchases.jobs (
+    raas_txn_ref uuid NOT NULL REFERENCES purchases.transactions,
+    kind text NOT NULL CHECK (kind IN ('vend', 'deliver_result', 'reservation_deadline', 'reservation_lookup')),
+    due_at timestamptz NOT NULL DEFAULT now(),
+    -- Set by the claim; a worker's report is accepted only with the token of the lease it holds.
+    lease_token uuid,
+    claims integer NOT NULL DEFAULT 0,
+    PRIMARY KEY (raas_txn_ref, kind)
+);
+
+CREATE INDEX jobs_due ON purchases.jobs (due_at);
+
+CREATE FUNCTION purchases.add_job(p_raas_txn_ref uuid, p_kind text, p_due_at timestamptz DEFAULT now())
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO purchases.jobs (raas_txn_ref, kind, due_at) VALUES (p_raas_txn_ref, p_kind, p_due_at)
+    ON CONFLICT (raas_txn_ref, kind) DO UPDATE SET due_at = excluded.due_at, lease_token = NULL;
+    IF p_due_at <= now() THEN
+        PERFORM pg_notify('purchase_work', p_kind);
+    END IF;
+END $$;
+
+-- The ledger accounts a purchase moves money between (see the head of this file).
+CREATE FUNCTION purchases.ledger_legs(t purchases.transactions, OUT codes text[], OUT amounts bigint[])
+LANGUAGE plpgsql AS $$
+DECLARE
+    vendor_owed bigint := t.vend_amount - t.vendor_share_amount;
+    revenue bigint := t.settlement_amount - (t.vend_amount - t.vendor_share_amount);
+BEGIN
+    codes := ARRAY['client:' || t.client_id || ':receivable:' || t.currency_code];
+    amounts := ARRAY[t.settlement_amount];
+    IF vendor_owed <> 0 THEN
+        codes := codes || ('vendor:' || t.vendor_id || ':float:' || t.currency_code);
+        amounts := amounts || (-vendor_owed);
+    END IF;
+    IF revenue <> 0 THEN
+        codes := codes || ('revenue:' || t.currency_code);
+        amounts := amounts || (-revenue);
+    END IF;
+    -- A zero settlement (a 100 % client share) leaves only the other legs.
+    IF t.settlement_amount = 0 THEN
+        codes := codes[2:];
+        amounts := amounts[2:];
+    END IF;
+END $$;
+
+-- The ids of the transfers that resolve a purchase's pending transfer: derived, so that a repeat is recognised.
+CREATE FUNCTION purchases.resolution_id(p_raas_txn_ref uuid, p_kind text) RETURNS uuid LANGUAGE sql IMMUTABLE AS $$
+    SELECT md5(p_kind || ':' || p_raas_txn_ref::text)::uuid
+$$;
+
+-- Claims (client_id, client_txn_ref) and stores the purchase in the state the caller decided: 'failed' with the
+-- business rejection's code, or accepted ('reserving' for Reserve and Transact, 'reserved' for Transact) with its
+-- breakdown, its pending ledger transfer and its next job. A vendor float that cannot cover the purchase fails it
+-- with 2221 instead. Reports whether this call created the transaction, or the one that holds the reference:
+-- whether its content is the same, its state and the answer it was given.
+CREATE TYPE purchases.open_result AS (
     claimed boolean, raas_txn_ref uuid, same_content boolean, state text, response_code text, response_message text);
 
-CREATE FUNCTION purchases.claim(
-    p_raas_txn_ref uuid, p_client_id bigint, p_client_txn_ref text, p_flow text, p_fingerprint text,
-    p_product_id bigint, p_funding_source_id bigint, p_channel_id integer, p_channel_name text, p_channel_session_id text,
-    p_source_identifier text, p_target_identifier text, p_account_identifier text, p_currency_code text,
-    p_purchase_amount bigint, p_fee_amount bigint, p_request_timestamp text, p_lookup_reference text,
-    p_additional_data jsonb, p_reserve_funds_txn_ref text
-) RETURNS purchases.claim_result LANGUAGE plpgsql AS $$
+CREATE FUNCTION purchases.open(p jsonb, p_reservation_deadline_seconds integer)
+RETURNS purchases.open_result LANGUAGE plpgsql AS $$
 DECLARE
-    result purchases.claim_result;
+    result purchases.open_result;
+    t purchases.transactions;
+    legs record;
 BEGIN
-    INSERT INTO purchases.transactions (
-        raas_txn_ref, client_id, client_txn_ref, flow, request_fingerprint, product_id, funding_source_id, channel_id,
-        channel_name, channel_session_id, source_identifier, target_identifier, account_identifier, currency_code,
-        purchase_amount, fee_amount, request_timestamp, lookup_reference, additional_data, reserve_funds_txn_ref)
-    VALUES (
-        p_raas_txn_ref, p_client_id, p_client_txn_ref, p_flow, p_fingerprint, p_product_id, p_funding_source_id,
-        p_channel_id, p_channel_name, p_channel_session_id, p_source_identifier, p_target_identifier,
-        p_account_identifier, p_currency_code, p_purchase_amount, p_fee_amount, p_request_timestamp, p_lookup_reference,
-        p_additional_data, p_reserve_funds_txn_ref)
-    ON CONFLICT ON CONSTRAINT one_per_client_reference DO NOTHING;
-    IF FOUND THEN
-        result := (true, p_raas_txn_ref, true, 'received', NULL, NULL);
+    t := jsonb_populate_record(NULL::purchases.transactions, p);
+    t.created_at := now();
+    t.updated_at := now();
+    t.vend_attempts := 0;
+    t.vend_attempt_open := false;
+    t.status_polls := 0;
+    IF t.state IN ('failed', 'reserve_failed') THEN
+        t.final_at := now();
+    END IF;
+    INSERT INTO purchases.transactions SELECT t.* ON CONFLICT ON CONSTRAINT one_per_client_reference DO NOTHING;
+    IF NOT FOUND THEN
+        -- Someone holds the reference (a concurrent insert has committed by now: ON CONFLICT waited for it).
+        SELECT false, x.raas_txn_ref, x.request_fingerprint = t.request_fingerprint, x.state, x.response_code,
+               x.response_message
+        INTO result
+        FROM purchases.transactions x
+        WHERE x.client_id = t.client_id AND x.client_txn_ref = t.client_txn_ref;
         RETURN result;
     END IF;
-    -- Someone holds the reference (a concurrent insert has committed by now: ON CONFLICT waited for it).
-    SELECT false, t.raas_txn_ref, t.request_fingerprint = p_fingerprint, t.state, t.response_code, t.response_message
-    INTO result
-    FROM purchases.transactions t
-    WHERE t.client_id = p_client_id AND t.client_txn_ref = p_client_txn_ref;
+
+    IF t.state IN ('reserving', 'reserved') THEN
+        PERFORM ledger.create_account('client:' || t.client_id || ':receivable:' || t.currency_code, t.currency_code,
+                                      'asset', false, false)
+        WHERE NOT EXISTS (SELECT 1 FROM ledger.accounts
+                          WHERE code = 'client:' || t.client_id || ':receivable:' || t.currency_code);
+        PERFORM ledger.create_account('revenue:' || t.currency_code, t.currency_code, 'revenue', false, false)
+        WHERE NOT EXISTS (SELECT 1 FROM ledger.accounts WHERE code = 'revenue:' || t.currency_code);
+        legs := purchases.ledger_legs(t);
+        BEGIN
+            PERFORM ledger.create_transfer(t.raas_txn_ref, 'pending', legs.codes, legs.amounts,
+                                           'purchase ' || t.raas_txn_ref);
+        EXCEPTION WHEN check_violation THEN
+            UPDATE purchases.transactions
+            SET state = 'failed', state_cause = 'the vendor''s float cannot cover the purchase',
+                response_code = '2221', response_message = 'Insufficient vendor float',
+                transact_result_response_code = '2221', transact_result_response_message = 'Insufficient vendor float'
+            WHERE raas_txn_ref = t.raas_txn_ref;
+            result := (true, t.raas_txn_ref, true, 'failed', '2221', 'Insufficient vendor float');
+            RETURN result;
+        END;
+        IF t.state = 'reserving' THEN
+            PERFORM purchases.add_job(t.raas_txn_ref, 'reservation_deadline',
+                                      now() + make_interval(secs => p_reservation_deadline_seconds));
+        ELSE
+            PERFORM purchases.add_job(t.raas_txn_ref, 'vend');
+        END IF;
+    END IF;
+    result := (true, t.raas_txn_ref, true, t.state, t.response_code, t.response_message);
     RETURN result;
 END $$;
+
+-- The transactResult body (API.md §4.2) of a final transaction, built once and delivered as these exact bytes.
+CREATE FUNCTION purchases.result_body(t purchases.transactions) RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'raasTxnRef', t.raas_txn_ref, 'clientTxnRef', t.client_txn_ref, 'reserveFundsTxnRef', t.reserve_funds_txn_ref,
+        'responseCode', t.transact_result_response_code, 'responseMessage', t.transact_result_response_message,
+        'transactionStatus', CASE WHEN t.state = 'success' THEN 'SUCCESS' ELSE 'FAILED' END,
+        'purchaseAmount', t.purchase_amount, 'reserveAmount', t.reserve_amount, 'vendAmount', t.vend_amount,
+        'feeAmount', t.fee_amount, 'clientShareAmount', t.client_share_amount,
+        'vendorShareAmount', t.vendor_share_amount, 'settlementAmount', t.settlement_amount,
+        'timestamp', to_char(t.final_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        'token', coalesce(t.token, ''))::text
+$$;
+
+-- Ends an accepted transaction: success posts its pending transfer, failure voids it; either way the result is
+-- queued for delivery and any other work for it is dropped. The caller holds the row lock.
+CREATE FUNCTION purchases.finish(
+    p_raas_txn_ref uuid, p_success boolean, p_code text, p_message text, p_token text, p_cause text
+) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    t purchases.transactions;
+BEGIN
+    UPDATE purchases.transactions
+    SET state = CASE WHEN p_success THEN 'success' ELSE 'failed' END, state_cause = left(p_cause, 500),
+        transact_result_response_code = p_code, transact_result_response_message = left(p_message, 200),
+        token = p_token, vend_attempt_open = false
+    WHERE raas_txn_ref = p_raas_txn_ref
+    RETURNING * INTO t;
+    IF p_success THEN
+        PERFORM ledger.post_pending(purchases.resolution_id(p_raas_txn_ref, 'post'), p_raas_txn_ref, NULL,
+                                    'purchase ' || p_raas_txn_ref || ' vended');
+    ELSE
+        PERFORM ledger.void_pending(purchases.resolution_id(p_raas_txn_ref, 'void'), p_raas_txn_ref,
+                                    'purchase ' || p_raas_txn_ref || ' failed');
+    END IF;
+    DELETE FROM purchases.jobs WHERE raas_txn_ref = p_raas_txn_ref AND kind IN ('vend', 'reservation_deadline');
+    INSERT INTO purchases.result_deliveries (raas_txn_ref, recipient, body)
+    VALUES (p_raas_txn_ref, CASE WHEN t.flow = 'transact' THEN 'client' ELSE 'funding_source' END,
+            purchases.result_body(t));
+    PERFORM purchases.add_job(p_raas_txn_ref, 'deliver_result');
+END $$;
+
+-- Records the bank's answer to reserveFunds (API.md §3.1's outcome table): reserved → vend; declined → final,
+-- nothing reserved, no result; no answer → failed 2060, with a failure result so that the bank releases any hold,
+-- and a status lookup when the bank offers one. An answer that comes after the transaction was settled without it
+-- changes nothing. Returns the answer the client gets.
+CREATE FUNCTION purchases.record_reservation(
+    p_raas_txn_ref uuid, p_outcome text, p_code text, p_message text, p_reserve_funds_txn_ref text, p_cause text,
+    p_latency_ms integer
+) RETURNS TABLE (state text, response_code text, response_message text) LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    t purchases.transactions;
+BEGIN
+    t := purchases.lock(p_raas_txn_ref);
+    INSERT INTO purchases.calls (raas_txn_ref, party, operation, outcome, latency_ms)
+    VALUES (p_raas_txn_ref, 'bank', 'reserveFunds', left(p_outcome || ' ' || coalesce(p_code, '') || ': ' || p_cause, 300),
+            p_latency_ms);
+    IF t.state = 'reserving' THEN
+        CASE p_outcome
+            WHEN 'reserved' THEN
+                UPDATE purchases.transactions x
+                SET state = 'reserved', state_cause = 'the bank reserved the funds',
+                    reserve_funds_txn_ref = p_reserve_funds_txn_ref, reserve_funds_response_code = '0000',
+                    response_code = '0000', response_message = 'Processing request (funds reserved)'
+                WHERE x.raas_txn_ref = p_raas_txn_ref;
+                PERFORM purchases.add_job(p_raas_txn_ref, 'vend');
+            WHEN 'declined' THEN
+                UPDATE purchases.transactions x
+                SET state = 'reserve_failed', state_cause = left('the bank declined: ' || p_cause, 500),
+                    reserve_funds_response_code = p_code, response_code = p_code, response_message = left(p_message, 200),
+                    transact_result_response_code = p_code, transact_result_response_message = left(p_message, 200)
+                WHERE x.raas_txn_ref = p_raas_txn_ref;
+                PERFORM ledger.void_pending(purchases.resolution_id(p_raas_txn_ref, 'void'), p_raas_txn_ref,
+                                            'purchase ' || p_raas_txn_ref || ' declined by the bank');
+                DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = p_raas_txn_ref;
+            WHEN 'no_answer' THEN
+                UPDATE purchases.transactions x
+                SET reserve_funds_response_code = '2060', response_code = '2060', response_message = 'Internal timeout'
+                WHERE x.raas_txn_ref = p_raas_txn_ref;
+                PERFORM purchases.finish(p_raas_txn_ref, false, '2060', 'Internal timeout', NULL,
+                                         'no answer from the bank: ' || p_cause);
+                IF EXISTS (SELECT 1 FROM catalogue.funding_sources f
+                           WHERE f.funding_source_id = t.funding_source_id
+                             AND (f.adapter = 'simulated' OR f.status_lookup_url IS NOT NULL)) THEN
+                    PERFORM purchases.add_job(p_raas_txn_ref, 'reservation_lookup');
+                END IF;
+            ELSE
+                RAISE EXCEPTION 'unknown reservation outcome %', p_outcome USING ERRCODE = '22023';
+        END CASE;
+    END IF;
+    DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'reservation_deadline';
+    RETURN QUERY SELECT x.state, x.response_code, x.response_message
+                 FROM purchases.transactions x WHERE x.raas_txn_ref = p_raas_txn_ref;
+END $$;
+
+-- Claims up to p_limit due jobs of the given kinds under a lease of p_lease_seconds. A vend job's claim is also
+-- the durable record of the attempt about to be made: a new attempt number, or, when the last attempt has no
+-- recorded outcome (its worker stopped, or the vendor did not know), a status query about that attempt.
+CREATE FUNCTION purchases.claim_jobs(p_kinds text[], p_limit integer, p_lease_seconds integer)
+RETURNS TABLE (
+    raas_txn_ref uuid, kind text, lease_token uuid, claims integer, mode text, attempt integer, transaction jsonb,
+    recipient text, body text
+) LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    job record;
+    t purchases.transactions;
+    token uuid;
+BEGIN
+    FOR job IN
+        SELECT j.raas_txn_ref, j.kind FROM purchases.jobs j
+        WHERE j.due_at <= now() AND j.kind = ANY (p_kinds)
+        ORDER BY j.due_at
+        LIMIT p_limit
+        FOR UPDATE SKIP LOCKED
+    LOOP
+        -- A transaction another statement is changing is left for the next round rather than waited for.
+        SELECT * INTO t FROM purchases.transactions x WHERE x.raas_txn_ref = job.raas_txn_ref FOR UPDATE SKIP LOCKED;
+        IF NOT FOUND THEN
+            CONTINUE;
+        END IF;
+        token := gen_random_uuid();
+        UPDATE purchases.jobs j SET due_at = now() + make_interval(secs => p_lease_seconds), lease_token = token,
+                                    claims = j.claims + 1
+        WHERE j.raas_txn_ref = job.raas_txn_ref AND j.kind = job.kind;
+        mode := NULL;
+        attempt := NULL;
+        IF job.kind = 'vend' THEN
+            IF t.state IN ('success', 'failed', 'reserve_failed') THEN
+                DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = job.raas_txn_ref AND j.kind = 'vend';
+                CONTINUE;
+            END IF;
+            IF t.vend_attempt_open THEN
+                mode := 'status';
+                attempt := t.vend_attempts - 1;
+            ELSE
+                mode := 'vend';
+                attempt := t.vend_attempts;
+                UPDATE purchases.transactions x
+                SET vend_attempts = x.vend_attempts + 1, vend_attempt_open = true,
+                    state = 'vending', state_cause = 'vend attempt ' || attempt || ' started'
+                WHERE x.raas_txn_ref = job.raas_txn_ref
+                RETURNING * INTO t;
+            END IF;
+        END IF;
+        raas_txn_ref := job.raas_txn_ref;
+        kind := job.kind;
+        lease_token := token;
+        SELECT j.claims INTO claims FROM purchases.jobs j WHERE j.raas_txn_ref = job.raas_txn_ref AND j.kind = job.kind;
+        transaction := to_jsonb(t);
+        recipient := NULL;
+        body := NULL;
+        IF job.kind = 'deliver_result' THEN
+            SELECT d.recipient, d.body INTO recipient, body
+            FROM purchases.result_deliveries d WHERE d.raas_txn_ref = job.raas_txn_ref;
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END $$;
+
+-- Locks a job held under p_lease_token; false when the lease was lost (it expired and another worker took the
+-- job over, or the job was settled another way): the caller's report is then ignored.
+CREATE FUNCTION purchases.hold_lease(p_raas_txn_ref uuid, p_kind text, p_lease_token uuid) RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM purchases.jobs j
+    WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = p_kind AND j.lease_token = p_lease_token
+    FOR UPDATE;
+    RETURN FOUND;
+END $$;
+
+-- Locks a transaction for a change: its jobs first, then the row. Every function that changes a transaction
+-- takes its locks in this order (claim_jobs, which takes them the same way, skips rather than waits), so two of
+-- them never wait for each other in a circle.
+CREATE FUNCTION purchases.lock(p_raas_txn_ref uuid) RETURNS purchases.transactions LANGUAGE plpgsql AS $$
+DECLARE
+    t purchases.transactions;
+BEGIN
+    PERFORM 1 FROM purchases.jobs j WHERE j.raas_txn_ref = p_raas_txn_ref ORDER BY j.kind FOR UPDATE;
+    SELECT * INTO t FROM purchases.transactions x WHERE x.raas_txn_ref = p_raas_txn_ref FOR UPDATE;
+    RETURN t;
+END $$;
+
+-- Records what a vend attempt or status query came to (API.md §3.4): p_outcome is success, declined, retryable
+-- or unknown. Retryable outcomes are tried again after p_retry_delay_ms up to p_max_attempts; an unknown outcome
+-- is asked about again after p_poll_delay_ms up to p_max_polls times, then left waiting for the vendor's
+-- confirmation (support sees it). Returns false when the lease was lost and nothing was recorded.
+CREATE FUNCTION purchases.record_vend(
+    p_raas_txn_ref uuid, p_lease_token uuid, p_mode text, p_attempt integer, p_outcome text, p_code text,
+    p_message text, p_token text, p_latency_ms integer, p_max_attempts integer, p_retry_delay_ms integer,
+    p_max_polls integer, p_poll_delay_ms integer
+) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+    t purchases.transactions;
+    reference text;
+BEGIN
+    IF NOT purchases.hold_lease(p_raas_txn_ref, 'vend', p_lease_token) THEN
+        RETURN false;
+    END IF;
+    t := purchases.lock(p_raas_txn_ref);
+    reference := p_raas_txn_ref || '-' || lpad(p_attempt::text, 4, '0');
+    INSERT INTO purchases.calls (raas_txn_ref, party, operation, reference, outcome, latency_ms)
+    VALUES (p_raas_txn_ref, 'vendor', CASE WHEN p_mode = 'status' THEN 'vendStatus' ELSE 'vend' END, reference,
+            left(p_outcome || ' ' || coalesce(p_code, '') || ' ' || coalesce(p_message, ''), 300), p_latency_ms);
+    CASE p_outcome
+        WHEN 'success' THEN
+            PERFORM purchases.finish(p_raas_txn_ref, true, '0000', 'Success', p_token, 'vended under ' || reference);
+        WHEN 'declined' THEN
+            PERFORM purchases.finish(p_raas_txn_ref, false, p_code, p_message, NULL,
+                                     'the vendor declined ' || reference || ': ' || p_code);
+        WHEN 'retryable' THEN
+            IF t.vend_attempts >= p_max_attempts THEN
+                PERFORM purchases.finish(p_raas_txn_ref, false, p_code, p_message, NULL,
+                                         'the vendor failed every attempt; the last, ' || reference || ': ' || p_code);
+            ELSE
+                UPDATE purchases.transactions x
+                SET vend_attempt_open = false, state = 'vending',
+                    state_cause = 'attempt ' || reference || ' failed with ' || p_code || '; retrying'
+                WHERE x.raas_txn_ref = p_raas_txn_ref;
+                UPDATE purchases.jobs j
+                SET due_at = now() + make_interval(secs => p_retry_delay_ms / 1000.0), lease_token = NULL
+                WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'vend';
+            END IF;
+        WHEN 'unknown' THEN
+            UPDATE purchases.transactions x
+            SET state = 'vend_pending', state_cause = 'the outcome of ' || reference || ' is unknown',
+                status_polls = x.status_polls + CASE WHEN p_mode = 'status' THEN 1 ELSE 0 END
+            WHERE x.raas_txn_ref = p_raas_txn_ref
+            RETURNING * INTO t;
+            IF t.status_polls >= p_max_polls THEN
+                -- Left for the vendor's confirmation (POST /vendorResult/1.0) or support.
+                DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'vend';
+            ELSE
+                UPDATE purchases.jobs j
+                SET due_at = now() + make_interval(secs => p_poll_delay_ms / 1000.0), lease_token = NULL
+                WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'vend';
+            END IF;
+        ELSE
+            RAISE EXCEPTION 'unknown vend outcome %', p_outcome USING ERRCODE = '22023';
+    END CASE;
+    RETURN true;
+END $$;
+
+-- A vendor's asynchronous confirmation (API.md §5.2). Returns 'not_found' (no such transaction of this vendor, or
+-- not an attempt of it), 'applied' (it settled the transaction), 'agreed' (already final the same way, or still
+-- unknown), or 'conflict' (final the other way: recorded for support).
+CREATE FUNCTION purchases.confirm_vend(
+    p_vendor_id bigint, p_raas_txn_ref uuid, p_vend_reference text, p_code text, p_message text, p_token text
+) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    t purchases.transactions;
+    success boolean := p_code = '0000';
+BEGIN
+    t := purchases.lock(p_raas_txn_ref);
+    IF t.raas_txn_ref IS NULL OR t.vendor_id IS DISTINCT FROM p_vendor_id
+       OR p_vend_reference !~ ('^' || p_raas_txn_ref || '-[0-9]{4}$') THEN
+        RETURN 'not_found';
+    END IF;
+    -- Only an attempt that was made can be confirmed.
+    IF substr(p_vend_reference, 38)::integer >= t.vend_attempts THEN
+        RETURN 'not_found';
+    END IF;
+    INSERT INTO purchases.calls (raas_txn_ref, party, operation, reference, outcome)
+    VALUES (p_raas_txn_ref, 'vendor', 'vendorResult', p_vend_reference, left(p_code || ' ' || coalesce(p_message, ''), 300));
+    IF t.state IN ('success', 'failed', 'reserve_failed') THEN
+        IF (t.state = 'success') = success AND (NOT success OR coalesce(t.token, '') = coalesce(p_token, '')) THEN
+            RETURN 'agreed';
+        END IF;
+        INSERT INTO purchases.vendor_conflicts (raas_txn_ref, vend_reference, response_code, response_message)
+        VALUES (p_raas_txn_ref, p_vend_reference, p_code, left(p_message, 200));
+        RETURN 'conflict';
+    END IF;
+    IF p_code = '2240' THEN
+        RETURN 'agreed';
+    END IF;
+    PERFORM purchases.finish(p_raas_txn_ref, success, p_code, CASE WHEN success THEN 'Success' ELSE p_message END,
+                             CASE WHEN success THEN p_token END,
+                             'the vendor confirmed ' || p_vend_reference || ': ' || p_code);
+    RETURN 'applied';
+END $$;
+
+-- Records a result delivery attempt (API.md §4.2): acknowledged ends it; otherwise it is tried again after the
+-- funding source's initialRetryDelayMs, then every retryDelayMs, until maxRetries retries or the confirmation
+-- window has passed, when it is given up and listed for support. Returns false when the lease was lost.
+CREATE FUNCTION purchases.record_delivery(
+    p_raas_txn_ref uuid, p_lease_token uuid, p_acknowledged boolean, p_outcome text, p_latency_ms integer
+) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+    d purchases.result_deliveries;
+    policy catalogue.funding_sources;
+BEGIN
+    IF NOT purchases.hold_lease(p_raas_txn_ref, 'deliver_result', p_lease_token) THEN
+        RETURN false;
+    END IF;
+    UPDATE purchases.result_deliveries r
+    SET attempts = r.attempts + 1, first_attempt_at = coalesce(r.first_attempt_at, now()), last_attempt_at = now(),
+        last_outcome = left(p_outcome, 300),
+        status = CASE WHEN p_acknowledged THEN 'acknowledged' ELSE r.status END,
+        acknowledged_at = CASE WHEN p_acknowledged THEN now() END
+    WHERE r.raas_txn_ref = p_raas_txn_ref
+    RETURNING * INTO d;
+    INSERT INTO purchases.calls (raas_txn_ref, party, operation, outcome, latency_ms)
+    VALUES (p_raas_txn_ref, CASE WHEN d.recipient = 'client' THEN 'client' ELSE 'bank' END, 'transactResult',
+            left(p_outcome, 300), p_latency_ms);
+    IF p_acknowledged THEN
+        DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'deliver_result';
+        RETURN true;
+    END IF;
+    SELECT f.* INTO policy FROM catalogue.funding_sources f
+    JOIN purchases.transactions t ON t.funding_source_id = f.funding_source_id
+    WHERE t.raas_txn_ref = p_raas_txn_ref;
+    IF d.attempts > coalesce(policy.max_retries, 100)
+       OR now() >= d.first_attempt_at + make_interval(secs => coalesce(policy.confirmation_window_seconds, 604800)) THEN
+        UPDATE purchases.result_deliveries r SET status = 'gave_up' WHERE r.raas_txn_ref = p_raas_txn_ref;
+        DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'deliver_result';
+    ELSE
+        UPDATE purchases.jobs j
+        SET lease_token = NULL,
+            due_at = now() + make_interval(secs => (CASE WHEN d.attempts = 1 THEN coalesce(policy.initial_retry_delay_ms, 1000)
+                                                         ELSE coalesce(policy.retry_delay_ms, 300000) END) / 1000.0)
+        WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'deliver_result';
+    END IF;
+    RETURN true;
+END $$;
+
+-- Records what the bank's status lookup said (API.md §4.3); no answer is asked again after p_retry_delay_ms, at
+-- most p_max_claims times in all.
+CREATE FUNCTION purchases.record_reservation_lookup(
+    p_raas_txn_ref uuid, p_lease_token uuid, p_answered boolean, p_code text, p_message text,
+    p_reserve_funds_txn_ref text, p_latency_ms integer, p_retry_delay_ms integer, p_max_claims integer
+) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT purchases.hold_lease(p_raas_txn_ref, 'reservation_lookup', p_lease_token) THEN
+        RETURN false;
+    END IF;
+    INSERT INTO purchases.calls (raas_txn_ref, party, operation, outcome, latency_ms)
+    VALUES (p_raas_txn_ref, 'bank', 'statusLookup',
+            CASE WHEN p_answered THEN left(p_code || ' ' || coalesce(p_message, ''), 300) ELSE 'no answer' END, p_latency_ms);
+    IF p_answered THEN
+        INSERT INTO purchases.reservation_lookups (raas_txn_ref, response_code, response_message, reserve_funds_txn_ref)
+        VALUES (p_raas_txn_ref, p_code, left(p_message, 200), p_reserve_funds_txn_ref)
+        ON CONFLICT (raas_txn_ref) DO UPDATE
+        SET response_code = excluded.response_code, response_message = excluded.response_message,
+            reserve_funds_txn_ref = excluded.reserve_funds_txn_ref, looked_up_at = now();
+    END IF;
+    IF p_answered OR (SELECT j.claims FROM purchases.jobs j
+                      WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'reservation_lookup') >= p_max_claims THEN
+        DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'reservation_lookup';
+    ELSE
+        UPDATE purchases.jobs j
+        SET lease_token = NULL, due_at = now() + make_interval(secs => p_retry_delay_ms / 1000.0)
+        WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'reservation_lookup';
+    END IF;
+    RETURN true;
+END $$;
+
+-- The purchase invariants of API.md §11, one line per broken one (empty when sound).
+CREATE FUNCTION purchases.invariant_violations() RETURNS SETOF text LANGUAGE sql STABLE AS $$
+    -- An accepted purchase has its pending transfer; one refused for the vendor's float (2221) has none.
+    SELECT 'transaction ' || t.raas_txn_ref || ' (' || t.state || ') was accepted but has no pending ledger transfer'
+    FROM purchases.transactions t
+    WHERE t.reserve_amount IS NOT NULL AND t.response_code IS DISTINCT FROM '2221'
+      AND NOT EXISTS (SELECT 1 FROM ledger.transfers p WHERE p.id = t.raas_txn_ref AND p.kind = 'pending')
+    UNION ALL
+    -- A successful purchase's transfer is posted, a failed one's voided, exactly once; an open one is unresolved.
+    SELECT 'transaction ' || t.raas_txn_ref || ' is ' || t.state || ' but its ledger transfer is '
+           || coalesce(r.kind, 'unresolved')
+    FROM purchases.transactions t
+    JOIN ledger.transfers p ON p.id = t.raas_txn_ref AND p.kind = 'pending'
+    LEFT JOIN ledger.transfers r ON r.pending_id = p.id
+    WHERE (t.state = 'success' AND r.kind IS DISTINCT FROM 'post')
+       OR (t.state IN ('failed', 'reserve_failed') AND r.kind IS DISTINCT FROM 'void')
+       OR (t.state NOT IN ('success', 'failed', 'reserve_failed') AND r.kind IS NOT NULL)
+    UNION ALL
+    -- A posted purchase moved exactly its breakdown.
+    SELECT 'transaction ' || t.raas_txn_ref || ' posted postings that differ from its breakdown'
+    FROM purchases.transactions t
+    JOIN ledger.transfers r ON r.pending_id = t.raas_txn_ref AND r.kind = 'post'
+    WHERE (SELECT coalesce(sum(ps.amount), 0) FROM ledger.postings ps JOIN ledger.accounts a ON a.id = ps.account_id
+           WHERE ps.transfer_id = r.id AND a.code LIKE 'client:%:receivable:%') <> t.settlement_amount
+    UNION ALL
+    -- Every final purchase that reserved anything has its result delivered, waiting to be, or given up (an
+    -- exception for support); none that reserved nothing has one.
+    SELECT 'transaction ' || t.raas_txn_ref || ' is final but has no transactResult to deliver'
+    FROM purchases.transactions t
+    WHERE t.state IN ('success', 'failed') AND t.reserve_amount IS NOT NULL AND coalesce(t.response_code, '') <> '2221'
+      AND NOT EXISTS (SELECT 1 FROM purchases.result_deliveries d WHERE d.raas_txn_ref = t.raas_txn_ref)
+    UNION ALL
+    SELECT 'transaction ' || d.raas_txn_ref || '''s result is pending with no delivery job'
+    FROM purchases.result_deliveries d
+    WHERE d.status = 'pending'
+      AND NOT EXISTS (SELECT 1 FROM purchases.jobs j WHERE j.raas_txn_ref = d.raas_txn_ref AND j.kind = 'deliver_result')
+    UNION ALL
+    -- Work in progress is never orphaned: an open purchase has a job that will move it on.
+    SELECT 'transaction ' || t.raas_txn_ref || ' is ' || t.state || ' with nothing scheduled to move it on'
+    FROM purchases.transactions t
+    WHERE t.state IN ('reserving', 'reserved', 'vending')
+      AND NOT EXISTS (SELECT 1 FROM purchases.jobs j WHERE j.raas_txn_ref = t.raas_txn_ref
+                      AND j.kind IN ('vend', 'reservation_deadline'))
+    UNION ALL
+    -- A vend reference is never used twice: attempts are numbered, and successes never exceed one.
+    SELECT 'transaction ' || t.raas_txn_ref || ' records ' || count(*) || ' successful vends'
+    FROM purchases.transactions t JOIN purchases.calls c ON c.raas_txn_ref = t.raas_txn_ref
+    WHERE c.operation = 'vend' AND c.outcome LIKE 'success%'
+    GROUP BY t.raas_txn_ref HAVING count(*) > 1
+$$;

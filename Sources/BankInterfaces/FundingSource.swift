@@ -1,23 +1,18 @@
-/// A bank interface (API.md §4): pluggable, chosen per funding source by its `adapter`.
-public protocol FundingSource: Sendable {
+import Foundation
+public import TransactCore
+
+/// A bank interface (API.md §4): pluggable, chosen per funding source by its `adapter`. It also receives the
+/// results of the purchases it reserved funds for.
+public protocol FundingSource: ResultRecipient {
     /// Asks the bank to reserve the buyer's funds. Sent once per transaction, never with a new reference.
     func reserveFunds(_ request: ReserveFundsRequest) async -> ReserveOutcome
-    /// Delivers the outcome; true when the bank acknowledged it (any 2xx).
-    func deliverResult(_ notice: TransactResultNotice) async -> Bool
     /// What the bank holds for a transaction whose reservation answer never came; nil when it cannot say.
     func statusLookup(raasTxnRef: String) async -> ReserveFundsAnswer?
 }
 
-/// What a reservation came to.
-public enum ReserveOutcome: Sendable, Equatable {
-    case reserved(reserveFundsTxnRef: String)
-    /// A decline 2010–2090: nothing was reserved.
-    case declined(code: String, message: String)
-    /// No answer within the timeout, a transport error, or an answer that does not match the request: the
-    /// purchase fails with 2060 and a failure result is still delivered so that the bank releases any hold.
-    case noAnswer(reason: String)
-
-    init(answer: ReserveFundsAnswer, to request: ReserveFundsRequest) {
+extension ReserveOutcome {
+    /// What `answer` says about `request`; an answer that does not match the request counts as no answer.
+    public init(answer: ReserveFundsAnswer, to request: ReserveFundsRequest) {
         guard answer.answers(request) else {
             self = .noAnswer(reason: "the answer does not match the request")
             return
@@ -33,6 +28,7 @@ public enum ReserveOutcome: Sendable, Equatable {
         }
     }
 }
+
 
 /// The `simulated` adapter: the behaviour of `SimulatedBank`, in process. A request the simulator leaves
 /// unanswered (2060) is reported as no answer at once, rather than after the funding source's timeout.
@@ -50,12 +46,16 @@ public struct SimulatedFundingSource: FundingSource {
         }
     }
 
-    public func deliverResult(_ notice: TransactResultNotice) async -> Bool {
+    public func deliverResult(body: [UInt8]) async -> ResultDelivery {
+        guard let notice = try? JSONDecoder().decode(TransactResultNotice.self, from: Data(body)) else {
+            return ResultDelivery(acknowledged: false, detail: "the simulated bank could not read the result")
+        }
         bank.transactResult(notice)
-        return true
+        return ResultDelivery(acknowledged: true, detail: "acknowledged by the simulated bank")
     }
 
+    /// The simulated bank always answers: its hold, or 2090 "No reservation".
     public func statusLookup(raasTxnRef: String) async -> ReserveFundsAnswer? {
-        bank.hold(for: raasTxnRef) == nil ? nil : bank.statusAnswer(for: raasTxnRef)
+        bank.statusAnswer(for: raasTxnRef)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 public import Hummingbird
 public import Postgres
 public import ServiceHTTP
+import TransactCore
 
 /// `GET /financial-terms/1.0` (API.md §6): what a purchase of `purchaseAmount` would cost and pay out.
 public struct FinancialTermsRoutes: Sendable {

@@ -2,6 +2,7 @@ public import Foundation
 public import Logging
 public import Postgres
 import Yams
+public import TransactResult
 
 /// Everything `transact serve` and the other commands are configured with. Read from `Config/transact.yaml`,
 /// then overridden by environment variables (`TRANSACT_…`, and `DATABASE_URL`), then by command-line flags.
@@ -27,6 +28,12 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// disabled client made by another process takes to apply.
     public var clientCacheTTLMs = 2_000
     public var logLevel = Logger.Level.info
+    /// Whether this process runs the purchase workers (vends, result deliveries); any number of processes may.
+    public var workersEnabled = true
+    public var workers = WorkerConfiguration()
+    /// Added to a funding source's reservation timeout before a reservation whose answer was never recorded is
+    /// settled as unanswered.
+    public var reservationDeadlineGraceSeconds = 30
 
     public init() {}
 
@@ -77,6 +84,28 @@ public struct ServerConfiguration: Sendable, Equatable {
          { set(&$0.tokenLifetimeSeconds, $1, 10...86_400) }),
         ("security.tokenIssuer", "TRANSACT_SECURITY_TOKEN_ISSUER", { $0.tokenIssuer = $1; return !$1.isEmpty && $1.count <= 256 }),
         ("security.clientCacheTTLMs", "TRANSACT_SECURITY_CLIENT_CACHE_TTL_MS", { set(&$0.clientCacheTTLMs, $1, 0...60_000) }),
+        ("workers.enabled", "TRANSACT_WORKERS_ENABLED", { configuration, value in
+            guard let enabled = Bool(value) else { return false }
+            configuration.workersEnabled = enabled
+            return true
+        }),
+        ("workers.maxConcurrentJobs", "TRANSACT_WORKERS_MAX_CONCURRENT_JOBS",
+         { set(&$0.workers.maxConcurrentJobs, $1, 1...10_000) }),
+        ("workers.pollIntervalMs", "TRANSACT_WORKERS_POLL_INTERVAL_MS", { set(&$0.workers.pollIntervalMs, $1, 10...60_000) }),
+        ("workers.leaseSeconds", "TRANSACT_WORKERS_LEASE_SECONDS", { set(&$0.workers.leaseSeconds, $1, 1...3_600) }),
+        ("workers.vendRetryDelayMs", "TRANSACT_WORKERS_VEND_RETRY_DELAY_MS",
+         { set(&$0.workers.vendRetryDelayMs, $1, 0...3_600_000) }),
+        ("workers.vendMaxRetryDelayMs", "TRANSACT_WORKERS_VEND_MAX_RETRY_DELAY_MS",
+         { set(&$0.workers.vendMaxRetryDelayMs, $1, 0...86_400_000) }),
+        ("workers.maxStatusPolls", "TRANSACT_WORKERS_MAX_STATUS_POLLS", { set(&$0.workers.maxStatusPolls, $1, 0...1_000) }),
+        ("workers.statusPollDelayMs", "TRANSACT_WORKERS_STATUS_POLL_DELAY_MS",
+         { set(&$0.workers.statusPollDelayMs, $1, 0...86_400_000) }),
+        ("workers.maxReservationLookups", "TRANSACT_WORKERS_MAX_RESERVATION_LOOKUPS",
+         { set(&$0.workers.maxReservationLookups, $1, 0...100) }),
+        ("workers.reservationLookupRetryDelayMs", "TRANSACT_WORKERS_RESERVATION_LOOKUP_RETRY_DELAY_MS",
+         { set(&$0.workers.reservationLookupRetryDelayMs, $1, 0...86_400_000) }),
+        ("purchases.reservationDeadlineGraceSeconds", "TRANSACT_PURCHASES_RESERVATION_DEADLINE_GRACE_SECONDS",
+         { set(&$0.reservationDeadlineGraceSeconds, $1, 1...3_600) }),
         ("logLevel", "TRANSACT_LOG_LEVEL", { configuration, value in
             guard let level = Logger.Level(rawValue: value) else { return false }
             configuration.logLevel = level

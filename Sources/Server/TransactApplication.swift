@@ -4,9 +4,15 @@ public import Hummingbird
 public import ServiceHTTP
 public import Logging
 public import Postgres
+public import BankInterfaces
 import FinancialTerms
+import ReserveAndTransact
 import SecurityService
+import Transact
 public import TransactCrypto
+import TransactResult
+import ServiceLifecycle
+public import Vendors
 
 /// Composes the service: the router with its middleware and every module's routes. `Server` is the only module
 /// that knows all the others.
@@ -15,11 +21,24 @@ public struct ServiceDependencies: Sendable {
     public let postgres: PostgresClient
     public let migrations: [Migration]
     public let masterKey: MasterKey
+    /// Behind every funding source and vendor whose adapter is `simulated`.
+    public let simulatedBank: SimulatedBank
+    public let simulatedVendor: SimulatedVendorAdapter
 
-    public init(postgres: PostgresClient, migrations: [Migration], masterKey: MasterKey) {
+    public init(
+        postgres: PostgresClient, migrations: [Migration], masterKey: MasterKey, simulatedBank: SimulatedBank = SimulatedBank(),
+        simulatedVendor: SimulatedVendorAdapter = SimulatedVendorAdapter()
+    ) {
         self.postgres = postgres
         self.migrations = migrations
         self.masterKey = masterKey
+        self.simulatedBank = simulatedBank
+        self.simulatedVendor = simulatedVendor
+    }
+
+    func fundingSources() -> FundingSourceDirectory {
+        let sealer = SecretSealer(masterKey: masterKey)
+        return FundingSourceDirectory(database: postgres, open: { try sealer.open($0, purpose: $1) }, simulatedBank: simulatedBank)
     }
 }
 
@@ -62,6 +81,15 @@ public enum TransactApplication {
             .add(middleware: RateLimitMiddleware(limiter: RateLimiter()))
         SessionRoutes().add(to: protected)
         FinancialTermsRoutes(database: postgres).add(to: protected)
+
+        // Routes that carry money: the Signature over the raw body when the client requires one (API.md §1.4).
+        let signed = protected.group().add(middleware: SignatureMiddleware(sealer: SecretSealer(masterKey: dependencies.masterKey)))
+        ReserveAndTransactRoutes(
+            database: postgres, fundingSources: dependencies.fundingSources(),
+            deadlineGraceSeconds: configuration.reservationDeadlineGraceSeconds
+        ).add(to: signed)
+        TransactRoutes(database: postgres).add(to: signed)
+        VendorResultRoutes(database: postgres).add(to: signed)
         return router
     }
 
@@ -72,8 +100,28 @@ public enum TransactApplication {
             router: makeRouter(configuration: configuration, dependencies: dependencies),
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "transact"),
             logger: logger)
-        // The pool is shut down after the HTTP server, so requests in flight can finish their statements.
-        application.addServices(dependencies.postgres)
+        // Services stop in reverse order: the HTTP server first, then the workers (jobs in progress finish), then
+        // the listener and the pool, so that requests and jobs in flight can finish their statements.
+        let listener = PostgresListener(configuration: configuration.postgres, logger: logger)
+        application.addServices(dependencies.postgres, ListenerService(listener: listener))
+        if configuration.workersEnabled {
+            let sealer = SecretSealer(masterKey: dependencies.masterKey)
+            application.addServices(PurchaseWorkers(
+                database: dependencies.postgres, listener: listener, fundingSources: dependencies.fundingSources(),
+                vendors: VendorDirectory(database: dependencies.postgres, simulated: dependencies.simulatedVendor),
+                clientEndpoints: ClientResultEndpoints(database: dependencies.postgres, open: { try sealer.open($0, purpose: $1) }),
+                configuration: configuration.workers, logger: logger))
+        }
         return application
+    }
+}
+
+/// Closes the LISTEN connection when the service group stops.
+struct ListenerService: Service {
+    let listener: PostgresListener
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await listener.shutdown()
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 public import Postgres
 import TransactCrypto
 
-/// The purchases table (Migrations/0003_purchases.sql): claiming a client reference, in one statement.
+/// The purchases of API.md §3 in PostgreSQL (Migrations/0003_purchases.sql). Each step of a purchase is one SQL
+/// function call: one round trip that checks, writes the transaction, its ledger effects and its next job.
 public struct PurchaseStore: Sendable {
     let database: any PostgresQueryable
 
@@ -10,12 +11,24 @@ public struct PurchaseStore: Sendable {
         self.database = database
     }
 
-    /// What claiming `(clientId, clientTxnRef)` came to (API.md §3.3).
-    public enum Claim: Sendable, Equatable {
-        /// This request created the transaction: go on with it.
-        case claimed(RaasTxnRef)
+    /// What the client is told: a `responseCode` and `responseMessage`.
+    public struct Answer: Sendable, Equatable {
+        public let code: String
+        public let message: String
+
+        public init(code: String, message: String) {
+            self.code = code
+            self.message = message
+        }
+    }
+
+    /// What opening a purchase came to (API.md §3.3).
+    public enum Opening: Sendable, Equatable {
+        /// This request created the transaction. With an answer it is settled for now (rejected, or a Transact
+        /// accepted); without one it is reserving: call the bank.
+        case created(RaasTxnRef, Answer?)
         /// A repeat of a request already answered: answer the same.
-        case replay(RaasTxnRef, responseCode: String, responseMessage: String)
+        case replay(RaasTxnRef, Answer)
         /// A repeat of a request still being processed: 409 `2604` "Transaction with this clientTxnRef is in progress".
         case inProgress(RaasTxnRef)
         /// Another request under the same reference: 409 `2604` "Duplicate clientTxnRef".
@@ -27,23 +40,115 @@ public struct PurchaseStore: Sendable {
         Hex.encode(SHA256.hash(request.canonicalForm))
     }
 
-    public func claim(_ request: PurchaseRequest, flow: PurchaseRequest.Flow, raasTxnRef: RaasTxnRef = RaasTxnRef()) async throws -> Claim {
-        let additional = try request.additionalData.map { try PostgresJSON($0) }
-        let flowName = flow == .reserveAndTransact ? "reserve_and_transact" : "transact"
+    /// Claims `(clientId, clientTxnRef)` and stores the purchase as decided: a rejection as FAILED with its code;
+    /// an acceptance with its breakdown, its pending ledger transfer (2221 when the vendor's float cannot cover it)
+    /// and its next job — the reservation's deadline (Reserve and Transact), or the vend (Transact).
+    public func open(
+        _ request: PurchaseRequest, flow: PurchaseRequest.Flow, decision: PurchaseDecision,
+        raasTxnRef: RaasTxnRef = RaasTxnRef(), reservationDeadlineSeconds: Int = 60
+    ) async throws -> Opening {
         let row = try await database.query("""
-            SELECT * FROM purchases.claim(
-                \(raasTxnRef.uuid), \(request.clientId), \(request.clientTxnRef), \(flowName),
-                \(Self.fingerprint(of: request)), \(request.productId), \(request.fundingSourceId), \(Int32(request.channelId)),
-                \(request.channelName), \(request.channelSessionId), \(request.sourceIdentifier), \(request.targetIdentifier),
-                \(request.accountIdentifier), \(request.currencyCode), \(request.purchaseAmount), \(request.feeAmount),
-                \(request.timestamp), \(request.lookupReference), \(additional), \(request.reserveFundsTxnRef))
+            SELECT * FROM purchases.open(\(try PostgresJSON(NewTransaction(request, flow, decision, raasTxnRef))),
+                                         \(Int32(clamping: reservationDeadlineSeconds)))
             """).single()
         let reference = RaasTxnRef(try row.decode(UUID.self, "raas_txn_ref"))
-        if try row.decode(Bool.self, "claimed") { return .claimed(reference) }
-        guard try row.decode(Bool.self, "same_content") else { return .duplicate }
-        if let code = try row.decode(String?.self, "response_code") {
-            return .replay(reference, responseCode: code, responseMessage: try row.decode(String?.self, "response_message") ?? "")
+        let answer = try row.decode(String?.self, "response_code").map {
+            Answer(code: $0, message: try row.decode(String?.self, "response_message") ?? "")
         }
+        if try row.decode(Bool.self, "claimed") { return .created(reference, answer) }
+        guard try row.decode(Bool.self, "same_content") else { return .duplicate }
+        if let answer { return .replay(reference, answer) }
         return .inProgress(reference)
+    }
+
+    /// Records the bank's answer to reserveFunds and returns the client's answer. An answer recorded after the
+    /// purchase was settled without it (its deadline passed) changes nothing: the settled answer is returned.
+    public func recordReservation(_ reference: RaasTxnRef, _ outcome: ReserveOutcome, latencyMs: Int) async throws -> Answer {
+        let (kind, code, message, reserveFundsTxnRef, cause): (String, String?, String?, String?, String) =
+            switch outcome {
+            case .reserved(let reserveFundsTxnRef): ("reserved", "0000", nil, reserveFundsTxnRef, "reserved")
+            case .declined(let code, let message): ("declined", code, message, nil, "\(code) \(message)")
+            case .noAnswer(let reason): ("no_answer", nil, nil, nil, reason)
+            }
+        let row = try await database.query("""
+            SELECT * FROM purchases.record_reservation(\(reference.uuid), \(kind), \(code), \(message),
+                                                       \(reserveFundsTxnRef), \(cause), \(Int32(clamping: latencyMs)))
+            """).single()
+        return Answer(
+            code: try row.decode(String?.self, "response_code") ?? "0001",
+            message: try row.decode(String?.self, "response_message") ?? "Unexpected error")
+    }
+}
+
+/// A transaction row as `purchases.open` reads it (`jsonb_populate_record`: the keys are the column names).
+struct NewTransaction: Encodable {
+    let values: [String: Value]
+
+    enum Value: Encodable {
+        case text(String)
+        case integer(Int64)
+        case map([String: String])
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .text(let value): try container.encode(value)
+            case .integer(let value): try container.encode(value)
+            case .map(let value): try container.encode(value)
+            }
+        }
+    }
+
+    init(_ request: PurchaseRequest, _ flow: PurchaseRequest.Flow, _ decision: PurchaseDecision, _ reference: RaasTxnRef) {
+        var values: [String: Value] = [
+            "raas_txn_ref": .text(reference.value), "client_id": .integer(request.clientId),
+            "client_txn_ref": .text(request.clientTxnRef),
+            "flow": .text(flow == .reserveAndTransact ? "reserve_and_transact" : "transact"),
+            "request_fingerprint": .text(PurchaseStore.fingerprint(of: request)), "product_id": .integer(request.productId),
+            "funding_source_id": .integer(request.fundingSourceId), "channel_id": .integer(request.channelId),
+            "channel_name": .text(request.channelName), "channel_session_id": .text(request.channelSessionId),
+            "source_identifier": .text(request.sourceIdentifier), "target_identifier": .text(request.targetIdentifier),
+            "currency_code": .text(request.currencyCode), "purchase_amount": .integer(request.purchaseAmount),
+            "request_timestamp": .text(request.timestamp),
+        ]
+        values["account_identifier"] = request.accountIdentifier.map(Value.text)
+        values["fee_amount"] = request.feeAmount.map(Value.integer)
+        values["lookup_reference"] = request.lookupReference.map(Value.text)
+        values["additional_data"] = request.additionalData.map(Value.map)
+        values["reserve_funds_txn_ref"] = request.reserveFundsTxnRef.map(Value.text)
+        switch decision {
+        case .reject(let code, let message):
+            values["state"] = .text("failed")
+            values["state_cause"] = .text("rejected: \(code) \(message)")
+            values["response_code"] = .text(code)
+            values["response_message"] = .text(message)
+            values["transact_result_response_code"] = .text(code)
+            values["transact_result_response_message"] = .text(message)
+        case .accept(let product, let breakdown):
+            values["product_type_id"] = .integer(product.productTypeId)
+            values["vendor_id"] = .integer(product.vendorId)
+            values["token_kind"] = product.tokenKind.map(Value.text)
+            values["reserve_amount"] = .integer(breakdown.reserveAmount)
+            values["vend_amount"] = .integer(breakdown.vendAmount)
+            values["client_share_amount"] = .integer(breakdown.clientShareAmount)
+            values["vendor_share_amount"] = .integer(breakdown.vendorShareAmount)
+            values["settlement_amount"] = .integer(breakdown.settlementAmount)
+            switch flow {
+            case .reserveAndTransact:
+                values["state"] = .text("reserving")
+                values["state_cause"] = .text("accepted; asking the bank to reserve the funds")
+            case .transact:
+                values["state"] = .text("reserved")
+                values["state_cause"] = .text("accepted; the client reserved the funds")
+                values["reserve_funds_response_code"] = .text("0000")
+                values["response_code"] = .text("0000")
+                values["response_message"] = .text("Processing request")
+            }
+        }
+        self.values = values
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try values.encode(to: encoder)
     }
 }

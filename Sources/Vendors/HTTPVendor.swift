@@ -1,3 +1,4 @@
+public import TransactCore
 public import AsyncHTTPClient
 import Foundation
 import NIOCore

@@ -36,14 +36,3 @@ public struct VendRequest: Sendable, Equatable {
         return Int(suffix)
     }
 }
-
-/// What a vend (or a status query) came to (API.md §3.4, §5.1).
-public enum VendOutcome: Sendable, Equatable {
-    case success(token: String?)
-    /// A definite refusal: the transaction fails with this code.
-    case declined(code: String, message: String)
-    /// Worth trying again with the next reference.
-    case retryable(code: String, message: String)
-    /// The vendor may or may not have dispensed: settle by status query or confirmation, never by vending again.
-    case unknown
-}

@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 import TransactCore
 
-@Suite("Claiming a client reference (API.md §3.3)")
+@Suite("Opening a purchase: the client reference claimed, the purchase stored as decided (API.md §3.3)")
 struct PurchaseStoreTests {
     func request(_ overrides: [String: any Sendable] = [:]) throws -> PurchaseRequest {
         var fields: [String: Any] = [
@@ -17,50 +17,101 @@ struct PurchaseStoreTests {
         return try PurchaseRequest(body: JSONRequestBody(bytes: Array(data)), flow: .reserveAndTransact)
     }
 
+    /// Product 110 of vendor 100 with a client share of 10 %, as the demo seed has it.
+    func accepted(_ request: PurchaseRequest) throws -> PurchaseDecision {
+        let product = PurchaseContext.Product(
+            productId: 110, productTypeId: 3, productTypeName: "Airtime", vendorId: 100, currencyCode: "ZAR",
+            pricing: .range(min: 500, max: 100_000, increment: 100), targetIdentifierKind: "msisdn", supportsToken: false,
+            active: true, channels: nil, vendorHasFloat: true)
+        return .accept(product, try FinancialBreakdown(
+            purchaseAmount: request.purchaseAmount, terms: FeeSchedule(clientShareBasisPoints: 1_000, vendorShareBasisPoints: 500)))
+    }
+
+    /// Vendor 100's float with `balance` in it.
+    func fundFloat(_ db: PostgresClient, balance: Int64) async throws {
+        try await db.query("SELECT ledger.create_account('vendor:100:float:ZAR', 'ZAR', 'asset', false, true)")
+        try await db.query("SELECT ledger.create_account('equity:opening-balances:ZAR', 'ZAR', 'equity', false, false)")
+        try await db.query("""
+            SELECT ledger.create_transfer(gen_random_uuid(), 'single', ARRAY['vendor:100:float:ZAR', 'equity:opening-balances:ZAR'],
+                                          ARRAY[\(balance), \(-balance)]::bigint[])
+            """)
+    }
+
     @Test("50 concurrent identical requests create exactly one transaction; the others see it in progress")
-    func concurrentIdenticalClaims() async throws {
+    func concurrentIdenticalOpens() async throws {
         try await TestDatabase.with(poolSize: 8) { db, _ in
+            try await fundFloat(db, balance: 1_000_000)
             let store = PurchaseStore(database: db)
             let purchase = try request()
-            let claims = try await withThrowingTaskGroup(of: PurchaseStore.Claim.self) { group in
-                for _ in 0..<50 { group.addTask { try await store.claim(purchase, flow: .reserveAndTransact) } }
-                return try await group.reduce(into: [PurchaseStore.Claim]()) { $0.append($1) }
+            let decision = try accepted(purchase)
+            let openings = try await withThrowingTaskGroup(of: PurchaseStore.Opening.self) { group in
+                for _ in 0..<50 { group.addTask { try await store.open(purchase, flow: .reserveAndTransact, decision: decision) } }
+                return try await group.reduce(into: [PurchaseStore.Opening]()) { $0.append($1) }
             }
-            let created = claims.compactMap { if case .claimed(let reference) = $0 { reference } else { nil } }
+            let created = openings.compactMap { if case .created(let reference, nil) = $0 { reference } else { nil } }
             #expect(created.count == 1)
             let winner = try #require(created.first)
-            #expect(claims.filter { $0 == .inProgress(winner) }.count == 49)
+            #expect(openings.filter { $0 == .inProgress(winner) }.count == 49)
             #expect(try await db.query("SELECT count(*) AS n FROM purchases.transactions").single().decode(Int.self, "n") == 1)
-            let history = try await db.query("SELECT state, cause FROM purchases.state_changes WHERE raas_txn_ref = \(winner.uuid)")
-            #expect(history.count == 1)
-            #expect(try history.single().decode(String.self, "state") == "received")
+            #expect(try await db.query("SELECT count(*) AS n FROM ledger.transfers").single().decode(Int.self, "n") == 2)
+            let history = try await db.query("SELECT state FROM purchases.state_changes WHERE raas_txn_ref = \(winner.uuid)")
+            #expect(try history.map { try $0.decode(String.self, "state") } == ["reserving"])
 
             // Different content under the same reference is a duplicate; the auth code does not count as content.
-            #expect(try await store.claim(try request(["purchaseAmount": 10_001]), flow: .reserveAndTransact) == .duplicate)
-            #expect(try await store.claim(try request(["authCode": "9999"]), flow: .reserveAndTransact) == .inProgress(winner))
+            #expect(try await store.open(try request(["purchaseAmount": 10_100]), flow: .reserveAndTransact, decision: decision) == .duplicate)
+            #expect(try await store.open(try request(["authCode": "9999"]), flow: .reserveAndTransact, decision: decision) == .inProgress(winner))
             // Once answered, a repeat gets the same answer.
-            try await db.query("""
-                UPDATE purchases.transactions SET state = 'failed', state_cause = 'bank declined', response_code = '2010',
-                    response_message = 'Insufficient funds' WHERE raas_txn_ref = \(winner.uuid)
-                """)
-            #expect(try await store.claim(purchase, flow: .reserveAndTransact)
-                == .replay(winner, responseCode: "2010", responseMessage: "Insufficient funds"))
+            let answer = try await store.recordReservation(winner, .reserved(reserveFundsTxnRef: "BANK-1"), latencyMs: 3)
+            #expect(answer == .init(code: "0000", message: "Processing request (funds reserved)"))
+            #expect(try await store.open(purchase, flow: .reserveAndTransact, decision: decision) == .replay(winner, answer))
+            // A second answer for the same reservation changes nothing.
+            #expect(try await store.recordReservation(winner, .declined(code: "2010", message: "Insufficient funds"), latencyMs: 1) == answer)
             // Another client's identical reference is its own.
-            guard case .claimed = try await store.claim(try request(["clientId": 201]), flow: .reserveAndTransact) else {
+            guard case .created = try await store.open(try request(["clientId": 201]), flow: .reserveAndTransact, decision: decision) else {
                 Issue.record("another client's reference was not claimed")
                 return
             }
         }
     }
 
+    @Test("a rejection is stored as FAILED with its code and replayed; a float that cannot cover the purchase fails it with 2221")
+    func rejectionsAndFloat() async throws {
+        try await TestDatabase.with { db, _ in
+            try await fundFloat(db, balance: 9_000)
+            let store = PurchaseStore(database: db)
+            let rejected = try request(["clientTxnRef": "rejected"])
+            let rejection = PurchaseDecision.reject(code: "2070", message: "sourceIdentifier blacklisted")
+            guard case .created(let reference, let answer?) = try await store.open(rejected, flow: .reserveAndTransact, decision: rejection) else {
+                Issue.record("not created")
+                return
+            }
+            #expect(answer == .init(code: "2070", message: "sourceIdentifier blacklisted"))
+            #expect(try await store.open(rejected, flow: .reserveAndTransact, decision: rejection) == .replay(reference, answer))
+
+            // 10000 at 5 % vendor share owes the vendor 9500 from a float of 9000.
+            let tooBig = try request(["clientTxnRef": "too-big"])
+            guard case .created(_, let floatAnswer?) = try await store.open(tooBig, flow: .reserveAndTransact, decision: try accepted(tooBig)) else {
+                Issue.record("not refused")
+                return
+            }
+            #expect(floatAnswer == .init(code: "2221", message: "Insufficient vendor float"))
+            #expect(try await db.query("SELECT count(*) AS n FROM ledger.transfers WHERE kind = 'pending'").single().decode(Int.self, "n") == 0)
+            #expect(try await store.invariantViolations() == [])
+        }
+    }
+
     @Test("a final state never changes, and the state history is append-only")
     func finalStates() async throws {
         try await TestDatabase.with { db, _ in
-            guard case .claimed(let reference) = try await PurchaseStore(database: db).claim(try request(), flow: .reserveAndTransact) else {
-                Issue.record("not claimed")
+            try await fundFloat(db, balance: 1_000_000)
+            let purchase = try request()
+            guard case .created(let reference, nil) = try await PurchaseStore(database: db).open(
+                purchase, flow: .reserveAndTransact, decision: try accepted(purchase))
+            else {
+                Issue.record("not created")
                 return
             }
-            for (state, cause) in [("reserving", "calling the bank"), ("reserved", "bank reserved"), ("vending", "vend 0"), ("success", "dispensed")] {
+            for (state, cause) in [("reserved", "bank reserved"), ("vending", "vend 0"), ("success", "dispensed")] {
                 try await db.query("UPDATE purchases.transactions SET state = \(state), state_cause = \(cause) WHERE raas_txn_ref = \(reference.uuid)")
             }
             await #expect {
@@ -69,7 +120,7 @@ struct PurchaseStoreTests {
             let states = try await db.query("""
                 SELECT state FROM purchases.state_changes WHERE raas_txn_ref = \(reference.uuid) ORDER BY sequence
                 """).map { try $0.decode(String.self, "state") }
-            #expect(states == ["received", "reserving", "reserved", "vending", "success"])
+            #expect(states == ["reserving", "reserved", "vending", "success"])
             await #expect {
                 try await db.query("DELETE FROM purchases.state_changes")
             } throws: { ($0 as? PostgresError)?.sqlState?.code == "PU002" }

@@ -16,21 +16,23 @@ public struct FinancialTermsStore: Sendable {
             SELECT p.currency_code, t.fee_fixed, t.fee_bps, t.fee_min, t.fee_max, t.client_share_bps, t.vendor_share_bps
             FROM catalogue.products p
             JOIN catalogue.client_products cp ON cp.product_id = p.product_id AND cp.client_id = \(clientId)
-            LEFT JOIN LATERAL (
-                SELECT * FROM catalogue.financial_terms t
-                WHERE t.client_id = \(clientId) AND t.product_id = p.product_id AND t.effective_from <= now()
-                ORDER BY t.effective_from DESC LIMIT 1
-            ) t ON true
+            LEFT JOIN LATERAL catalogue.current_terms(\(clientId), p.product_id) t ON true
             WHERE p.product_id = \(productId)
             """)
         guard let row = rows.first else { return nil }
-        let terms = FeeSchedule(
+        return (try row.decode(String.self, "currency_code"), try FeeSchedule(row: row))
+    }
+}
+
+extension FeeSchedule {
+    /// From the columns of `catalogue.current_terms`, NULL (no terms) meaning none.
+    init(row: PostgresRow) throws {
+        self.init(
             feeFixedMinor: try row.decode(Int64?.self, "fee_fixed") ?? 0,
             feeBasisPoints: try row.decode(Int64?.self, "fee_bps") ?? 0,
             feeMinMinor: try row.decode(Int64?.self, "fee_min"),
             feeMaxMinor: try row.decode(Int64?.self, "fee_max"),
             clientShareBasisPoints: try row.decode(Int64?.self, "client_share_bps") ?? 0,
             vendorShareBasisPoints: try row.decode(Int64?.self, "vendor_share_bps") ?? 0)
-        return (try row.decode(String.self, "currency_code"), terms)
     }
 }

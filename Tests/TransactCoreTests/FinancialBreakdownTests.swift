@@ -1,4 +1,4 @@
-import FinancialTerms
+import TransactCore
 import TestSupport
 import Testing
 

@@ -1,0 +1,94 @@
+public import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import TransactCrypto
+
+/// How the service calls a party over HTTP: its auth (none, basic, bearer), a `Signature` header when it requires
+/// one (HMAC-SHA256 over the exact bytes sent, base64), a timeout per call and a bound on the answer's size.
+public struct BankHTTPTransport: Sendable {
+    public enum Auth: Sendable, Equatable {
+        case none
+        case basic(username: String, password: String)
+        case bearer(token: String)
+    }
+
+    let auth: Auth
+    /// The Signature secret when the receiver requires signed requests.
+    let signatureSecret: [UInt8]?
+    let client: HTTPClient
+    /// Answers larger than this are unreadable.
+    static let maxAnswerBytes = 64 * 1_024
+
+    public init(auth: Auth, signatureSecret: [UInt8]?, client: HTTPClient = .shared) {
+        self.auth = auth
+        self.signatureSecret = signatureSecret
+        self.client = client
+    }
+
+    /// POSTs `body` as JSON; the status and the answer's bytes.
+    func post(_ body: [UInt8], to url: String, timeout: Duration) async throws -> (HTTPResponseStatus, Data) {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        addAuth(to: &request)
+        if let signatureSecret {
+            request.headers.add(
+                name: "Signature",
+                value: Data(HMACSHA256.authenticationCode(key: signatureSecret, message: body)).base64EncodedString())
+        }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await client.execute(request, timeout: TimeAmount(timeout))
+        let answer = try await response.body.collect(upTo: Self.maxAnswerBytes)
+        return (response.status, Data(buffer: answer))
+    }
+
+    func get(_ url: String, timeout: Duration) async throws -> (HTTPResponseStatus, Data) {
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        addAuth(to: &request)
+        let response = try await client.execute(request, timeout: TimeAmount(timeout))
+        let answer = try await response.body.collect(upTo: Self.maxAnswerBytes)
+        return (response.status, Data(buffer: answer))
+    }
+
+    /// Delivers a result: acknowledged on any 2xx.
+    func deliver(_ body: [UInt8], to url: String, timeout: Duration) async -> ResultDelivery {
+        do {
+            let (status, _) = try await post(body, to: url, timeout: timeout)
+            return ResultDelivery(acknowledged: (200..<300).contains(status.code), detail: "HTTP \(status.code)")
+        } catch {
+            return ResultDelivery(acknowledged: false, detail: "no answer: \(error)")
+        }
+    }
+
+    private func addAuth(to request: inout HTTPClientRequest) {
+        switch auth {
+        case .none:
+            break
+        case .basic(let username, let password):
+            request.headers.add(name: "Authorization", value: "Basic " + Data("\(username):\(password)".utf8).base64EncodedString())
+        case .bearer(let token):
+            request.headers.add(name: "Authorization", value: "Bearer " + token)
+        }
+    }
+}
+
+/// A client's own `transactResultUrl` (the Transact flow, API.md §3.2), signed with the client's Signature secret
+/// when the client requires signatures.
+public struct HTTPResultEndpoint: ResultRecipient {
+    let url: String
+    let transport: BankHTTPTransport
+    let timeout: Duration
+
+    public init(url: String, transport: BankHTTPTransport, timeout: Duration = .seconds(30)) {
+        self.url = url
+        self.transport = transport
+        self.timeout = timeout
+    }
+
+    public func deliverResult(body: [UInt8]) async -> ResultDelivery {
+        await transport.deliver(body, to: url, timeout: timeout)
+    }
+}
