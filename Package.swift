@@ -153,8 +153,11 @@ let package = Package(
             name: "transact",
             dependencies: [
                 "Server", "Postgres", "DatabaseMigrations", "TransactCrypto", "Seeding", "SecurityService", "Ledger",
-                "Simulators",
+                "Simulators", "TransactCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -234,7 +237,7 @@ let package = Package(
             name: "PurchaseFlowTests",
             dependencies: [
                 "Server", "Simulators", "BankInterfaces", "Vendors", "TransactCore", "Seeding", "SecurityService", "ServiceHTTP",
-                "Postgres", "Ledger", "TestSupport", "TransactCrypto",
+                "Postgres", "Ledger", "TestSupport", "TransactCrypto", "transact",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

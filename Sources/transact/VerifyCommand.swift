@@ -1,29 +1,62 @@
 import ArgumentParser
+import AsyncHTTPClient
+import Foundation
 import Ledger
+import NIOCore
+import NIOFoundationCompat
 import Postgres
+import TransactCore
 
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check the ledger's invariants; exit non-zero with a report when one fails.",
+        abstract: "Check the ledger and transaction invariants; exit non-zero with a report when one fails.",
         discussion: """
-            Checked now: every transfer's postings balance per currency; every account's stored balances equal its \
+            Ledger: every transfer's postings balance per currency; every account's stored balances equal its \
             postings; no flagged account is overdrawn; no resolution of a transfer that is not pending; no post \
-            beyond its pending transfer. (A pending transfer resolved twice is impossible: a unique index refuses it.) \
-            The purchase invariants of API.md §11 join these when purchases land.
+            beyond its pending transfer (a pending transfer resolved twice is impossible: a unique index refuses it). \
+            Purchases (API.md §11): every accepted purchase holds exactly its pending transfer, posted when it \
+            succeeded and voided when it failed, its postings equal to its breakdown; every final purchase that \
+            reserved anything has its transactResult delivered, queued or listed as an exception; no open purchase \
+            without work scheduled to move it on; no transaction vended successfully twice. With --bank-simulator, \
+            also every hold the simulated bank made agrees with the transaction it was made for.
             """)
 
     @OptionGroup var options: CommonOptions
 
+    @Option(help: "Base URL of a `transact simulate bank` whose holds must agree with the transactions.")
+    var bankSimulator: String?
+
     func run() async throws {
+        var holds: [BankHold]?
+        if let bankSimulator { holds = try await Self.holds(at: bankSimulator) }
         let violations = try await options.withDatabase(command: "verify") { database, _ in
-            try await Ledger().invariantViolations(on: database)
+            var violations = try await Ledger().invariantViolations(on: database)
+            let store = PurchaseStore(database: database)
+            violations += try await store.invariantViolations()
+            if let holds { violations += try await store.holdViolations(holds) }
+            return violations
         }
         guard violations.isEmpty else {
-            print("FAILED: \(violations.count) ledger invariant(s) broken")
+            print("FAILED: \(violations.count) invariant(s) broken")
             for violation in violations.prefix(1_000) { print("  - \(violation)") }
             if violations.count > 1_000 { print("  … and \(violations.count - 1_000) more") }
             throw ExitCode(2)
         }
-        print("OK: every ledger invariant holds")
+        print("OK: every ledger and purchase invariant holds" + (holds.map { " (and \($0.count) bank holds agree)" } ?? ""))
+    }
+
+    /// The simulated bank's record (`GET /holds`).
+    static func holds(at baseURL: String) async throws -> [BankHold] {
+        let url = baseURL.hasSuffix("/") ? baseURL + "holds" : baseURL + "/holds"
+        do {
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+            guard response.status == .ok else { throw CommandFailure("verify: \(url) answered HTTP \(response.status.code)") }
+            let body = try await response.body.collect(upTo: 512 * 1_024 * 1_024)
+            return try JSONDecoder().decode([BankHold].self, from: Data(buffer: body))
+        } catch let failure as CommandFailure {
+            throw failure
+        } catch {
+            throw CommandFailure("verify: cannot read the bank simulator's holds at \(url): \(error)")
+        }
     }
 }

@@ -45,6 +45,8 @@ struct PurchaseHarness: Sendable {
     final class VendorRecorder: Sendable {
         let simulated = VendorSimulatorRoutes(silenceSeconds: 2)
         let vends = Mutex<[String: [String]]>([:])
+        /// While set, the vendor dispenses at once but answers only after this long (a crash can happen meanwhile).
+        let answerDelayMs = Mutex(0)
 
         /// The vend references used for a transaction, in order.
         func references(_ raasTxnRef: String) -> [String] { vends.withLock { $0[raasTxnRef] ?? [] } }
@@ -128,6 +130,10 @@ struct PurchaseHarness: Sendable {
                 if let reference = fields["reference"] as? String {
                     recorder.vends.withLock { $0[String(reference.prefix(36)), default: []].append(reference) }
                 }
+                let response = try await next(request, context)
+                let delayMs = recorder.answerDelayMs.withLock { $0 }
+                if delayMs > 0 { try await Task.sleep(for: .milliseconds(delayMs)) }
+                return response
             }
             return try await next(request, context)
         }
@@ -149,12 +155,18 @@ struct PurchaseHarness: Sendable {
         return configuration
     }
 
-    /// Seeds the demo data, points its funding source, vendors and client at the simulators, and runs `body` with
-    /// the service live.
-    static func with(
-        adjust: @Sendable (inout ServerConfiguration) -> Void = { _ in },
-        _ body: @Sendable (PurchaseHarness) async throws -> Void
-    ) async throws {
+    /// The simulators live on loopback and the demo seed pointed at them: what a service under test talks to.
+    struct Simulators: Sendable {
+        let db: PostgresClient
+        let database: TestDatabase
+        let bank: BankRecorder
+        let vendor: VendorRecorder
+        let bankURL: String
+        let http: HTTPClient
+    }
+
+    /// Seeds the demo data, starts the simulators and points the funding source, vendors and client at them.
+    static func withSimulators(_ body: @Sendable (Simulators) async throws -> Void) async throws {
         try await TestDatabase.with(poolSize: 8) { db, database in
             _ = try await SeedLoader(
                 database: db, sealer: SecretSealer(masterKey: TestDatabase.masterKey),
@@ -171,22 +183,8 @@ struct PurchaseHarness: Sendable {
                             .test(.live) { vendorClient in
                                 let vendorURL = "http://127.0.0.1:\(try #require(vendorClient.port))"
                                 try await pointAtSimulators(db, bankURL: bankURL, vendorURL: vendorURL)
-                                var configuration = testConfiguration()
-                                configuration.databaseURL = database.connectionString
-                                adjust(&configuration)
-                                let postgres = PostgresClient(configuration: configuration.postgres)
-                                let application = TransactApplication.make(
-                                    configuration: configuration,
-                                    dependencies: ServiceDependencies(
-                                        postgres: postgres, migrations: try TestDatabase.projectMigrations(),
-                                        masterKey: TestDatabase.masterKey),
-                                    logger: Logger(label: "transact-test", factory: { _ in SwiftLogNoOpLogHandler() }))
-                                try await application.test(.live) { client in
-                                    let service = "http://127.0.0.1:\(try #require(client.port))"
-                                    let token = try await issueToken(http: http, service: service)
-                                    try await body(PurchaseHarness(
-                                        db: db, service: service, bank: bank, vendor: vendor, token: token, http: http))
-                                }
+                                try await body(Simulators(
+                                    db: db, database: database, bank: bank, vendor: vendor, bankURL: bankURL, http: http))
                             }
                     }
                 try await http.shutdown()
@@ -195,6 +193,46 @@ struct PurchaseHarness: Sendable {
                 throw error
             }
         }
+    }
+
+    /// The simulators, and the service in this process, live.
+    static func with(
+        adjust: @Sendable (inout ServerConfiguration) -> Void = { _ in },
+        _ body: @Sendable (PurchaseHarness) async throws -> Void
+    ) async throws {
+        try await withSimulators { simulators in
+            var configuration = testConfiguration()
+            configuration.databaseURL = simulators.database.connectionString
+            adjust(&configuration)
+            let postgres = PostgresClient(configuration: configuration.postgres)
+            let application = TransactApplication.make(
+                configuration: configuration,
+                dependencies: ServiceDependencies(
+                    postgres: postgres, migrations: try TestDatabase.projectMigrations(), masterKey: TestDatabase.masterKey),
+                logger: Logger(label: "transact-test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            try await application.test(.live) { client in
+                let service = "http://127.0.0.1:\(try #require(client.port))"
+                try await body(try await PurchaseHarness(simulators, service: service))
+            }
+        }
+    }
+
+    init(_ simulators: Simulators, service: String) async throws {
+        db = simulators.db
+        self.service = service
+        bank = simulators.bank
+        vendor = simulators.vendor
+        http = simulators.http
+        token = try await Self.issueToken(http: simulators.http, service: service)
+    }
+
+    init(db: PostgresClient, service: String, bank: BankRecorder, vendor: VendorRecorder, token: String, http: HTTPClient) {
+        self.db = db
+        self.service = service
+        self.bank = bank
+        self.vendor = vendor
+        self.token = token
+        self.http = http
     }
 
     static func pointAtSimulators(_ db: PostgresClient, bankURL: String, vendorURL: String) async throws {

@@ -9,124 +9,63 @@ import Testing
 /// The `transact` executable, run as a process, as an operator would.
 @Suite("transact migrate and serve")
 struct CommandLineTests {
-    static let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        .appendingPathComponent("transact")
-    static let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    struct Outcome {
-        let status: Int32
-        let output: String
-    }
-
-    /// Starts `transact` in the project folder with the given environment added; its output goes to a file, so
-    /// that nothing here blocks a cooperative thread waiting on a pipe.
-    static func start(
-        _ arguments: [String], environment: [String: String], onExit: (@Sendable () -> Void)? = nil
-    ) throws -> (Process, URL) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = projectRoot
-        var merged = ProcessInfo.processInfo.environment
-        merged["TRANSACT_MASTER_KEY"] = nil
-        merged.merge(environment) { $1 }
-        process.environment = merged
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("transact-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = handle
-        if let onExit { process.terminationHandler = { _ in onExit() } }
-        try process.run()
-        return (process, output)
-    }
-
-    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Outcome {
-        var started: (Process, URL)?
-        await withCheckedContinuation { (exited: CheckedContinuation<Void, Never>) in
-            do {
-                started = try start(arguments, environment: environment) { exited.resume() }
-            } catch {
-                exited.resume()
-            }
-        }
-        guard let (process, output) = started else { throw CocoaError(.executableLoad) }
-        while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
-        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(at: output)
-        return Outcome(status: process.terminationStatus, output: text)
-    }
-
-    /// One HTTP exchange with a live server.
-    static func http(_ method: String, _ url: String, body: String? = nil, headers: [String: String] = [:]) async throws
-        -> (status: Int, body: String)
-    {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = method
-        request.httpBody = body.map { Data($0.utf8) }
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
-    }
-
     static let masterKey = String(repeating: "ab", count: 32)
 
     @Test("serve refuses to start without a valid TRANSACT_MASTER_KEY")
     func masterKeyRequired() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path), "build the transact product first")
-        let missing = try await Self.run(["serve", "--database-url", "dbname=unused"])
+        try #require(FileManager.default.isExecutableFile(atPath: TransactProcess.executable.path), "build the transact product first")
+        let missing = try await TransactProcess.run(["serve", "--database-url", "dbname=unused"])
         #expect(missing.status != 0)
         #expect(missing.output.contains("TRANSACT_MASTER_KEY is not set"))
-        let short = try await Self.run(["serve", "--database-url", "dbname=unused"], environment: ["TRANSACT_MASTER_KEY": "abc"])
+        let short = try await TransactProcess.run(["serve", "--database-url", "dbname=unused"], environment: ["TRANSACT_MASTER_KEY": "abc"])
         #expect(short.status != 0)
         #expect(short.output.contains("64 hexadecimal characters"))
     }
 
     @Test("migrate, seed, serve, tokens, clients and keys commands, and a graceful stop on SIGTERM")
     func migrateThenServe() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path), "build the transact product first")
+        try #require(FileManager.default.isExecutableFile(atPath: TransactProcess.executable.path), "build the transact product first")
         try await TestDatabase.with(migrated: false) { _, database in
             let url = database.connectionString
-            let refused = try await Self.run(["serve", "--database-url", url], environment: ["TRANSACT_MASTER_KEY": Self.masterKey])
+            let refused = try await TransactProcess.run(["serve", "--database-url", url], environment: ["TRANSACT_MASTER_KEY": Self.masterKey])
             #expect(refused.status != 0)
             #expect(refused.output.contains("run `transact migrate`"), "\(refused.output)")
 
-            let migrated = try await Self.run(["migrate", "--database-url", url])
+            let migrated = try await TransactProcess.run(["migrate", "--database-url", url])
             #expect(migrated.status == 0, "\(migrated.output)")
             #expect(migrated.output.contains("Applied 0001_ledger.sql"))
-            let again = try await Self.run(["migrate", "--database-url", url])
+            let again = try await TransactProcess.run(["migrate", "--database-url", url])
             #expect(again.output.contains("Database is current"))
 
             // The demo seed loads into the migrated database; a bad file is refused naming the entry.
-            let seedWithoutKey = try await Self.run(["seed", "Config/demo-seed.yaml", "--database-url", url])
+            let seedWithoutKey = try await TransactProcess.run(["seed", "Config/demo-seed.yaml", "--database-url", url])
             #expect(seedWithoutKey.status != 0 && seedWithoutKey.output.contains("TRANSACT_MASTER_KEY"))
-            let seeded = try await Self.run(
+            let seeded = try await TransactProcess.run(
                 ["seed", "Config/demo-seed.yaml", "--database-url", url], environment: ["TRANSACT_MASTER_KEY": Self.masterKey])
             #expect(seeded.status == 0, "\(seeded.output)")
             #expect(seeded.output.contains("Loaded Config/demo-seed.yaml: 3 clients, 4 products"))
             let badFile = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).yaml")
             try "clients:\n  - { clientId: 7, name: X, role: nobody }\n".write(to: badFile, atomically: true, encoding: .utf8)
-            let badSeed = try await Self.run(
+            let badSeed = try await TransactProcess.run(
                 ["seed", badFile.path, "--database-url", url], environment: ["TRANSACT_MASTER_KEY": Self.masterKey])
             #expect(badSeed.status != 0)
             #expect(badSeed.output.contains("clients[0] (clientId 7): role: must be one of"), "\(badSeed.output)")
 
             let port = Int.random(in: 20_000...40_000)
-            let (server, serverLog) = try Self.start(
+            let (server, serverLog) = try TransactProcess.start(
                 ["serve", "--database-url", url, "--port", String(port)],
                 environment: ["TRANSACT_MASTER_KEY": Self.masterKey, "TRANSACT_SECURITY_CLIENT_CACHE_TTL_MS": "0"])
             let base = "http://127.0.0.1:\(port)"
             var readyStatus: Int?
             for _ in 0..<100 where readyStatus == nil {
                 try await Task.sleep(for: .milliseconds(100))
-                readyStatus = try? await Self.http("GET", base + "/health/ready").status
+                readyStatus = try? await TransactProcess.http("GET", base + "/health/ready").status
             }
             #expect(readyStatus == 200, "\((try? String(contentsOf: serverLog, encoding: .utf8)) ?? "")")
 
             // The demo client gets a token and uses it; the JWKS publishes the key that signed it.
             func token(_ clientId: String, _ secret: String) async throws -> (status: Int, token: String?) {
-                let (status, body) = try await Self.http(
+                let (status, body) = try await TransactProcess.http(
                     "POST", base + "/token", body: "grant_type=client_credentials&client_id=\(clientId)&client_secret=\(secret)",
                     headers: ["Content-Type": "application/x-www-form-urlencoded"])
                 let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
@@ -134,34 +73,49 @@ struct CommandLineTests {
             }
             let (tokenStatus, demoToken) = try await token("200", "demo-secret-change-me")
             #expect(tokenStatus == 200)
-            let check = try await Self.http(
+            let check = try await TransactProcess.http(
                 "GET", base + "/auth/check",
                 headers: ["Authorization": "Bearer \(demoToken ?? "")", "X-API-Key": "demo-api-key-change-me"])
             #expect(check.status == 200 && check.body.contains(#""clientId":200"#), "\(check)")
 
+            // The demo set-up completes a purchase (simulated bank and vendor, in process).
+            let purchase = try await TransactProcess.http(
+                "POST", base + "/reserveAndTransact/4.0",
+                body: #"{"clientId":200,"clientTxnRef":"demo-1","channelId":7,"channelName":"USSD","channelSessionId":"s1","productId":719,"purchaseAmount":10000,"feeAmount":200,"currencyCode":"ZAR","fundingSourceId":3,"sourceIdentifier":"27831234567","targetIdentifier":"4001234567","timestamp":"2026-11-29T10:00:00Z"}"#,
+                headers: ["Authorization": "Bearer \(demoToken ?? "")", "X-API-Key": "demo-api-key-change-me", "Content-Type": "application/json"])
+            #expect(purchase.status == 200 && purchase.body.contains(#""responseCode":"0000""#), "\(purchase)")
+            let observer = PostgresClient(configuration: PostgresConfiguration(connectionString: url, poolSize: 1))
+            var delivery: String?
+            for _ in 0..<100 where delivery != "acknowledged" {
+                try await Task.sleep(for: .milliseconds(100))
+                delivery = try await observer.query("SELECT status FROM purchases.result_deliveries").first?.decode(String.self, "status")
+            }
+            await observer.shutdown()
+            #expect(delivery == "acknowledged")
+
             // Onboarding and rotation from the command line take effect on the running service.
-            let added = try await Self.run(["clients", "add", "--client-id", "555", "--name", "New Bank", "--database-url", url])
+            let added = try await TransactProcess.run(["clients", "add", "--client-id", "555", "--name", "New Bank", "--database-url", url])
             #expect(added.status == 0, "\(added.output)")
             let newSecret = added.output.split(separator: " ").first { $0.hasPrefix("client_secret=") }?.dropFirst("client_secret=".count)
             #expect(try await token("555", String(newSecret ?? "")).status == 200)
-            let rotated = try await Self.run(["clients", "rotate-secret", "--client-id", "200", "--database-url", url])
+            let rotated = try await TransactProcess.run(["clients", "rotate-secret", "--client-id", "200", "--database-url", url])
             #expect(rotated.status == 0 && rotated.output.contains("client_secret="))
-            let revoked = try await Self.http(
+            let revoked = try await TransactProcess.http(
                 "GET", base + "/auth/check",
                 headers: ["Authorization": "Bearer \(demoToken ?? "")", "X-API-Key": "demo-api-key-change-me"])
             #expect(revoked.status == 401 && revoked.body.contains("invalid_token"))
-            #expect(try await Self.run(["clients", "disable", "--client-id", "555", "--database-url", url]).status == 0)
+            #expect(try await TransactProcess.run(["clients", "disable", "--client-id", "555", "--database-url", url]).status == 0)
             #expect(try await token("555", String(newSecret ?? "")).status == 400)
-            let keyRotation = try await Self.run(["keys", "rotate", "--database-url", url], environment: ["TRANSACT_MASTER_KEY": Self.masterKey])
+            let keyRotation = try await TransactProcess.run(["keys", "rotate", "--database-url", url], environment: ["TRANSACT_MASTER_KEY": Self.masterKey])
             #expect(keyRotation.status == 0 && keyRotation.output.contains("is now active"), "\(keyRotation.output)")
             try await Task.sleep(for: .milliseconds(1_100))
-            let jwks = try await Self.http("GET", base + "/.well-known/jwks.json")
+            let jwks = try await TransactProcess.http("GET", base + "/.well-known/jwks.json")
             #expect(jwks.body.components(separatedBy: #""kty":"OKP""#).count - 1 == 2, "\(jwks.body)")
-            #expect(try await Self.run(["clients", "disable", "--client-id", "4242", "--database-url", url]).status != 0)
+            #expect(try await TransactProcess.run(["clients", "disable", "--client-id", "4242", "--database-url", url]).status != 0)
 
             // verify: the seeded ledger is sound; a transfer forged by disabling the triggers is reported.
-            let sound = try await Self.run(["verify", "--database-url", url])
-            #expect(sound.status == 0 && sound.output.contains("OK: every ledger invariant holds"), "\(sound.output)")
+            let sound = try await TransactProcess.run(["verify", "--database-url", url])
+            #expect(sound.status == 0 && sound.output.contains("OK: every ledger and purchase invariant holds"), "\(sound.output)")
             let forger = PostgresClient(configuration: PostgresConfiguration(connectionString: url, poolSize: 1))
             _ = try await forger.withConnection { session in
                 try await session.execute(script: """
@@ -169,13 +123,17 @@ struct CommandLineTests {
                     INSERT INTO ledger.transfers (id, kind) VALUES ('00000000-0000-4000-8000-000000000001', 'single');
                     INSERT INTO ledger.postings (transfer_id, account_id, amount)
                     SELECT '00000000-0000-4000-8000-000000000001', id, 5 FROM ledger.accounts ORDER BY id LIMIT 1;
+                    UPDATE purchases.transactions SET state = 'vending', final_at = NULL;
+                    DELETE FROM purchases.jobs;
                     SET session_replication_role = origin;
                     """)
             }
             await forger.shutdown()
-            let broken = try await Self.run(["verify", "--database-url", url])
+            let broken = try await TransactProcess.run(["verify", "--database-url", url])
             #expect(broken.status == 2, "\(broken.output)")
             #expect(broken.output.contains("FAILED") && broken.output.contains("00000000-0000-4000-8000-000000000001"), "\(broken.output)")
+            #expect(broken.output.contains("is vending but its ledger transfer is post"), "\(broken.output)")
+            #expect(broken.output.contains("is vending with nothing scheduled to move it on"), "\(broken.output)")
 
             server.terminate()  // SIGTERM: graceful shutdown
             for _ in 0..<100 where server.isRunning { try await Task.sleep(for: .milliseconds(50)) }
