@@ -34,6 +34,7 @@ struct ProcessRecoveryTests {
             "TRANSACT_WORKERS_ENABLED": String(workers), "TRANSACT_WORKERS_POLL_INTERVAL_MS": "100",
             "TRANSACT_WORKERS_LEASE_SECONDS": "2", "TRANSACT_WORKERS_VEND_RETRY_DELAY_MS": "50",
             "TRANSACT_WORKERS_STATUS_POLL_DELAY_MS": "100", "TRANSACT_LOG_LEVEL": "warning",
+            "TRANSACT_PURCHASES_RESERVATION_DEADLINE_GRACE_SECONDS": "1",
         ]
     }
 
@@ -133,6 +134,46 @@ struct ProcessRecoveryTests {
             try await Self.expectCompletedOnce(simulators, waiting + inFlight)
             let statusQueries = try await simulators.db.query("SELECT count(*) AS n FROM purchases.calls WHERE operation = 'vendStatus'")
             #expect(try statusQueries.single().decode(Int.self, "n") == 8)
+        }
+    }
+
+    @Test("SIGKILL while the bank is answering reserveFunds: the purchase is settled as 2060 and the bank told to release its hold")
+    func killDuringReservation() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: TransactProcess.executable.path), "build the transact product first")
+        try await PurchaseHarness.withSimulators { simulators in
+            simulators.bank.reserveAnswerDelayMs.withLock { $0 = 800 }
+            let first = try await Self.serve(simulators.database)
+            let token = try await PurchaseHarness.issueToken(http: simulators.http, service: first.base)
+            let harness = PurchaseHarness(
+                db: simulators.db, service: first.base, bank: simulators.bank, vendor: simulators.vendor, token: token,
+                http: simulators.http)
+            let body = try JSONSerialization.data(withJSONObject: PurchaseHarness.body(["clientTxnRef": "cut-off"]))
+            let call = Task { try? await harness.post("/reserveAndTransact/4.0", raw: body) }
+            for _ in 0..<100 where simulators.bank.reserveCalls.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(20)) }
+            try await first.kill()
+            _ = await call.value
+            let reference = try #require(try await Self.references(simulators.db).first)
+            #expect(simulators.bank.simulated.bank.hold(for: reference)?.state == .held)
+            #expect(try await harness.transaction(reference).state == "reserving")
+
+            simulators.bank.reserveAnswerDelayMs.withLock { $0 = 0 }
+            let second = try await Self.serve(simulators.database)
+            try await Self.waitUntilAllDelivered(simulators.db, count: 1, seconds: 30)
+            let settled = try await harness.transaction(reference)
+            #expect(settled.state == "failed" && settled.resultCode == "2060")
+            #expect(simulators.bank.simulated.bank.hold(for: reference)?.state == .released)
+            #expect(simulators.vendor.references(reference).isEmpty)
+            // The client's repeat gets the settled answer; reserveFunds was sent once.
+            let repeated = try await PurchaseHarness(
+                db: simulators.db, service: second.base, bank: simulators.bank, vendor: simulators.vendor, token: token,
+                http: simulators.http
+            ).post("/reserveAndTransact/4.0", raw: body)
+            #expect(repeated.status == 200 && repeated.code == "2060" && repeated.raasTxnRef == reference, "\(repeated.text)")
+            #expect(simulators.bank.reserveCount(reference) == 1)
+            try await second.stop()
+            let verify = try await TransactProcess.run(
+                ["verify", "--bank-simulator", simulators.bankURL], environment: Self.environment(simulators.database))
+            #expect(verify.status == 0, "\(verify.output)")
         }
     }
 

@@ -36,6 +36,8 @@ struct PurchaseHarness: Sendable {
         let clientResults = Mutex<[String: [String]]>([:])
         /// Result deliveries still to refuse with 503 before accepting.
         let refuseResults = Mutex(0)
+        /// While set, the bank makes its hold at once but answers reserveFunds only after this long.
+        let reserveAnswerDelayMs = Mutex(0)
 
         func reserveCount(_ reference: String) -> Int { reserveCalls.withLock { $0[reference] ?? 0 } }
         func resultBodies(_ reference: String) -> [String] { results.withLock { $0[reference] ?? [] } }
@@ -95,6 +97,12 @@ struct PurchaseHarness: Sendable {
                         "reserveAmount": ((fields["reserveAmount"] as? Int) ?? 0) + 1,
                     ]
                     return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: answer))))
+                }
+                let delayMs = recorder.reserveAnswerDelayMs.withLock { $0 }
+                if delayMs > 0 {
+                    let response = try await next(request, context)
+                    try await Task.sleep(for: .milliseconds(delayMs))
+                    return response
                 }
             case "/transactResult":
                 let refuse = recorder.refuseResults.withLock { remaining -> Bool in
