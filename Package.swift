@@ -168,7 +168,11 @@ let package = Package(
         // Benchmarks (not part of the test run): `scripts/bench`.
         .executableTarget(
             name: "transact-bench",
-            dependencies: ["Postgres", "Ledger", "DatabaseMigrations"],
+            dependencies: [
+                "Postgres", "Ledger", "DatabaseMigrations",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             path: "Benchmarks/transact-bench",
             swiftSettings: swiftSettings
         ),

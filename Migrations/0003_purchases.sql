@@ -251,6 +251,7 @@ DECLARE
     result purchases.open_result;
     t purchases.transactions;
     legs record;
+    float_available bigint;
 BEGIN
     t := jsonb_populate_record(NULL::purchases.transactions, p);
     t.created_at := now();
@@ -280,10 +281,14 @@ BEGIN
         PERFORM ledger.create_account('revenue:' || t.currency_code, t.currency_code, 'revenue', false, false)
         WHERE NOT EXISTS (SELECT 1 FROM ledger.accounts WHERE code = 'revenue:' || t.currency_code);
         legs := purchases.ledger_legs(t);
-        BEGIN
-            PERFORM ledger.create_transfer(t.raas_txn_ref, 'pending', legs.codes, legs.amounts,
-                                           'purchase ' || t.raas_txn_ref);
-        EXCEPTION WHEN check_violation THEN
+        -- The float must cover what the vendor is owed: checked under the accounts' locks (taken in id order, as
+        -- the ledger takes them), so no concurrent purchase can spend the same money. The ledger's own limit would
+        -- refuse an overdraft anyway; checking first keeps the refusal an answer (2221) rather than an error, without
+        -- a subtransaction (which would turn the hot rows' locks into multixacts).
+        PERFORM 1 FROM ledger.accounts a WHERE a.code = ANY (legs.codes) ORDER BY a.id FOR NO KEY UPDATE;
+        SELECT a.posted_debits - a.posted_credits - a.pending_credits INTO float_available
+        FROM ledger.accounts a WHERE a.code = 'vendor:' || t.vendor_id || ':float:' || t.currency_code;
+        IF coalesce(float_available, 0) < t.vend_amount - t.vendor_share_amount THEN
             UPDATE purchases.transactions
             SET state = 'failed', state_cause = 'the vendor''s float cannot cover the purchase',
                 response_code = '2221', response_message = 'Insufficient vendor float',
@@ -291,7 +296,8 @@ BEGIN
             WHERE raas_txn_ref = t.raas_txn_ref;
             result := (true, t.raas_txn_ref, true, 'failed', '2221', 'Insufficient vendor float');
             RETURN result;
-        END;
+        END IF;
+        PERFORM ledger.create_transfer(t.raas_txn_ref, 'pending', legs.codes, legs.amounts, 'purchase ' || t.raas_txn_ref);
         IF t.state = 'reserving' THEN
             PERFORM purchases.add_job(t.raas_txn_ref, 'reservation_deadline',
                                       now() + make_interval(secs => p_reservation_deadline_seconds));
@@ -657,6 +663,52 @@ BEGIN
         WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'reservation_lookup';
     END IF;
     RETURN true;
+END $$;
+
+-- Applies a batch of purchase steps in one statement and one commit (DESIGN.md §4: one round trip; the hot ledger
+-- rows and the commit's flush are paid once per batch — see Sources/Postgres/WriteBatcher.swift). The batch stands
+-- or falls as a whole: a step that fails fails the statement, and the caller applies the steps one by one to
+-- find it (no subtransaction per step: those would turn every lock on a hot row into a multixact). Steps:
+--   open          {transaction, deadline_seconds}                    → purchases.open
+--   reservation   {raas_txn_ref, outcome, code, message, reserve_funds_txn_ref, cause, latency_ms}
+--   vend          {raas_txn_ref, lease_token, mode, attempt, outcome, code, message, token, latency_ms, max_attempts,
+--                  retry_delay_ms, max_polls, poll_delay_ms}
+--   delivery      {raas_txn_ref, lease_token, acknowledged, outcome, latency_ms}
+CREATE FUNCTION purchases.apply_steps(p_steps jsonb)
+RETURNS TABLE (item integer, result jsonb) LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    step jsonb;
+BEGIN
+    IF jsonb_array_length(p_steps) > 200 THEN
+        RAISE EXCEPTION 'a batch holds at most 200 steps' USING ERRCODE = '22023';
+    END IF;
+    item := 0;
+    FOR step IN SELECT value FROM jsonb_array_elements(p_steps) LOOP
+        item := item + 1;
+        CASE step->>'step'
+            WHEN 'open' THEN
+                result := to_jsonb(purchases.open(step->'transaction', (step->>'deadline_seconds')::integer));
+            WHEN 'reservation' THEN
+                SELECT to_jsonb(r) INTO result FROM purchases.record_reservation(
+                    (step->>'raas_txn_ref')::uuid, step->>'outcome', step->>'code', step->>'message',
+                    step->>'reserve_funds_txn_ref', step->>'cause', (step->>'latency_ms')::integer) r;
+            WHEN 'vend' THEN
+                result := to_jsonb(purchases.record_vend(
+                    (step->>'raas_txn_ref')::uuid, (step->>'lease_token')::uuid, step->>'mode',
+                    (step->>'attempt')::integer, step->>'outcome', step->>'code', step->>'message', step->>'token',
+                    (step->>'latency_ms')::integer, (step->>'max_attempts')::integer,
+                    (step->>'retry_delay_ms')::integer, (step->>'max_polls')::integer,
+                    (step->>'poll_delay_ms')::integer));
+            WHEN 'delivery' THEN
+                result := to_jsonb(purchases.record_delivery(
+                    (step->>'raas_txn_ref')::uuid, (step->>'lease_token')::uuid, (step->>'acknowledged')::boolean,
+                    step->>'outcome', (step->>'latency_ms')::integer));
+            ELSE
+                RAISE EXCEPTION 'unknown purchase step %', step->>'step' USING ERRCODE = '22023';
+        END CASE;
+        RETURN NEXT;
+    END LOOP;
 END $$;
 
 -- The purchase invariants of API.md §11, one line per broken one (empty when sound).

@@ -13,8 +13,15 @@ struct BenchmarkMain {
         let client = PostgresClient(configuration: PostgresConfiguration(
             connectionString: arguments.databaseURL, poolSize: arguments.poolSize, maxQueuedRequests: 100_000))
         try await MigrationRunner(client: client, migrations: Migration.load(from: URL(fileURLWithPath: "Migrations"))).migrate()
-        print("pool: \(arguments.poolSize) connections, \(arguments.concurrency) concurrent tasks, \(arguments.seconds) s per figure")
+        if arguments.only != ["purchases"] {
+            print("pool: \(arguments.poolSize) connections, \(arguments.concurrency) concurrent tasks, \(arguments.seconds) s per figure")
+        }
 
+        if arguments.only == ["purchases"] {
+            try await PurchaseLoad(arguments: arguments, client: client).run()
+            await client.shutdown()
+            return
+        }
         if arguments.wants("pool") {
             let rate = try await measure(arguments) { _, index in
                 _ = try await client.query("SELECT \(Int64(index)) AS n")
@@ -71,6 +78,13 @@ struct BenchmarkArguments {
     var batchSize = 64
     var concurrentBatches = 2
     var only: Set<String> = []
+    // The purchase load (`purchases`): where the service is, whom to act as, and how hard to push.
+    var url = "http://127.0.0.1:18080"
+    var token = ""
+    var apiKey = ""
+    var rate = 0.0
+    /// Results already acknowledged before this run (from an earlier run on the same database).
+    var alreadyCompleted = 0
 
     init(_ arguments: ArraySlice<String>) {
         var iterator = arguments.makeIterator()
@@ -82,6 +96,11 @@ struct BenchmarkArguments {
             case "--pool-size": poolSize = iterator.next().flatMap(Int.init) ?? poolSize
             case "--batch-size": batchSize = iterator.next().flatMap(Int.init) ?? batchSize
             case "--concurrent-batches": concurrentBatches = iterator.next().flatMap(Int.init) ?? concurrentBatches
+            case "--url": url = iterator.next() ?? url
+            case "--token": token = iterator.next() ?? token
+            case "--api-key": apiKey = iterator.next() ?? apiKey
+            case "--rate": rate = iterator.next().flatMap(Double.init) ?? rate
+            case "--already-completed": alreadyCompleted = iterator.next().flatMap(Int.init) ?? alreadyCompleted
             default: only.insert(argument)
             }
         }

@@ -3,7 +3,7 @@ import Foundation
 public import Hummingbird
 public import Postgres
 public import ServiceHTTP
-import TransactCore
+public import TransactCore
 
 /// `POST /reserveAndTransact/4.0` and `POST /raas/v4/reserveAndTransact` (API.md §3.1): the purchase is stored,
 /// the bank is asked synchronously to reserve the funds, and its answer decides the reply. Vending and the
@@ -17,8 +17,11 @@ public struct ReserveAndTransactRoutes: Sendable {
 
     public static let paths = ["reserveAndTransact/4.0", "raas/v4/reserveAndTransact"]
 
-    public init(database: any PostgresQueryable, fundingSources: FundingSourceDirectory, deadlineGraceSeconds: Int = 30) {
-        self.intake = PurchaseIntake(database: database)
+    public init(
+        database: any PostgresQueryable, steps: PurchaseSteps? = nil, fundingSources: FundingSourceDirectory,
+        deadlineGraceSeconds: Int = 30
+    ) {
+        self.intake = PurchaseIntake(database: database, steps: steps)
         self.fundingSources = fundingSources
         self.deadlineGraceSeconds = deadlineGraceSeconds
     }

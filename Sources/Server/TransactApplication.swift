@@ -11,6 +11,7 @@ import SecurityService
 import Transact
 public import TransactCrypto
 import TransactResult
+public import TransactCore
 import ServiceLifecycle
 public import Vendors
 
@@ -24,6 +25,8 @@ public struct ServiceDependencies: Sendable {
     /// Behind every funding source and vendor whose adapter is `simulated`.
     public let simulatedBank: SimulatedBank
     public let simulatedVendor: SimulatedVendorAdapter
+    /// The process's purchase writes, batched across concurrent purchases.
+    public let purchaseSteps: PurchaseSteps
 
     public init(
         postgres: PostgresClient, migrations: [Migration], masterKey: MasterKey, simulatedBank: SimulatedBank = SimulatedBank(),
@@ -34,6 +37,7 @@ public struct ServiceDependencies: Sendable {
         self.masterKey = masterKey
         self.simulatedBank = simulatedBank
         self.simulatedVendor = simulatedVendor
+        self.purchaseSteps = PurchaseSteps(database: postgres, batched: true)
     }
 
     func fundingSources() -> FundingSourceDirectory {
@@ -85,10 +89,10 @@ public enum TransactApplication {
         // Routes that carry money: the Signature over the raw body when the client requires one (API.md §1.4).
         let signed = protected.group().add(middleware: SignatureMiddleware(sealer: SecretSealer(masterKey: dependencies.masterKey)))
         ReserveAndTransactRoutes(
-            database: postgres, fundingSources: dependencies.fundingSources(),
+            database: postgres, steps: dependencies.purchaseSteps, fundingSources: dependencies.fundingSources(),
             deadlineGraceSeconds: configuration.reservationDeadlineGraceSeconds
         ).add(to: signed)
-        TransactRoutes(database: postgres).add(to: signed)
+        TransactRoutes(database: postgres, steps: dependencies.purchaseSteps).add(to: signed)
         VendorResultRoutes(database: postgres).add(to: signed)
         return router
     }
@@ -107,7 +111,7 @@ public enum TransactApplication {
         if configuration.workersEnabled {
             let sealer = SecretSealer(masterKey: dependencies.masterKey)
             application.addServices(PurchaseWorkers(
-                database: dependencies.postgres, listener: listener, fundingSources: dependencies.fundingSources(),
+                database: dependencies.postgres, steps: dependencies.purchaseSteps, listener: listener, fundingSources: dependencies.fundingSources(),
                 vendors: VendorDirectory(database: dependencies.postgres, simulated: dependencies.simulatedVendor),
                 clientEndpoints: ClientResultEndpoints(database: dependencies.postgres, open: { try sealer.open($0, purpose: $1) }),
                 configuration: configuration.workers, logger: logger))

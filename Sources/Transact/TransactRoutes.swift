@@ -1,7 +1,7 @@
 public import Hummingbird
 public import Postgres
 public import ServiceHTTP
-import TransactCore
+public import TransactCore
 
 /// `POST /transact/4.0` and `POST /raas/v4/transact` (API.md §3.2): the client reserved the funds itself
 /// (`reserveFundsTxnRef`), so the purchase is accepted at once ("Processing request") and vended in the background;
@@ -11,8 +11,8 @@ public struct TransactRoutes: Sendable {
 
     public static let paths = ["transact/4.0", "raas/v4/transact"]
 
-    public init(database: any PostgresQueryable) {
-        self.intake = PurchaseIntake(database: database)
+    public init(database: any PostgresQueryable, steps: PurchaseSteps? = nil) {
+        self.intake = PurchaseIntake(database: database, steps: steps)
     }
 
     public func add(to group: RouterGroup<TransactRequestContext>) {

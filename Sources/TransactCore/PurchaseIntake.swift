@@ -6,9 +6,9 @@ public struct PurchaseIntake: Sendable {
     let database: any PostgresQueryable
     public let store: PurchaseStore
 
-    public init(database: any PostgresQueryable) {
+    public init(database: any PostgresQueryable, steps: PurchaseSteps? = nil) {
         self.database = database
-        self.store = PurchaseStore(database: database)
+        self.store = PurchaseStore(database: database, steps: steps)
     }
 
     /// Opens the purchase. Throws `FormatError` when the target must be an MSISDN for this product and is not

@@ -6,9 +6,12 @@ import TransactCrypto
 /// function call: one round trip that checks, writes the transaction, its ledger effects and its next job.
 public struct PurchaseStore: Sendable {
     let database: any PostgresQueryable
+    let steps: PurchaseSteps
 
-    public init(database: any PostgresQueryable) {
+    /// `steps`: shared by a process so that its purchases' writes are batched; by default one step per statement.
+    public init(database: any PostgresQueryable, steps: PurchaseSteps? = nil) {
         self.database = database
+        self.steps = steps ?? PurchaseSteps(database: database, batched: false)
     }
 
     /// What the client is told: a `responseCode` and `responseMessage`.
@@ -47,16 +50,21 @@ public struct PurchaseStore: Sendable {
         _ request: PurchaseRequest, flow: PurchaseRequest.Flow, decision: PurchaseDecision,
         raasTxnRef: RaasTxnRef = RaasTxnRef(), reservationDeadlineSeconds: Int = 60
     ) async throws -> Opening {
-        let row = try await database.query("""
-            SELECT * FROM purchases.open(\(try PostgresJSON(NewTransaction(request, flow, decision, raasTxnRef))),
-                                         \(Int32(clamping: reservationDeadlineSeconds)))
-            """).single()
-        let reference = RaasTxnRef(try row.decode(UUID.self, "raas_txn_ref"))
-        let answer = try row.decode(String?.self, "response_code").map {
-            Answer(code: $0, message: try row.decode(String?.self, "response_message") ?? "")
+        struct Opened: Decodable {
+            let claimed: Bool
+            let raas_txn_ref: UUID
+            let same_content: Bool
+            let response_code: String?
+            let response_message: String?
         }
-        if try row.decode(Bool.self, "claimed") { return .created(reference, answer) }
-        guard try row.decode(Bool.self, "same_content") else { return .duplicate }
+        let opened = try JSONDecoder().decode(Opened.self, from: try await steps.apply(.init(fields: [
+            "step": .text("open"), "transaction": .object(NewTransaction(request, flow, decision, raasTxnRef).values),
+            "deadline_seconds": .integer(Int64(reservationDeadlineSeconds)),
+        ])))
+        let reference = RaasTxnRef(opened.raas_txn_ref)
+        let answer = opened.response_code.map { Answer(code: $0, message: opened.response_message ?? "") }
+        if opened.claimed { return .created(reference, answer) }
+        guard opened.same_content else { return .duplicate }
         if let answer { return .replay(reference, answer) }
         return .inProgress(reference)
     }
@@ -70,34 +78,24 @@ public struct PurchaseStore: Sendable {
             case .declined(let code, let message): ("declined", code, message, nil, "\(code) \(message)")
             case .noAnswer(let reason): ("no_answer", nil, nil, nil, reason)
             }
-        let row = try await database.query("""
-            SELECT * FROM purchases.record_reservation(\(reference.uuid), \(kind), \(code), \(message),
-                                                       \(reserveFundsTxnRef), \(cause), \(Int32(clamping: latencyMs)))
-            """).single()
+        struct Recorded: Decodable {
+            let response_code: String?
+            let response_message: String?
+        }
+        let recorded = try JSONDecoder().decode(Recorded.self, from: try await steps.apply(.init(fields: [
+            "step": .text("reservation"), "raas_txn_ref": .text(reference.value), "outcome": .text(kind),
+            "code": .optional(code), "message": .optional(message), "reserve_funds_txn_ref": .optional(reserveFundsTxnRef),
+            "cause": .text(cause), "latency_ms": .integer(Int64(latencyMs)),
+        ])))
         return Answer(
-            code: try row.decode(String?.self, "response_code") ?? "0001",
-            message: try row.decode(String?.self, "response_message") ?? "Unexpected error")
+            code: recorded.response_code ?? "0001", message: recorded.response_message ?? "Unexpected error")
     }
 }
 
 /// A transaction row as `purchases.open` reads it (`jsonb_populate_record`: the keys are the column names).
-struct NewTransaction: Encodable {
+struct NewTransaction {
+    typealias Value = StepValue
     let values: [String: Value]
-
-    enum Value: Encodable {
-        case text(String)
-        case integer(Int64)
-        case map([String: String])
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            switch self {
-            case .text(let value): try container.encode(value)
-            case .integer(let value): try container.encode(value)
-            case .map(let value): try container.encode(value)
-            }
-        }
-    }
 
     init(_ request: PurchaseRequest, _ flow: PurchaseRequest.Flow, _ decision: PurchaseDecision, _ reference: RaasTxnRef) {
         var values: [String: Value] = [
@@ -146,9 +144,5 @@ struct NewTransaction: Encodable {
             }
         }
         self.values = values
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        try values.encode(to: encoder)
     }
 }

@@ -82,21 +82,28 @@ extension PurchaseStore {
         case .unknown, nil: ("unknown", "2240", "Vend outcome unknown", nil)
         }
         let mode = if case .status = step { "status" } else { "vend" }
-        return try await database.query("""
-            SELECT purchases.record_vend(\(job.raasTxnRef.uuid), \(job.leaseToken), \(mode), \(Int32(step.attempt)),
-                \(kind), \(code), \(message), \(token), \(Int32(clamping: latencyMs)), \(Int32(clamping: policy.maxAttempts)),
-                \(Int32(clamping: policy.retryDelayMs(afterAttempt: step.attempt))), \(Int32(clamping: policy.maxStatusPolls)),
-                \(Int32(clamping: policy.statusPollDelayMs))) AS recorded
-            """).single().decode(Bool.self, "recorded")
+        return try await recorded(steps.apply(.init(fields: [
+            "step": .text("vend"), "raas_txn_ref": .text(job.raasTxnRef.value), "lease_token": .text(job.leaseToken.uuidString),
+            "mode": .text(mode), "attempt": .integer(Int64(step.attempt)), "outcome": .text(kind), "code": .optional(code),
+            "message": .optional(message), "token": .optional(token), "latency_ms": .integer(Int64(latencyMs)),
+            "max_attempts": .integer(Int64(policy.maxAttempts)),
+            "retry_delay_ms": .integer(Int64(policy.retryDelayMs(afterAttempt: step.attempt))),
+            "max_polls": .integer(Int64(policy.maxStatusPolls)), "poll_delay_ms": .integer(Int64(policy.statusPollDelayMs)),
+        ])))
+    }
+
+    private func recorded(_ result: Data) throws -> Bool {
+        try JSONDecoder().decode(Bool.self, from: result)
     }
 
     /// Records a result delivery attempt; the funding source's retry policy decides what comes next.
     @discardableResult
     public func recordDelivery(_ job: PurchaseJob, acknowledged: Bool, detail: String, latencyMs: Int) async throws -> Bool {
-        try await database.query("""
-            SELECT purchases.record_delivery(\(job.raasTxnRef.uuid), \(job.leaseToken), \(acknowledged), \(detail),
-                \(Int32(clamping: latencyMs))) AS recorded
-            """).single().decode(Bool.self, "recorded")
+        try await recorded(steps.apply(.init(fields: [
+            "step": .text("delivery"), "raas_txn_ref": .text(job.raasTxnRef.value),
+            "lease_token": .text(job.leaseToken.uuidString), "acknowledged": .bool(acknowledged), "outcome": .text(detail),
+            "latency_ms": .integer(Int64(latencyMs)),
+        ])))
     }
 
     /// Records what the bank's status lookup said about an unanswered reservation (nil: no answer).

@@ -3,7 +3,7 @@ public import Logging
 public import Postgres
 public import ServiceLifecycle
 import Synchronization
-import TransactCore
+public import TransactCore
 public import Vendors
 
 /// The background half of a purchase (DESIGN.md §3 steps 7–8, §7): vends, result deliveries, reservations whose
@@ -21,10 +21,11 @@ public final class PurchaseWorkers: Service {
     private let doorbell = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
 
     public init(
-        database: any PostgresQueryable, listener: PostgresListener?, fundingSources: FundingSourceDirectory,
+        database: any PostgresQueryable, steps: PurchaseSteps? = nil, listener: PostgresListener?,
+        fundingSources: FundingSourceDirectory,
         vendors: VendorDirectory, clientEndpoints: ClientResultEndpoints, configuration: WorkerConfiguration, logger: Logger
     ) {
-        self.store = PurchaseStore(database: database)
+        self.store = PurchaseStore(database: database, steps: steps)
         self.listener = listener
         self.processor = PurchaseJobProcessor(
             store: store, fundingSources: fundingSources, vendors: vendors, clientEndpoints: clientEndpoints,

@@ -1,0 +1,129 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Postgres
+import Synchronization
+
+/// End-to-end load on a running `transact serve`: Reserve and Transact requests (each with its own clientTxnRef),
+/// either as fast as `concurrency` connections allow, or paced at `rate` requests/s (open loop: a slow answer does
+/// not slow the sending). Reports accepted requests/s and the HTTP call's p50/p99, also with the bank's own time
+/// (recorded by the service for each reserveFunds call) taken out, then waits for the results to be acknowledged
+/// and reports how long completion lagged behind acceptance.
+struct PurchaseLoad {
+    let arguments: BenchmarkArguments
+    let client: PostgresClient
+
+    struct Sample: Sendable {
+        let raasTxnRef: String
+        let latencyMicroseconds: Int
+    }
+
+    func run() async throws {
+        let http = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 512)))
+        let body = { @Sendable (reference: String) -> ByteBuffer in
+            ByteBuffer(string: """
+                {"clientId":200,"clientTxnRef":"\(reference)","channelId":7,"channelName":"USSD","channelSessionId":"bench",\
+                "productId":110,"purchaseAmount":10000,"feeAmount":0,"currencyCode":"ZAR","fundingSourceId":3,\
+                "sourceIdentifier":"27831234567","targetIdentifier":"27831234567","timestamp":"2026-11-29T10:00:00Z"}
+                """)
+        }
+        let samples = Mutex<[Sample]>([])
+        let refused = Counter()
+        let call: @Sendable () async -> Void = {
+            var request = HTTPClientRequest(url: arguments.url + "/reserveAndTransact/4.0")
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Authorization", value: "Bearer " + arguments.token)
+            request.headers.add(name: "X-API-Key", value: arguments.apiKey)
+            request.body = .bytes(body("b-" + UUID().uuidString))
+            let started = ContinuousClock.now
+            do {
+                let response = try await http.execute(request, timeout: .seconds(30))
+                let answer = try await response.body.collect(upTo: 65_536)
+                let elapsed = ContinuousClock.now - started
+                let text = String(buffer: answer)
+                guard response.status == .ok, text.contains(#""responseCode":"0000""#),
+                    let range = text.range(of: #""raasTxnRef":""#)
+                else {
+                    refused.value.add(1, ordering: .relaxed)
+                    return
+                }
+                let reference = String(text[range.upperBound...].prefix(36))
+                let micros = Int(elapsed.components.seconds) * 1_000_000 + Int(elapsed.components.attoseconds / 1_000_000_000_000)
+                samples.withLock { $0.append(Sample(raasTxnRef: reference, latencyMicroseconds: micros)) }
+            } catch {
+                refused.value.add(1, ordering: .relaxed)
+            }
+        }
+
+        let started = ContinuousClock.now
+        let deadline = started + .seconds(arguments.seconds)
+        if arguments.rate > 0 {
+            // Open loop: one request every 1/rate s, whatever the answers do (at most 4,096 in flight).
+            let interval = Duration.nanoseconds(Int64(1e9 / arguments.rate))
+            await withDiscardingTaskGroup { group in
+                var next = started
+                let inFlight = Counter()
+                while next < deadline {
+                    try? await Task.sleep(until: next, clock: .continuous)
+                    next += interval
+                    guard inFlight.value.load(ordering: .relaxed) < 4_096 else { refused.value.add(1, ordering: .relaxed); continue }
+                    inFlight.value.add(1, ordering: .relaxed)
+                    group.addTask {
+                        await call()
+                        inFlight.value.subtract(1, ordering: .relaxed)
+                    }
+                }
+            }
+        } else {
+            await withDiscardingTaskGroup { group in
+                for _ in 0..<arguments.concurrency {
+                    group.addTask { while ContinuousClock.now < deadline { await call() } }
+                }
+            }
+        }
+        let sendingSeconds = seconds(ContinuousClock.now - started)
+        let taken = samples.withLock { $0 }
+        let accepted = Double(taken.count) / sendingSeconds
+        let mode = arguments.rate > 0 ? String(format: "paced at %.0f/s", arguments.rate) : "\(arguments.concurrency) connections"
+        BenchmarkMain.report("Reserve and Transact accepted (\(mode))", accepted, unit: "purchases/s")
+        if refused.value.load(ordering: .relaxed) > 0 {
+            print("  not accepted (refused, failed or over the in-flight cap): \(refused.value.load(ordering: .relaxed))")
+        }
+        let latencies = taken.map(\.latencyMicroseconds).sorted()
+        print(String(format: "  HTTP call latency: p50 %.2f ms, p99 %.2f ms", percentile(latencies, 0.50), percentile(latencies, 0.99)))
+
+        // The bank's own time, as the service recorded it, taken out of each call.
+        let bankMs = try await client.query("""
+            SELECT raas_txn_ref::text AS r, latency_ms FROM purchases.calls WHERE operation = 'reserveFunds'
+            """).reduce(into: [String: Int]()) { $0[try $1.decode(String.self, "r")] = try $1.decode(Int.self, "latency_ms") }
+        let withoutBank = taken.map { max(0, $0.latencyMicroseconds - (bankMs[$0.raasTxnRef] ?? 0) * 1_000) }.sorted()
+        print(String(format: "  without the bank's time: p50 %.2f ms, p99 %.2f ms", percentile(withoutBank, 0.50), percentile(withoutBank, 0.99)))
+
+        // Completion: results acknowledged by the bank.
+        let expected = taken.count
+        var acknowledged = 0
+        while true {
+            acknowledged = try await client.query("""
+                SELECT count(*) AS n FROM purchases.result_deliveries WHERE status = 'acknowledged'
+                """).single().decode(Int.self, "n")
+            if acknowledged >= expected + arguments.alreadyCompleted || ContinuousClock.now - started > .seconds(arguments.seconds * 10 + 60) { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let completionSeconds = seconds(ContinuousClock.now - started)
+        BenchmarkMain.report("completed (result acknowledged)", Double(acknowledged - arguments.alreadyCompleted) / completionSeconds, unit: "purchases/s")
+        print(String(format: "  the last result was acknowledged %.1f s after the last request was sent", completionSeconds - sendingSeconds))
+        try await http.shutdown()
+    }
+
+    func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    func percentile(_ sorted: [Int], _ p: Double) -> Double {
+        guard !sorted.isEmpty else { return .nan }
+        return Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1_000
+    }
+}

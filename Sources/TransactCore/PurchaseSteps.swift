@@ -1,0 +1,84 @@
+import Foundation
+public import Postgres
+
+/// The writes of a purchase's steps (open, reservation, vend, delivery), applied through `purchases.apply_steps`:
+/// batched across concurrent purchases when built with `batched: true` (one statement and one commit per batch;
+/// the hot ledger rows every purchase touches are locked once per batch), else one step per statement.
+public final class PurchaseSteps: Sendable {
+    let database: any PostgresQueryable
+    private let batcher: WriteBatcher<Step, Data>?
+
+    /// A step as `purchases.apply_steps` reads it: a JSON object whose `step` names the function.
+    struct Step: Encodable, Sendable {
+        let fields: [String: StepValue]
+
+        func encode(to encoder: any Encoder) throws {
+            try fields.encode(to: encoder)
+        }
+    }
+
+    public init(database: any PostgresQueryable, batched: Bool, maxBatchSize: Int = 64, maxConcurrentBatches: Int = 2) {
+        self.database = database
+        batcher = batched
+            ? WriteBatcher(maxBatchSize: maxBatchSize, maxConcurrentBatches: maxConcurrentBatches) { steps in
+                try await Self.apply(steps, on: database)
+            }
+            : nil
+    }
+
+    /// Applies one step; its result as JSON, or the error the step raised.
+    func apply(_ step: Step) async throws -> Data {
+        if let batcher { return try await batcher.submit(step) }
+        return try await Self.apply([step], on: database)[0].get()
+    }
+
+    /// One batch in one statement. A batch stands or falls as a whole; when it falls, its steps are applied one
+    /// by one, so that only the failing step fails (nothing of the batch was written, so each is safe to apply).
+    static func apply(_ steps: [Step], on database: any PostgresQueryable) async throws -> [Result<Data, any Error>] {
+        do {
+            return try await applyTogether(steps, on: database).map { .success($0) }
+        } catch let error as PostgresError where steps.count > 1 && !error.isUnavailable {
+            var results: [Result<Data, any Error>] = []
+            for step in steps {
+                do {
+                    results.append(.success(try await applyTogether([step], on: database)[0]))
+                } catch {
+                    results.append(.failure(error))
+                }
+            }
+            return results
+        }
+    }
+
+    private static func applyTogether(_ steps: [Step], on database: any PostgresQueryable) async throws -> [Data] {
+        let rows = try await database.query("SELECT * FROM purchases.apply_steps(\(try PostgresJSON(steps))) ORDER BY item")
+        guard rows.count == steps.count else {
+            throw PostgresError.decoding("\(steps.count) purchase steps answered \(rows.count) rows")
+        }
+        return try rows.map { Data((try $0.decode(String?.self, "result") ?? "null").utf8) }
+    }
+}
+
+/// The JSON values a step carries.
+enum StepValue: Encodable, Sendable {
+    case text(String)
+    case integer(Int64)
+    case bool(Bool)
+    case map([String: String])
+    case object([String: StepValue])
+    case null
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .text(let value): try container.encode(value)
+        case .integer(let value): try container.encode(value)
+        case .bool(let value): try container.encode(value)
+        case .map(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        case .null: try container.encodeNil()
+        }
+    }
+
+    static func optional(_ text: String?) -> StepValue { text.map(StepValue.text) ?? .null }
+}
