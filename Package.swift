@@ -123,6 +123,7 @@ let package = Package(
                 "Postgres", "ServiceHTTP", "TransactCore", "BankInterfaces", "Vendors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings

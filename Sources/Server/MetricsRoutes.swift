@@ -15,7 +15,9 @@ enum ProcessMetrics {
 }
 
 /// `GET /metrics`: Prometheus text. Request counts and latencies per route, method and status come from
-/// Hummingbird's `MetricsMiddleware`; database pool usage is read at scrape time.
+/// Hummingbird's `MetricsMiddleware`; vend outcomes and result deliveries are counted by the workers
+/// (`transact_vend_outcomes_total`, `transact_result_deliveries_total`); database pool usage and the depth of the
+/// purchase work queue (the result outbox included) are read at scrape time.
 struct MetricsRoutes {
     let postgres: PostgresClient
 
@@ -31,7 +33,21 @@ struct MetricsRoutes {
         let connectionsUp = gauge("connections_up", "", "Connections established")
         let connectionsLeased = gauge("connections_leased", "", "Connections leased for transactions")
         let requestsQueued = gauge("requests_queued", "", "Statements waiting for or running on a connection")
+        let queue = Dictionary(uniqueKeysWithValues: ["vend", "deliver_result", "reservation_deadline", "reservation_lookup"].map {
+            kind in
+            (kind, registry.makeGauge(
+                descriptor: MetricNameDescriptor(
+                    namespace: "transact", subsystem: "purchase", metricName: "jobs", unitName: "",
+                    helpText: "Purchase work waiting or in progress, by kind (deliver_result is the result outbox)"),
+                labels: [("kind", kind)]))
+        })
         group.get("metrics") { _, _ in
+            // Bounded by the index on jobs; a scrape that cannot reach the database still answers with the rest.
+            if let rows = try? await postgres.query("SELECT kind, count(*) AS n FROM purchases.jobs GROUP BY kind") {
+                var depths = [String: Int64]()
+                for row in rows { depths[(try? row.decode(String.self, "kind")) ?? ""] = (try? row.decode(Int64.self, "n")) ?? 0 }
+                for (kind, gauge) in queue { gauge.set(depths[kind] ?? 0) }
+            }
             let statistics = postgres.statistics
             connections.set(Int64(statistics.connections))
             connectionsUp.set(Int64(statistics.connectionsUp))

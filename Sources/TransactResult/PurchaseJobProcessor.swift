@@ -1,6 +1,7 @@
 import BankInterfaces
 import Foundation
 import Logging
+import Metrics
 import TransactCore
 import Vendors
 
@@ -51,12 +52,23 @@ struct PurchaseJobProcessor: Sendable {
         case .vend: await vendor.adapter.vend(request)
         case .status: await vendor.adapter.status(of: request)
         }
+        Counter(label: "transact_vend_outcomes_total", dimensions: [("outcome", Self.name(of: outcome))]).increment()
         let recorded = try await store.recordVend(
             job, outcome: outcome, latencyMs: (clock.now - started).wholeMilliseconds,
             policy: configuration.vendPolicy(maxAttempts: vendor.maxAttempts))
         if !recorded {
             logger.info("Vend outcome not recorded: the job was settled or taken over meanwhile",
                         metadata: ["raasTxnRef": "\(job.raasTxnRef)", "reference": "\(request.reference)"])
+        }
+    }
+
+    /// The outcome's kind, as a metric label (never its code: the set of labels stays small).
+    static func name(of outcome: VendOutcome?) -> String {
+        switch outcome {
+        case .success: "success"
+        case .declined: "declined"
+        case .retryable: "retryable"
+        case .unknown, nil: "unknown"
         }
     }
 
@@ -75,6 +87,9 @@ struct PurchaseJobProcessor: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let result = await recipient.deliverResult(body: delivery.body)
+        Counter(
+            label: "transact_result_deliveries_total", dimensions: [("acknowledged", result.acknowledged ? "true" : "false")]
+        ).increment()
         try await store.recordDelivery(
             job, acknowledged: result.acknowledged, detail: result.detail, latencyMs: (clock.now - started).wholeMilliseconds)
     }

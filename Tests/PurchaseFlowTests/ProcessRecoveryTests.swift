@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Postgres
+import Synchronization
 import TestSupport
 import Testing
 
@@ -38,10 +39,20 @@ struct ProcessRecoveryTests {
         ]
     }
 
-    static func serve(_ database: TestDatabase, workers: Bool = true) async throws -> Server {
+    /// Every server a test started, killed when the test ends however it ends.
+    final class Launched: Sendable {
+        let pids = Mutex<[Int32]>([])
+
+        func killAll() {
+            for pid in pids.withLock({ $0 }) { Foundation.kill(pid, SIGKILL) }
+        }
+    }
+
+    static func serve(_ database: TestDatabase, workers: Bool = true, launched: Launched) async throws -> Server {
         let port = Int.random(in: 20_000...45_000)
         let (process, log) = try TransactProcess.start(
             ["serve", "--port", String(port)], environment: environment(database, workers: workers))
+        launched.pids.withLock { $0.append(process.processIdentifier) }
         let server = Server(process: process, log: log, base: "http://127.0.0.1:\(port)")
         for _ in 0..<150 {
             if (try? await TransactProcess.http("GET", server.base + "/health/ready").status) == 200 { return server }
@@ -108,8 +119,10 @@ struct ProcessRecoveryTests {
     func killBeforeAndDuringVend() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: TransactProcess.executable.path), "build the transact product first")
         try await PurchaseHarness.withSimulators { simulators in
+            let launched = Launched()
+            defer { launched.killAll() }
             // Reserved, vend not started: a process without workers, killed.
-            let first = try await Self.serve(simulators.database, workers: false)
+            let first = try await Self.serve(simulators.database, workers: false, launched: launched)
             let token = try await PurchaseHarness.issueToken(http: simulators.http, service: first.base)
             let waiting = try await Self.purchase(simulators, server: first, token: token, count: 5)
             try await first.kill()
@@ -118,7 +131,7 @@ struct ProcessRecoveryTests {
 
             // Vends in flight: the vendor dispenses but answers late; the process dies before hearing it.
             simulators.vendor.answerDelayMs.withLock { $0 = 3_000 }
-            let second = try await Self.serve(simulators.database)
+            let second = try await Self.serve(simulators.database, launched: launched)
             for _ in 0..<100 where simulators.vendor.vends.withLock({ $0.count }) < 5 { try await Task.sleep(for: .milliseconds(50)) }
             let inFlight = try await Self.purchase(simulators, server: second, token: token, count: 3)
             for _ in 0..<100 where simulators.vendor.vends.withLock({ $0.count }) < 8 { try await Task.sleep(for: .milliseconds(50)) }
@@ -128,7 +141,7 @@ struct ProcessRecoveryTests {
 
             // Restarted: the open attempts are asked about (status query), never vended again.
             simulators.vendor.answerDelayMs.withLock { $0 = 0 }
-            let third = try await Self.serve(simulators.database)
+            let third = try await Self.serve(simulators.database, launched: launched)
             try await Self.waitUntilAllDelivered(simulators.db, count: 8)
             try await third.stop()
             try await Self.expectCompletedOnce(simulators, waiting + inFlight)
@@ -141,8 +154,10 @@ struct ProcessRecoveryTests {
     func killDuringReservation() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: TransactProcess.executable.path), "build the transact product first")
         try await PurchaseHarness.withSimulators { simulators in
+            let launched = Launched()
+            defer { launched.killAll() }
             simulators.bank.reserveAnswerDelayMs.withLock { $0 = 800 }
-            let first = try await Self.serve(simulators.database)
+            let first = try await Self.serve(simulators.database, launched: launched)
             let token = try await PurchaseHarness.issueToken(http: simulators.http, service: first.base)
             let harness = PurchaseHarness(
                 db: simulators.db, service: first.base, bank: simulators.bank, vendor: simulators.vendor, token: token,
@@ -157,7 +172,7 @@ struct ProcessRecoveryTests {
             #expect(try await harness.transaction(reference).state == "reserving")
 
             simulators.bank.reserveAnswerDelayMs.withLock { $0 = 0 }
-            let second = try await Self.serve(simulators.database)
+            let second = try await Self.serve(simulators.database, launched: launched)
             try await Self.waitUntilAllDelivered(simulators.db, count: 1, seconds: 30)
             let settled = try await harness.transaction(reference)
             #expect(settled.state == "failed" && settled.resultCode == "2060")
@@ -181,8 +196,10 @@ struct ProcessRecoveryTests {
     func killBeforeResultDelivery() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: TransactProcess.executable.path), "build the transact product first")
         try await PurchaseHarness.withSimulators { simulators in
+            let launched = Launched()
+            defer { launched.killAll() }
             simulators.bank.refuseResults.withLock { $0 = 1_000_000 }
-            let first = try await Self.serve(simulators.database)
+            let first = try await Self.serve(simulators.database, launched: launched)
             let token = try await PurchaseHarness.issueToken(http: simulators.http, service: first.base)
             let references = try await Self.purchase(simulators, server: first, token: token, count: 5)
             for _ in 0..<200 {
@@ -195,7 +212,7 @@ struct ProcessRecoveryTests {
             #expect(try vended.single().decode(Int.self, "n") == 5)
 
             simulators.bank.refuseResults.withLock { $0 = 0 }
-            let second = try await Self.serve(simulators.database)
+            let second = try await Self.serve(simulators.database, launched: launched)
             try await Self.waitUntilAllDelivered(simulators.db, count: 5)
             try await second.stop()
             try await Self.expectCompletedOnce(simulators, references, resultDeliveries: nil)
@@ -206,7 +223,9 @@ struct ProcessRecoveryTests {
     func twoProcesses() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: TransactProcess.executable.path), "build the transact product first")
         try await PurchaseHarness.withSimulators { simulators in
-            let servers = [try await Self.serve(simulators.database), try await Self.serve(simulators.database)]
+            let launched = Launched()
+            defer { launched.killAll() }
+            let servers = [try await Self.serve(simulators.database, launched: launched), try await Self.serve(simulators.database, launched: launched)]
             let token = try await PurchaseHarness.issueToken(http: simulators.http, service: servers[0].base)
             let harnesses = servers.map {
                 PurchaseHarness(

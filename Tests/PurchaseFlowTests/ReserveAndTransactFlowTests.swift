@@ -37,6 +37,11 @@ struct ReserveAndTransactFlowTests {
                 WHERE raas_txn_ref = \(UUID(uuidString: reference)!)
                 """).single().decode(String.self, "states")
             #expect(history == "reserving,reserved,vending,success")
+            // The workers count what they saw (API.md §9).
+            let metrics = try await harness.http.get(url: harness.service + "/metrics").get()
+            let text = metrics.body.map { String(buffer: $0) } ?? ""
+            #expect(text.contains(#"transact_vend_outcomes_total{outcome="success"}"#), "\(text)")
+            #expect(text.contains(#"transact_result_deliveries_total{acknowledged="true"}"#))
             #expect(try await harness.ledgerViolations() == [])
         }
     }

@@ -55,6 +55,8 @@ struct CommandLineTests {
             let (server, serverLog) = try TransactProcess.start(
                 ["serve", "--database-url", url, "--port", String(port)],
                 environment: ["TRANSACT_MASTER_KEY": Self.masterKey, "TRANSACT_SECURITY_CLIENT_CACHE_TTL_MS": "0"])
+            // A failed expectation must not leave the server running (it would retry a dropped database forever).
+            defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
             let base = "http://127.0.0.1:\(port)"
             var readyStatus: Int?
             for _ in 0..<100 where readyStatus == nil {

@@ -90,6 +90,7 @@ struct HealthAndMetricsTests {
                     #expect(text.contains(#"http_response_status_code="404""#))
                     #expect(text.contains("transact_db_pool_connections 4"))
                     #expect(text.contains("transact_db_pool_requests_queued"))
+                    #expect(text.contains(#"transact_purchase_jobs{kind="deliver_result"} 0"#), "\(text)")
                 }
             }
         }
