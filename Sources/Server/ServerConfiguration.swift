@@ -34,6 +34,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Added to a funding source's reservation timeout before a reservation whose answer was never recorded is
     /// settled as unanswered.
     public var reservationDeadlineGraceSeconds = 30
+    /// Purchase writes of concurrent purchases are applied together, at most this many per statement and commit
+    /// (1: each on its own), by at most `purchaseConcurrentBatches` statements at once.
+    public var purchaseBatchSize = 64
+    public var purchaseConcurrentBatches = 4
 
     public init() {}
 
@@ -106,6 +110,9 @@ public struct ServerConfiguration: Sendable, Equatable {
          { set(&$0.workers.reservationLookupRetryDelayMs, $1, 0...86_400_000) }),
         ("purchases.reservationDeadlineGraceSeconds", "TRANSACT_PURCHASES_RESERVATION_DEADLINE_GRACE_SECONDS",
          { set(&$0.reservationDeadlineGraceSeconds, $1, 1...3_600) }),
+        ("purchases.batchSize", "TRANSACT_PURCHASES_BATCH_SIZE", { set(&$0.purchaseBatchSize, $1, 1...200) }),
+        ("purchases.concurrentBatches", "TRANSACT_PURCHASES_CONCURRENT_BATCHES",
+         { set(&$0.purchaseConcurrentBatches, $1, 1...64) }),
         ("logLevel", "TRANSACT_LOG_LEVEL", { configuration, value in
             guard let level = Logger.Level(rawValue: value) else { return false }
             configuration.logLevel = level

@@ -30,14 +30,17 @@ public struct ServiceDependencies: Sendable {
 
     public init(
         postgres: PostgresClient, migrations: [Migration], masterKey: MasterKey, simulatedBank: SimulatedBank = SimulatedBank(),
-        simulatedVendor: SimulatedVendorAdapter = SimulatedVendorAdapter()
+        simulatedVendor: SimulatedVendorAdapter = SimulatedVendorAdapter(), purchaseBatchSize: Int = 64,
+        purchaseConcurrentBatches: Int = 4
     ) {
         self.postgres = postgres
         self.migrations = migrations
         self.masterKey = masterKey
         self.simulatedBank = simulatedBank
         self.simulatedVendor = simulatedVendor
-        self.purchaseSteps = PurchaseSteps(database: postgres, batched: true)
+        self.purchaseSteps = PurchaseSteps(
+            database: postgres, batched: purchaseBatchSize > 1, maxBatchSize: purchaseBatchSize,
+            maxConcurrentBatches: purchaseConcurrentBatches)
     }
 
     func fundingSources() -> FundingSourceDirectory {

@@ -42,7 +42,10 @@ struct Serve: AsyncParsableCommand {
 
         let application = TransactApplication.make(
             configuration: configuration,
-            dependencies: ServiceDependencies(postgres: postgres, migrations: migrations, masterKey: masterKey),
+            dependencies: ServiceDependencies(
+                postgres: postgres, migrations: migrations, masterKey: masterKey,
+                purchaseBatchSize: configuration.purchaseBatchSize,
+                purchaseConcurrentBatches: configuration.purchaseConcurrentBatches),
             logger: logger)
         let services = ServiceGroup(
             configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
