@@ -36,7 +36,9 @@ public enum ClientSecretHash {
         guard parts.count == 6, parts[0] == "scrypt", let logN = UInt8(parts[1]), (1...20).contains(logN),
             let blockSize = UInt32(parts[2]), (1...32).contains(blockSize), let parallelism = UInt32(parts[3]),
             (1...16).contains(parallelism), let salt = Base64URL.decode(parts[4]), let expected = Base64URL.decode(parts[5]),
-            !expected.isEmpty
+            // Exactly the length `make` writes: scrypt's output for a longer length begins with the shorter one, so
+            // a hash with bytes appended would otherwise verify whenever the extra bytes happened to match.
+            expected.count == hashByteCount
         else { return false }
         let parameters = Scrypt(logN: logN, blockSize: blockSize, parallelism: parallelism)
         guard let derived = try? parameters.deriveKey(password: Array(secret.utf8), salt: salt, length: expected.count) else {
