@@ -1,5 +1,5 @@
 public import Postgres
-import Synchronization
+import TransactCore
 
 /// The adapter of each funding source, built from its `catalogue.funding_sources` row (sealed credentials opened
 /// with the master key) and kept for `cacheTTL`, so that a purchase does not read the row each time.
@@ -18,8 +18,7 @@ public final class FundingSourceDirectory: Sendable {
     private let database: any PostgresQueryable
     private let open: @Sendable (_ sealed: String, _ purpose: String) throws -> [UInt8]
     private let simulatedBank: SimulatedBank
-    private let cacheTTL: Duration
-    private let cache = Mutex<[Int64: (entry: Entry?, at: ContinuousClock.Instant)]>([:])
+    private let cache: ExpiringCache<Int64, Entry?>
 
     /// `open` unseals a stored secret (a `SecretSealer`'s `open`); `simulatedBank` backs every `simulated` source.
     public init(
@@ -29,22 +28,22 @@ public final class FundingSourceDirectory: Sendable {
         self.database = database
         self.open = open
         self.simulatedBank = simulatedBank
-        self.cacheTTL = cacheTTL
+        self.cache = ExpiringCache(ttl: cacheTTL)
     }
 
     /// The funding source, or nil when there is none with this id.
     public func entry(for fundingSourceId: Int64) async throws -> Entry? {
-        let now = ContinuousClock.now
-        if let cached = cache.withLock({ $0[fundingSourceId] }), now - cached.at < cacheTTL { return cached.entry }
+        try await cache.value(for: fundingSourceId) { try await read(fundingSourceId) }
+    }
+
+    private func read(_ fundingSourceId: Int64) async throws -> Entry? {
         let rows = try await database.query("""
             SELECT adapter, reserve_funds_url, transact_result_url, status_lookup_url, auth_type, auth_username,
                    auth_secret_sealed, signature_secret_sealed, signature_required, reservation_timeout_ms,
                    initial_retry_delay_ms, retry_delay_ms, max_retries, confirmation_window_seconds
             FROM catalogue.funding_sources WHERE funding_source_id = \(fundingSourceId)
             """)
-        let entry = try rows.first.map { try makeEntry(fundingSourceId, $0) }
-        cache.withLock { $0[fundingSourceId] = (entry, now) }
-        return entry
+        return try rows.first.map { try makeEntry(fundingSourceId, $0) }
     }
 
     private func makeEntry(_ id: Int64, _ row: PostgresRow) throws -> Entry {

@@ -1,5 +1,5 @@
 public import Postgres
-import Synchronization
+import TransactCore
 
 /// The adapter of each vendor, built from its `catalogue.vendors` row and kept for `cacheTTL`, so that a vend does
 /// not read the row each time.
@@ -14,23 +14,24 @@ public final class VendorDirectory: Sendable {
 
     private let database: any PostgresQueryable
     private let simulated: SimulatedVendorAdapter
-    private let cacheTTL: Duration
-    private let cache = Mutex<[Int64: (entry: Entry?, at: ContinuousClock.Instant)]>([:])
+    private let cache: ExpiringCache<Int64, Entry?>
 
     public init(database: any PostgresQueryable, simulated: SimulatedVendorAdapter = SimulatedVendorAdapter(), cacheTTL: Duration = .seconds(5)) {
         self.database = database
         self.simulated = simulated
-        self.cacheTTL = cacheTTL
+        self.cache = ExpiringCache(ttl: cacheTTL)
     }
 
     /// The vendor, or nil when there is none with this id.
     public func entry(for vendorId: Int64) async throws -> Entry? {
-        let now = ContinuousClock.now
-        if let cached = cache.withLock({ $0[vendorId] }), now - cached.at < cacheTTL { return cached.entry }
+        try await cache.value(for: vendorId) { try await read(vendorId) }
+    }
+
+    private func read(_ vendorId: Int64) async throws -> Entry? {
         let rows = try await database.query("""
             SELECT adapter, url, vend_timeout_ms, max_attempts FROM catalogue.vendors WHERE vendor_id = \(vendorId)
             """)
-        let entry = try rows.first.map { row -> Entry in
+        return try rows.first.map { row -> Entry in
             let timeoutMs = try row.decode(Int.self, "vend_timeout_ms")
             let adapter: any Vendor = if try row.decode(String.self, "adapter") == "http" {
                 HTTPVendor(baseURL: try row.decode(String?.self, "url") ?? "", timeout: .milliseconds(timeoutMs))
@@ -41,7 +42,5 @@ public final class VendorDirectory: Sendable {
                 vendorId: vendorId, adapter: adapter, maxAttempts: try row.decode(Int.self, "max_attempts"),
                 vendTimeoutMs: timeoutMs)
         }
-        cache.withLock { $0[vendorId] = (entry, now) }
-        return entry
     }
 }

@@ -48,18 +48,26 @@ struct ProcessRecoveryTests {
         }
     }
 
+    /// Starts `transact serve` on a random port and waits until it is ready; a port that turns out to be taken (the
+    /// process exits) is replaced by another, a few times.
     static func serve(_ database: TestDatabase, workers: Bool = true, launched: Launched) async throws -> Server {
-        let port = Int.random(in: 20_000...45_000)
-        let (process, log) = try TransactProcess.start(
-            ["serve", "--port", String(port)], environment: environment(database, workers: workers))
-        launched.pids.withLock { $0.append(process.processIdentifier) }
-        let server = Server(process: process, log: log, base: "http://127.0.0.1:\(port)")
-        for _ in 0..<150 {
-            if (try? await TransactProcess.http("GET", server.base + "/health/ready").status) == 200 { return server }
-            try await Task.sleep(for: .milliseconds(100))
+        for _ in 0..<3 {
+            let port = Int.random(in: 20_000...45_000)
+            let (process, log) = try TransactProcess.start(
+                ["serve", "--port", String(port)], environment: environment(database, workers: workers))
+            launched.pids.withLock { $0.append(process.processIdentifier) }
+            let server = Server(process: process, log: log, base: "http://127.0.0.1:\(port)")
+            for _ in 0..<600 where process.isRunning {
+                if (try? await TransactProcess.http("GET", server.base + "/health/ready").status) == 200 { return server }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            if process.isRunning {
+                try await server.kill()
+                Issue.record("transact serve did not become ready within 60 s: \(server.output)")
+                throw CancellationError()
+            }
         }
-        try await server.kill()
-        Issue.record("transact serve did not become ready: \(server.output)")
+        Issue.record("transact serve exited three times before it was ready")
         throw CancellationError()
     }
 
@@ -103,9 +111,7 @@ struct ProcessRecoveryTests {
     }
 
     static func purchase(_ simulators: PurchaseHarness.Simulators, server: Server, token: String, count: Int) async throws -> [String] {
-        let harness = PurchaseHarness(
-            db: simulators.db, service: server.base, bank: simulators.bank, vendor: simulators.vendor, token: token,
-            http: simulators.http)
+        let harness = simulators.harness(service: server.base, token: token)
         var references: [String] = []
         for _ in 0..<count {
             let reply = try await harness.reserveAndTransact()
@@ -159,9 +165,7 @@ struct ProcessRecoveryTests {
             simulators.bank.reserveAnswerDelayMs.withLock { $0 = 800 }
             let first = try await Self.serve(simulators.database, launched: launched)
             let token = try await PurchaseHarness.issueToken(http: simulators.http, service: first.base)
-            let harness = PurchaseHarness(
-                db: simulators.db, service: first.base, bank: simulators.bank, vendor: simulators.vendor, token: token,
-                http: simulators.http)
+            let harness = simulators.harness(service: first.base, token: token)
             let body = try JSONSerialization.data(withJSONObject: PurchaseHarness.body(["clientTxnRef": "cut-off"]))
             let call = Task { try? await harness.post("/reserveAndTransact/4.0", raw: body) }
             for _ in 0..<100 where simulators.bank.reserveCalls.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(20)) }
@@ -179,10 +183,7 @@ struct ProcessRecoveryTests {
             #expect(simulators.bank.simulated.bank.hold(for: reference)?.state == .released)
             #expect(simulators.vendor.references(reference).isEmpty)
             // The client's repeat gets the settled answer; reserveFunds was sent once.
-            let repeated = try await PurchaseHarness(
-                db: simulators.db, service: second.base, bank: simulators.bank, vendor: simulators.vendor, token: token,
-                http: simulators.http
-            ).post("/reserveAndTransact/4.0", raw: body)
+            let repeated = try await simulators.harness(service: second.base, token: token).post("/reserveAndTransact/4.0", raw: body)
             #expect(repeated.status == 200 && repeated.code == "2060" && repeated.raasTxnRef == reference, "\(repeated.text)")
             #expect(simulators.bank.reserveCount(reference) == 1)
             try await second.stop()
@@ -228,9 +229,7 @@ struct ProcessRecoveryTests {
             let servers = [try await Self.serve(simulators.database, launched: launched), try await Self.serve(simulators.database, launched: launched)]
             let token = try await PurchaseHarness.issueToken(http: simulators.http, service: servers[0].base)
             let harnesses = servers.map {
-                PurchaseHarness(
-                    db: simulators.db, service: $0.base, bank: simulators.bank, vendor: simulators.vendor, token: token,
-                    http: simulators.http)
+                simulators.harness(service: $0.base, token: token)
             }
             let total = 1_000
             let references = try await withThrowingTaskGroup(of: [String].self) { group in

@@ -171,9 +171,15 @@ struct PurchaseHarness: Sendable {
         let vendor: VendorRecorder
         let bankURL: String
         let http: HTTPClient
+
+        /// Calls to the service at `service`, as the demo client with `token`.
+        func harness(service: String, token: String) -> PurchaseHarness {
+            PurchaseHarness(db: db, service: service, bank: bank, vendor: vendor, token: token, http: http)
+        }
     }
 
     /// Seeds the demo data, starts the simulators and points the funding source, vendors and client at them.
+    /// (`Simulators.harness` calls a service elsewhere, a `transact serve` process, through them.)
     static func withSimulators(_ body: @Sendable (Simulators) async throws -> Void) async throws {
         try await TestDatabase.with(poolSize: 8) { db, database in
             _ = try await SeedLoader(

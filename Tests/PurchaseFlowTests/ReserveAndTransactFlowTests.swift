@@ -174,4 +174,20 @@ struct ReserveAndTransactFlowTests {
             #expect(harness.bank.resultBodies(reference).count == 4)
         }
     }
+
+    @Test("a result never acknowledged is given up after the funding source's maxRetries and listed for support; the ledger stays sound")
+    func resultGivenUp() async throws {
+        try await PurchaseHarness.with { harness in
+            try await harness.db.query("UPDATE catalogue.funding_sources SET max_retries = 2")
+            harness.bank.refuseResults.withLock { $0 = 1_000 }
+            let reference = try #require(try await harness.reserveAndTransact().raasTxnRef)
+            let done = try await harness.waitFor(reference, seconds: 20) { $0.delivery == "gave_up" }
+            #expect(done.state == "success" && done.delivery == "gave_up")
+            // The first attempt and maxRetries retries, each with the same body.
+            let bodies = harness.bank.resultBodies(reference)
+            #expect(bodies.count == 3 && Set(bodies).count == 1)
+            #expect(try await harness.db.query("SELECT count(*) AS n FROM purchases.jobs").single().decode(Int.self, "n") == 0)
+            #expect(try await harness.ledgerViolations() == [])
+        }
+    }
 }
