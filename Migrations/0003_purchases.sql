@@ -64,6 +64,8 @@ CREATE TABLE purchases.transactions (
     transact_result_response_code text,
     transact_result_response_message text,
     token text,
+    -- The vend reference under which the product was dispensed.
+    vended_reference text,
     -- Vend attempts started (the next attempt's reference ends in this number), and whether the last one started
     -- has no recorded outcome: then it is asked about (status query), never repeated under a new reference.
     vend_attempts integer NOT NULL DEFAULT 0 CHECK (vend_attempts BETWEEN 0 AND 9999),
@@ -331,7 +333,8 @@ $$;
 -- Ends an accepted transaction: success posts its pending transfer, failure voids it; either way the result is
 -- queued for delivery and any other work for it is dropped. The caller holds the row lock.
 CREATE FUNCTION purchases.finish(
-    p_raas_txn_ref uuid, p_success boolean, p_code text, p_message text, p_token text, p_cause text
+    p_raas_txn_ref uuid, p_success boolean, p_code text, p_message text, p_token text, p_cause text,
+    p_vended_reference text DEFAULT NULL
 ) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     t purchases.transactions;
@@ -339,7 +342,7 @@ BEGIN
     UPDATE purchases.transactions
     SET state = CASE WHEN p_success THEN 'success' ELSE 'failed' END, state_cause = left(p_cause, 500),
         transact_result_response_code = p_code, transact_result_response_message = left(p_message, 200),
-        token = p_token, vend_attempt_open = false
+        token = p_token, vend_attempt_open = false, vended_reference = p_vended_reference
     WHERE raas_txn_ref = p_raas_txn_ref
     RETURNING * INTO t;
     IF p_success THEN
@@ -498,10 +501,21 @@ BEGIN
     RETURN t;
 END $$;
 
--- Records what a vend attempt or status query came to (API.md §3.4): p_outcome is success, declined, retryable
--- or unknown. Retryable outcomes are tried again after p_retry_delay_ms up to p_max_attempts; an unknown outcome
--- is asked about again after p_poll_delay_ms up to p_max_polls times, then left waiting for the vendor's
--- confirmation (support sees it). Returns false when the lease was lost and nothing was recorded.
+-- The vendor codes that are worth another attempt (API.md §3.4).
+CREATE FUNCTION purchases.is_retryable_vend_code(p_code text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT p_code IN ('2201', '2202', '2203', '2204', '2238', '2239', '2241')
+$$;
+
+-- Records what a vend attempt or status query came to (API.md §3.4). p_outcome:
+--   success, declined   final;
+--   retryable           the attempt did not dispense (the vendor said so, or nothing reached it): another attempt
+--                       after p_retry_delay_ms, up to p_max_attempts, else FAILED with the code;
+--   uncertain           a retryable failure after the request may have reached the vendor (a timeout, HTTP 5xx):
+--                       the same attempt is asked about (status query) after p_retry_delay_ms, and only when the
+--                       vendor says it did not dispense is another attempt made — never a blind repeat;
+--   unknown             the vendor could not say (2240): asked again after p_poll_delay_ms; after p_max_polls,
+--                       every 12 × p_poll_delay_ms, waiting also for the vendor's confirmation (support sees it).
+-- Returns false when the lease was lost and nothing was recorded.
 CREATE FUNCTION purchases.record_vend(
     p_raas_txn_ref uuid, p_lease_token uuid, p_mode text, p_attempt integer, p_outcome text, p_code text,
     p_message text, p_token text, p_latency_ms integer, p_max_attempts integer, p_retry_delay_ms integer,
@@ -511,17 +525,18 @@ DECLARE
     t purchases.transactions;
     reference text;
 BEGIN
+    t := purchases.lock(p_raas_txn_ref);
     IF NOT purchases.hold_lease(p_raas_txn_ref, 'vend', p_lease_token) THEN
         RETURN false;
     END IF;
-    t := purchases.lock(p_raas_txn_ref);
     reference := p_raas_txn_ref || '-' || lpad(p_attempt::text, 4, '0');
     INSERT INTO purchases.calls (raas_txn_ref, party, operation, reference, outcome, latency_ms)
     VALUES (p_raas_txn_ref, 'vendor', CASE WHEN p_mode = 'status' THEN 'vendStatus' ELSE 'vend' END, reference,
             left(p_outcome || ' ' || coalesce(p_code, '') || ' ' || coalesce(p_message, ''), 300), p_latency_ms);
     CASE p_outcome
         WHEN 'success' THEN
-            PERFORM purchases.finish(p_raas_txn_ref, true, '0000', 'Success', p_token, 'vended under ' || reference);
+            PERFORM purchases.finish(p_raas_txn_ref, true, '0000', 'Success', p_token, 'vended under ' || reference,
+                                     reference);
         WHEN 'declined' THEN
             PERFORM purchases.finish(p_raas_txn_ref, false, p_code, p_message, NULL,
                                      'the vendor declined ' || reference || ': ' || p_code);
@@ -538,20 +553,26 @@ BEGIN
                 SET due_at = now() + make_interval(secs => p_retry_delay_ms / 1000.0), lease_token = NULL
                 WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'vend';
             END IF;
+        WHEN 'uncertain' THEN
+            UPDATE purchases.transactions x
+            SET state = 'vending',
+                state_cause = 'attempt ' || reference || ' failed with ' || p_code || ' after it may have reached the vendor; asking about it'
+            WHERE x.raas_txn_ref = p_raas_txn_ref;
+            UPDATE purchases.jobs j
+            SET due_at = now() + make_interval(secs => p_retry_delay_ms / 1000.0), lease_token = NULL
+            WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'vend';
         WHEN 'unknown' THEN
             UPDATE purchases.transactions x
             SET state = 'vend_pending', state_cause = 'the outcome of ' || reference || ' is unknown',
                 status_polls = x.status_polls + CASE WHEN p_mode = 'status' THEN 1 ELSE 0 END
             WHERE x.raas_txn_ref = p_raas_txn_ref
             RETURNING * INTO t;
-            IF t.status_polls >= p_max_polls THEN
-                -- Left for the vendor's confirmation (POST /vendorResult/1.0) or support.
-                DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'vend';
-            ELSE
-                UPDATE purchases.jobs j
-                SET due_at = now() + make_interval(secs => p_poll_delay_ms / 1000.0), lease_token = NULL
-                WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'vend';
-            END IF;
+            -- Never dropped: an unknown outcome holds the buyer's money until it is settled.
+            UPDATE purchases.jobs j
+            SET lease_token = NULL,
+                due_at = now() + make_interval(secs => p_poll_delay_ms / 1000.0
+                                                      * CASE WHEN t.status_polls >= p_max_polls THEN 12 ELSE 1 END)
+            WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'vend';
         ELSE
             RAISE EXCEPTION 'unknown vend outcome %', p_outcome USING ERRCODE = '22023';
     END CASE;
@@ -559,29 +580,38 @@ BEGIN
 END $$;
 
 -- A vendor's asynchronous confirmation (API.md §5.2). Returns 'not_found' (no such transaction of this vendor, or
--- not an attempt of it), 'applied' (it settled the transaction), 'agreed' (already final the same way, or still
--- unknown), or 'conflict' (final the other way: recorded for support).
+-- no attempt of it under this reference), 'applied' (it settled the transaction, or closed a failed attempt so
+-- that the next is made), 'agreed' (nothing to change), or 'conflict' (it contradicts what is recorded: kept for
+-- support). A failure counts only for the latest attempt while its outcome is open; a success counts for any
+-- attempt that was made (the product was dispensed), and a success under another reference than the one recorded
+-- is a conflict (the vendor dispensed twice).
 CREATE FUNCTION purchases.confirm_vend(
     p_vendor_id bigint, p_raas_txn_ref uuid, p_vend_reference text, p_code text, p_message text, p_token text
 ) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
     t purchases.transactions;
     success boolean := p_code = '0000';
+    attempt integer;
 BEGIN
     t := purchases.lock(p_raas_txn_ref);
     IF t.raas_txn_ref IS NULL OR t.vendor_id IS DISTINCT FROM p_vendor_id
        OR p_vend_reference !~ ('^' || p_raas_txn_ref || '-[0-9]{4}$') THEN
         RETURN 'not_found';
     END IF;
+    attempt := substr(p_vend_reference, 38)::integer;
     -- Only an attempt that was made can be confirmed.
-    IF substr(p_vend_reference, 38)::integer >= t.vend_attempts THEN
+    IF attempt >= t.vend_attempts THEN
         RETURN 'not_found';
     END IF;
     INSERT INTO purchases.calls (raas_txn_ref, party, operation, reference, outcome)
     VALUES (p_raas_txn_ref, 'vendor', 'vendorResult', p_vend_reference, left(p_code || ' ' || coalesce(p_message, ''), 300));
     IF t.state IN ('success', 'failed', 'reserve_failed') THEN
-        IF (t.state = 'success') = success AND (NOT success OR coalesce(t.token, '') = coalesce(p_token, '')) THEN
+        IF success AND t.state = 'success' AND t.vended_reference = p_vend_reference
+           AND coalesce(t.token, '') = coalesce(p_token, '') THEN
             RETURN 'agreed';
+        END IF;
+        IF NOT success AND (t.state <> 'success' OR t.vended_reference IS DISTINCT FROM p_vend_reference) THEN
+            RETURN 'agreed';  -- a failed attempt of a purchase settled otherwise: nothing contradicts it
         END IF;
         INSERT INTO purchases.vendor_conflicts (raas_txn_ref, vend_reference, response_code, response_message)
         VALUES (p_raas_txn_ref, p_vend_reference, p_code, left(p_message, 200));
@@ -590,9 +620,25 @@ BEGIN
     IF p_code = '2240' THEN
         RETURN 'agreed';
     END IF;
-    PERFORM purchases.finish(p_raas_txn_ref, success, p_code, CASE WHEN success THEN 'Success' ELSE p_message END,
-                             CASE WHEN success THEN p_token END,
-                             'the vendor confirmed ' || p_vend_reference || ': ' || p_code);
+    IF success THEN
+        PERFORM purchases.finish(p_raas_txn_ref, true, '0000', 'Success', p_token,
+                                 'the vendor confirmed ' || p_vend_reference, p_vend_reference);
+        RETURN 'applied';
+    END IF;
+    IF attempt <> t.vend_attempts - 1 OR NOT t.vend_attempt_open THEN
+        RETURN 'agreed';  -- an older attempt's failure: the latest attempt decides
+    END IF;
+    IF purchases.is_retryable_vend_code(p_code) THEN
+        -- The attempt did not dispense: close it, and let the vend job make the next one now.
+        UPDATE purchases.transactions x
+        SET vend_attempt_open = false, state = 'vending',
+            state_cause = 'the vendor confirmed ' || p_vend_reference || ' failed with ' || p_code || '; retrying'
+        WHERE x.raas_txn_ref = p_raas_txn_ref;
+        PERFORM purchases.add_job(p_raas_txn_ref, 'vend');
+        RETURN 'applied';
+    END IF;
+    PERFORM purchases.finish(p_raas_txn_ref, false, p_code, p_message, NULL,
+                             'the vendor confirmed ' || p_vend_reference || ' failed: ' || p_code);
     RETURN 'applied';
 END $$;
 
@@ -689,6 +735,24 @@ BEGIN
     IF jsonb_array_length(p_steps) > 200 THEN
         RAISE EXCEPTION 'a batch holds at most 200 steps' USING ERRCODE = '22023';
     END IF;
+    -- Every ledger account the batch may move, locked first and in id order (as ledger.create_transfers does):
+    -- locks taken step by step would be taken in the steps' order, and two batches of purchases of different
+    -- vendors could then wait for each other.
+    PERFORM 1 FROM ledger.accounts a
+    WHERE a.code IN (
+        SELECT unnest(ARRAY['client:' || x.client_id || ':receivable:' || x.currency_code,
+                            'vendor:' || x.vendor_id || ':float:' || x.currency_code, 'revenue:' || x.currency_code])
+        FROM (SELECT s->'transaction'->>'client_id' AS client_id, s->'transaction'->>'vendor_id' AS vendor_id,
+                     s->'transaction'->>'currency_code' AS currency_code
+              FROM jsonb_array_elements(p_steps) s WHERE s->>'step' = 'open'
+              UNION ALL
+              SELECT t.client_id::text, t.vendor_id::text, t.currency_code
+              FROM purchases.transactions t
+              WHERE t.raas_txn_ref IN (SELECT (s->>'raas_txn_ref')::uuid FROM jsonb_array_elements(p_steps) s
+                                       WHERE s->>'step' <> 'open')) x
+        WHERE x.vendor_id IS NOT NULL)
+    ORDER BY a.id
+    FOR NO KEY UPDATE;
     item := 0;
     FOR step IN SELECT value FROM jsonb_array_elements(p_steps) LOOP
         item := item + 1;
@@ -725,6 +789,12 @@ CREATE FUNCTION purchases.invariant_violations() RETURNS SETOF text LANGUAGE sql
     WHERE t.reserve_amount IS NOT NULL AND t.response_code IS DISTINCT FROM '2221'
       AND NOT EXISTS (SELECT 1 FROM ledger.transfers p WHERE p.id = t.raas_txn_ref AND p.kind = 'pending')
     UNION ALL
+    -- One refused for the vendor's float holds nothing.
+    SELECT 'transaction ' || t.raas_txn_ref || ' was refused for the vendor''s float (2221) but holds a pending transfer'
+    FROM purchases.transactions t
+    WHERE t.response_code = '2221'
+      AND EXISTS (SELECT 1 FROM ledger.transfers p WHERE p.id = t.raas_txn_ref AND p.kind = 'pending')
+    UNION ALL
     -- A successful purchase's transfer is posted, a failed one's voided, exactly once; an open one is unresolved.
     SELECT 'transaction ' || t.raas_txn_ref || ' is ' || t.state || ' but its ledger transfer is '
            || coalesce(r.kind, 'unresolved')
@@ -757,13 +827,7 @@ CREATE FUNCTION purchases.invariant_violations() RETURNS SETOF text LANGUAGE sql
     -- Work in progress is never orphaned: an open purchase has a job that will move it on.
     SELECT 'transaction ' || t.raas_txn_ref || ' is ' || t.state || ' with nothing scheduled to move it on'
     FROM purchases.transactions t
-    WHERE t.state IN ('reserving', 'reserved', 'vending')
+    WHERE t.state IN ('reserving', 'reserved', 'vending', 'vend_pending')
       AND NOT EXISTS (SELECT 1 FROM purchases.jobs j WHERE j.raas_txn_ref = t.raas_txn_ref
                       AND j.kind IN ('vend', 'reservation_deadline'))
-    UNION ALL
-    -- A vend reference is never used twice: attempts are numbered, and successes never exceed one.
-    SELECT 'transaction ' || t.raas_txn_ref || ' records ' || count(*) || ' successful vends'
-    FROM purchases.transactions t JOIN purchases.calls c ON c.raas_txn_ref = t.raas_txn_ref
-    WHERE c.operation = 'vend' AND c.outcome LIKE 'success%'
-    GROUP BY t.raas_txn_ref HAVING count(*) > 1
 $$;

@@ -35,9 +35,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// settled as unanswered.
     public var reservationDeadlineGraceSeconds = 30
     /// Purchase writes of concurrent purchases are applied together, at most this many per statement and commit
-    /// (1: each on its own), by at most `purchaseConcurrentBatches` statements at once.
+    /// (1: each on its own), by at most `purchaseConcurrentBatches` statements at once in each of `PurchaseSteps`'s lanes.
     public var purchaseBatchSize = 64
-    public var purchaseConcurrentBatches = 4
+    public var purchaseConcurrentBatches = 2
 
     public init() {}
 

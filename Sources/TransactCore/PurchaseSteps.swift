@@ -3,14 +3,31 @@ public import Postgres
 
 /// The writes of a purchase's steps (open, reservation, vend, delivery), applied through `purchases.apply_steps`:
 /// batched across concurrent purchases when built with `batched: true` (one statement and one commit per batch;
-/// the hot ledger rows every purchase touches are locked once per batch), else one step per statement.
+/// the hot ledger rows every purchase touches are locked once per batch), else one step per statement. Steps are
+/// batched in three lanes — opens, reservation answers, the workers' vends and deliveries — so that a client's
+/// request never queues behind background work, and a reservation answer (which touches no hot ledger row when
+/// the bank reserved) never waits for the hot rows' locks.
 public final class PurchaseSteps: Sendable {
     let database: any PostgresQueryable
-    private let batcher: WriteBatcher<Step, Data>?
+    /// By lane; empty when not batched.
+    private let batchers: [Step.Lane: WriteBatcher<Step, Data>]
 
     /// A step as `purchases.apply_steps` reads it: a JSON object whose `step` names the function.
     struct Step: Encodable, Sendable {
         let fields: [String: StepValue]
+
+        enum Lane: CaseIterable {
+            case open, reservation, worker
+        }
+
+        var lane: Lane {
+            guard case .text(let name) = fields["step"] else { return .worker }
+            return switch name {
+            case "open": .open
+            case "reservation": .reservation
+            default: .worker
+            }
+        }
 
         func encode(to encoder: any Encoder) throws {
             try fields.encode(to: encoder)
@@ -19,16 +36,18 @@ public final class PurchaseSteps: Sendable {
 
     public init(database: any PostgresQueryable, batched: Bool, maxBatchSize: Int = 64, maxConcurrentBatches: Int = 2) {
         self.database = database
-        batcher = batched
-            ? WriteBatcher(maxBatchSize: maxBatchSize, maxConcurrentBatches: maxConcurrentBatches) { steps in
-                try await Self.apply(steps, on: database)
-            }
-            : nil
+        batchers = batched
+            ? Dictionary(uniqueKeysWithValues: Step.Lane.allCases.map { lane in
+                (lane, WriteBatcher<Step, Data>(maxBatchSize: maxBatchSize, maxConcurrentBatches: maxConcurrentBatches) { steps in
+                    try await Self.apply(steps, on: database)
+                })
+            })
+            : [:]
     }
 
     /// Applies one step; its result as JSON, or the error the step raised.
     func apply(_ step: Step) async throws -> Data {
-        if let batcher { return try await batcher.submit(step) }
+        if let batcher = batchers[step.lane] { return try await batcher.submit(step) }
         return try await Self.apply([step], on: database)[0].get()
     }
 
@@ -37,7 +56,9 @@ public final class PurchaseSteps: Sendable {
     static func apply(_ steps: [Step], on database: any PostgresQueryable) async throws -> [Result<Data, any Error>] {
         do {
             return try await applyTogether(steps, on: database).map { .success($0) }
-        } catch let error as PostgresError where steps.count > 1 && !error.isUnavailable {
+        } catch PostgresError.server(let refusal) where steps.count > 1 && refusal.sqlState.code != "57014" {
+            // Only an error the server raised rolled the batch back; anything else (a lost connection, an answer
+            // that could not be read) may follow a commit, and applying the steps again would answer differently.
             var results: [Result<Data, any Error>] = []
             for step in steps {
                 do {

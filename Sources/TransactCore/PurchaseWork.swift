@@ -79,6 +79,7 @@ extension PurchaseStore {
         case .success(let token): ("success", "0000", "Success", token)
         case .declined(let code, let message): ("declined", code, message, nil)
         case .retryable(let code, let message): ("retryable", code, message, nil)
+        case .uncertain(let code, let message): ("uncertain", code, message, nil)
         case .unknown, nil: ("unknown", "2240", "Vend outcome unknown", nil)
         }
         let mode = if case .status = step { "status" } else { "vend" }

@@ -41,9 +41,9 @@ struct PurchaseJobProcessor: Sendable {
             targetIdentifier: job.transaction.targetIdentifier,
             tokenKind: job.transaction.tokenKind.flatMap(VendRequest.TokenKind.init))
         guard let vendor = try await vendors.entry(for: vendorId) else {
-            try await store.recordVend(
-                job, outcome: .retryable(code: "2238", message: "Cannot connect to the vendor: vendor \(vendorId) is not configured"),
-                latencyMs: 0, policy: configuration.vendPolicy(maxAttempts: 1))
+            // Nothing was sent and nothing is known: leave the job to come due again when its lease expires (an
+            // earlier attempt's outcome may still be open; it must not be settled by a configuration problem).
+            logger.error("Vendor is not configured; the vend waits", metadata: ["raasTxnRef": "\(job.raasTxnRef)", "vendorId": "\(vendorId)"])
             return
         }
         let clock = ContinuousClock()
@@ -68,6 +68,7 @@ struct PurchaseJobProcessor: Sendable {
         case .success: "success"
         case .declined: "declined"
         case .retryable: "retryable"
+        case .uncertain: "uncertain"
         case .unknown, nil: "unknown"
         }
     }

@@ -4,10 +4,16 @@ import Foundation
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
+import NIOPosix
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The `http` adapter: `POST <url>/vend` and `GET <url>/status?reference=…` with the JSON of `VendWireRequest` and
-/// `VendWireAnswer`. Transport failures map to the retryable codes of API.md §10: no connection 2238, a timeout
-/// 2239, HTTP 5xx 2202; an answer that cannot be read is an unknown outcome (it may have dispensed).
+/// `VendWireAnswer`. Transport failures map to the retryable codes of API.md §10: no connection 2238 and a connect
+/// timeout 2204 (nothing was sent: retryable); a timeout waiting for the answer 2239 and HTTP 5xx 2202 (the vendor
+/// may have dispensed: uncertain, asked about before another attempt); an answer that cannot be read is unknown.
+/// A status query about a reference the vendor never received (404) means that attempt did not dispense.
 public struct HTTPVendor: Vendor {
     let baseURL: String
     let timeout: Duration
@@ -29,12 +35,18 @@ public struct HTTPVendor: Vendor {
         let response: HTTPClientResponse
         do {
             response = try await client.execute(http, timeout: TimeAmount(timeout))
-        } catch let error as HTTPClientError where error == .connectTimeout || error == .deadlineExceeded || error == .readTimeout {
-            return .retryable(code: "2239", message: "Timeout connecting to the vendor")
-        } catch {
+        } catch let error as HTTPClientError where error == .connectTimeout {
+            return .retryable(code: "2204", message: "Vendor connection timeout")
+        } catch let error as IOError where [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH].contains(error.errnoCode) {
             return .retryable(code: "2238", message: "Cannot connect to the vendor")
+        } catch is NIOConnectionError {
+            return .retryable(code: "2238", message: "Cannot connect to the vendor")
+        } catch {
+            // Anything else may have happened after the request was written: a timeout waiting for the answer, the
+            // connection closed under it.
+            return .uncertain(code: "2239", message: "Timeout connecting to the vendor")
         }
-        if response.status.code >= 500 { return .retryable(code: "2202", message: "Vendor communication error") }
+        if response.status.code >= 500 { return .uncertain(code: "2202", message: "Vendor communication error") }
         guard let bytes = try? await response.body.collect(upTo: Self.maxAnswerBytes),
             let answer = try? JSONDecoder().decode(VendWireAnswer.self, from: Data(buffer: bytes)), answer.reference == request.reference
         else { return .unknown }
@@ -45,8 +57,11 @@ public struct HTTPVendor: Vendor {
         guard let reference = request.reference.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) else { return nil }
         var http = HTTPClientRequest(url: baseURL + "/status?reference=" + reference)
         http.method = .GET
-        guard let response = try? await client.execute(http, timeout: TimeAmount(timeout)), response.status == .ok,
-            let bytes = try? await response.body.collect(upTo: Self.maxAnswerBytes),
+        guard let response = try? await client.execute(http, timeout: TimeAmount(timeout)) else { return nil }
+        if response.status == .notFound {
+            return .retryable(code: "2238", message: "The vendor never received \(request.reference)")
+        }
+        guard response.status == .ok, let bytes = try? await response.body.collect(upTo: Self.maxAnswerBytes),
             let answer = try? JSONDecoder().decode(VendWireAnswer.self, from: Data(buffer: bytes)), answer.reference == request.reference
         else { return nil }
         return answer.outcome

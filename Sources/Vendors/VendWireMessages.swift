@@ -44,7 +44,7 @@ public struct VendWireAnswer: Codable, Sendable, Equatable {
             (responseCode, responseMessage, retryable, self.token) = ("0000", "Success", false, token)
         case .declined(let code, let message):
             (responseCode, responseMessage, retryable, self.token) = (code, message, false, nil)
-        case .retryable(let code, let message):
+        case .retryable(let code, let message), .uncertain(let code, let message):
             (responseCode, responseMessage, retryable, self.token) = (code, message, true, nil)
         case .unknown:
             (responseCode, responseMessage, retryable, self.token) = ("2240", "Vend outcome unknown", false, nil)

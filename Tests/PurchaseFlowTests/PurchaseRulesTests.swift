@@ -111,8 +111,11 @@ struct PurchaseRulesTests {
 
     @Test("a vendor confirms an unknown vend: role vendor, own vendorId only; a disagreeing confirmation of a final one is a conflict")
     func vendorConfirmations() async throws {
-        try await PurchaseHarness.with(adjust: { $0.workers.maxStatusPolls = 0 }) { harness in
-            // With no status polls allowed, an unknown outcome waits for the vendor.
+        try await PurchaseHarness.with(adjust: {
+            $0.workers.maxStatusPolls = 0
+            $0.workers.statusPollDelayMs = 5_000
+        }) { harness in
+            // With no quick status polls, an unknown outcome waits for the vendor (the slow poll is a minute away).
             let reference = try #require(try await harness.reserveAndTransact(["targetIdentifier": "27831232240"]).raasTxnRef)
             try await harness.waitFor(reference) { $0.state == "vend_pending" }
             try await Task.sleep(for: .milliseconds(300))

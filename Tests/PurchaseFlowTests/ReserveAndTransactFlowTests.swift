@@ -107,6 +107,11 @@ struct ReserveAndTransactFlowTests {
             let timedOut = try await harness.waitFor(timeout)
             #expect(timedOut.state == "failed" && timedOut.resultCode == "2239")
             #expect(harness.vendor.references(timeout) == (0..<3).map { timeout + "-000\($0)" })
+            // Each timed-out attempt was asked about before the next was made (it may have dispensed).
+            let asked = try await harness.db.query("""
+                SELECT count(*) AS n FROM purchases.calls WHERE raas_txn_ref = \(UUID(uuidString: timeout)!) AND operation = 'vendStatus'
+                """).single().decode(Int.self, "n")
+            #expect(asked == 3)
 
             let settled = try await harness.waitFor(unknown)
             #expect(settled.state == "success" && settled.vendAttempts == 1)
