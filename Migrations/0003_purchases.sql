@@ -744,12 +744,15 @@ BEGIN
                             'vendor:' || x.vendor_id || ':float:' || x.currency_code, 'revenue:' || x.currency_code])
         FROM (SELECT s->'transaction'->>'client_id' AS client_id, s->'transaction'->>'vendor_id' AS vendor_id,
                      s->'transaction'->>'currency_code' AS currency_code
-              FROM jsonb_array_elements(p_steps) s WHERE s->>'step' = 'open'
+              FROM jsonb_array_elements(p_steps) s
+              WHERE s->>'step' = 'open' AND s->'transaction'->>'state' IN ('reserving', 'reserved')
               UNION ALL
               SELECT t.client_id::text, t.vendor_id::text, t.currency_code
               FROM purchases.transactions t
+              -- Only steps that may move money: a vend's outcome, a reservation that was not made.
               WHERE t.raas_txn_ref IN (SELECT (s->>'raas_txn_ref')::uuid FROM jsonb_array_elements(p_steps) s
-                                       WHERE s->>'step' <> 'open')) x
+                                       WHERE s->>'step' = 'vend'
+                                          OR (s->>'step' = 'reservation' AND s->>'outcome' <> 'reserved'))) x
         WHERE x.vendor_id IS NOT NULL)
     ORDER BY a.id
     FOR NO KEY UPDATE;
