@@ -244,6 +244,48 @@ CREATE FUNCTION purchases.resolution_id(p_raas_txn_ref uuid, p_kind text) RETURN
     SELECT md5(p_kind || ':' || p_raas_txn_ref::text)::uuid
 $$;
 
+-- A purchase's ledger operation (in the item format of ledger.create_transfers). Inside purchases.apply_steps it
+-- is deferred to the end of the batch, which books all of them in one set-based statement (the hot accounts'
+-- rows locked once, updated once per batch); anywhere else it is applied at once. A pending transfer carries
+-- the float it draws on and the amount, so that the batch can check the float for all its purchases together.
+CREATE FUNCTION purchases.book(p_raas_txn_ref uuid, p_op jsonb, p_float_code text DEFAULT NULL, p_float_owed bigint DEFAULT 0)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    refused record;
+BEGIN
+    IF current_setting('purchases.defer_ledger', true) = 'on' THEN
+        PERFORM set_config('purchases.ledger_ops',
+            (coalesce(nullif(current_setting('purchases.ledger_ops', true), ''), '[]')::jsonb
+             || jsonb_build_array(jsonb_build_object('raas_txn_ref', p_raas_txn_ref, 'op', p_op,
+                                                     'float_code', p_float_code, 'float_owed', p_float_owed)))::text,
+            true);
+        RETURN;
+    END IF;
+    SELECT * INTO refused FROM ledger.create_transfers(jsonb_build_array(p_op)) r WHERE r.error_code IS NOT NULL;
+    IF FOUND THEN
+        RAISE EXCEPTION 'ledger refused % of purchase %: %', p_op->>'op', p_raas_txn_ref, refused.error_message
+            USING ERRCODE = refused.error_code;
+    END IF;
+END $$;
+
+-- The ledger operation of each resolution of a purchase's pending transfer.
+CREATE FUNCTION purchases.resolution(p_raas_txn_ref uuid, p_kind text, p_description text) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT jsonb_build_object('op', p_kind, 'id', purchases.resolution_id(p_raas_txn_ref, p_kind),
+                              'pending_id', p_raas_txn_ref, 'description', p_description)
+$$;
+
+-- A purchase the vendor's float cannot cover: FAILED 2221, nothing held, no work left for it.
+CREATE FUNCTION purchases.refuse_for_float(p_raas_txn_ref uuid) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE purchases.transactions
+    SET state = 'failed', state_cause = 'the vendor''s float cannot cover the purchase',
+        response_code = '2221', response_message = 'Insufficient vendor float',
+        transact_result_response_code = '2221', transact_result_response_message = 'Insufficient vendor float'
+    WHERE raas_txn_ref = p_raas_txn_ref;
+    DELETE FROM purchases.jobs WHERE raas_txn_ref = p_raas_txn_ref;
+END $$;
+
 -- Claims (client_id, client_txn_ref) and stores the purchase in the state the caller decided: 'failed' with the
 -- business rejection's code, or accepted ('reserving' for Reserve and Transact, 'reserved' for Transact) with its
 -- breakdown, its pending ledger transfer and its next job. A vendor float that cannot cover the purchase fails it
@@ -292,20 +334,22 @@ BEGIN
         -- The float must cover what the vendor is owed: checked under the accounts' locks (taken in id order, as
         -- the ledger takes them), so no concurrent purchase can spend the same money. The ledger's own limit would
         -- refuse an overdraft anyway; checking first keeps the refusal an answer (2221) rather than an error, without
-        -- a subtransaction (which would turn the hot rows' locks into multixacts).
-        PERFORM 1 FROM ledger.accounts a WHERE a.code = ANY (legs.codes) ORDER BY a.id FOR NO KEY UPDATE;
-        SELECT a.posted_debits - a.posted_credits - a.pending_credits INTO float_available
-        FROM ledger.accounts a WHERE a.code = 'vendor:' || t.vendor_id || ':float:' || t.currency_code;
-        IF coalesce(float_available, 0) < t.vend_amount - t.vendor_share_amount THEN
-            UPDATE purchases.transactions
-            SET state = 'failed', state_cause = 'the vendor''s float cannot cover the purchase',
-                response_code = '2221', response_message = 'Insufficient vendor float',
-                transact_result_response_code = '2221', transact_result_response_message = 'Insufficient vendor float'
-            WHERE raas_txn_ref = t.raas_txn_ref;
-            result := (true, t.raas_txn_ref, true, 'failed', '2221', 'Insufficient vendor float');
-            RETURN result;
+        -- a subtransaction (which would turn the hot rows' locks into multixacts). In a batch, the batch checks.
+        IF current_setting('purchases.defer_ledger', true) IS DISTINCT FROM 'on' THEN
+            PERFORM 1 FROM ledger.accounts a WHERE a.code = ANY (legs.codes) ORDER BY a.id FOR NO KEY UPDATE;
+            SELECT a.posted_debits - a.posted_credits - a.pending_credits INTO float_available
+            FROM ledger.accounts a WHERE a.code = 'vendor:' || t.vendor_id || ':float:' || t.currency_code;
+            IF coalesce(float_available, 0) < t.vend_amount - t.vendor_share_amount THEN
+                PERFORM purchases.refuse_for_float(t.raas_txn_ref);
+                result := (true, t.raas_txn_ref, true, 'failed', '2221', 'Insufficient vendor float');
+                RETURN result;
+            END IF;
         END IF;
-        PERFORM ledger.create_transfer(t.raas_txn_ref, 'pending', legs.codes, legs.amounts, 'purchase ' || t.raas_txn_ref);
+        PERFORM purchases.book(
+            t.raas_txn_ref,
+            jsonb_build_object('op', 'pending', 'id', t.raas_txn_ref, 'accounts', to_jsonb(legs.codes),
+                               'amounts', to_jsonb(legs.amounts), 'description', 'purchase ' || t.raas_txn_ref),
+            'vendor:' || t.vendor_id || ':float:' || t.currency_code, t.vend_amount - t.vendor_share_amount);
         IF t.state = 'reserving' THEN
             PERFORM purchases.add_job(t.raas_txn_ref, 'reservation_deadline',
                                       now() + make_interval(secs => p_reservation_deadline_seconds));
@@ -346,11 +390,11 @@ BEGIN
     WHERE raas_txn_ref = p_raas_txn_ref
     RETURNING * INTO t;
     IF p_success THEN
-        PERFORM ledger.post_pending(purchases.resolution_id(p_raas_txn_ref, 'post'), p_raas_txn_ref, NULL,
-                                    'purchase ' || p_raas_txn_ref || ' vended');
+        PERFORM purchases.book(p_raas_txn_ref,
+                               purchases.resolution(p_raas_txn_ref, 'post', 'purchase ' || p_raas_txn_ref || ' vended'));
     ELSE
-        PERFORM ledger.void_pending(purchases.resolution_id(p_raas_txn_ref, 'void'), p_raas_txn_ref,
-                                    'purchase ' || p_raas_txn_ref || ' failed');
+        PERFORM purchases.book(p_raas_txn_ref,
+                               purchases.resolution(p_raas_txn_ref, 'void', 'purchase ' || p_raas_txn_ref || ' failed'));
     END IF;
     DELETE FROM purchases.jobs WHERE raas_txn_ref = p_raas_txn_ref AND kind IN ('vend', 'reservation_deadline');
     INSERT INTO purchases.result_deliveries (raas_txn_ref, recipient, body)
@@ -390,8 +434,8 @@ BEGIN
                     reserve_funds_response_code = p_code, response_code = p_code, response_message = left(p_message, 200),
                     transact_result_response_code = p_code, transact_result_response_message = left(p_message, 200)
                 WHERE x.raas_txn_ref = p_raas_txn_ref;
-                PERFORM ledger.void_pending(purchases.resolution_id(p_raas_txn_ref, 'void'), p_raas_txn_ref,
-                                            'purchase ' || p_raas_txn_ref || ' declined by the bank');
+                PERFORM purchases.book(p_raas_txn_ref, purchases.resolution(
+                    p_raas_txn_ref, 'void', 'purchase ' || p_raas_txn_ref || ' declined by the bank'));
                 DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = p_raas_txn_ref;
             WHEN 'no_answer' THEN
                 UPDATE purchases.transactions x
@@ -731,34 +775,21 @@ RETURNS TABLE (item integer, result jsonb) LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
     step jsonb;
+    results jsonb[] := '{}';
+    ops jsonb;
+    booked jsonb := '[]';
+    op jsonb;
+    available jsonb := '{}';
+    left_over bigint;
+    refused record;
 BEGIN
-    IF jsonb_array_length(p_steps) > 200 THEN
-        RAISE EXCEPTION 'a batch holds at most 200 steps' USING ERRCODE = '22023';
+    IF jsonb_array_length(p_steps) > 100 THEN
+        RAISE EXCEPTION 'a batch holds at most 100 steps' USING ERRCODE = '22023';
     END IF;
-    -- Every ledger account the batch may move, locked first and in id order (as ledger.create_transfers does):
-    -- locks taken step by step would be taken in the steps' order, and two batches of purchases of different
-    -- vendors could then wait for each other.
-    PERFORM 1 FROM ledger.accounts a
-    WHERE a.code IN (
-        SELECT unnest(ARRAY['client:' || x.client_id || ':receivable:' || x.currency_code,
-                            'vendor:' || x.vendor_id || ':float:' || x.currency_code, 'revenue:' || x.currency_code])
-        FROM (SELECT s->'transaction'->>'client_id' AS client_id, s->'transaction'->>'vendor_id' AS vendor_id,
-                     s->'transaction'->>'currency_code' AS currency_code
-              FROM jsonb_array_elements(p_steps) s
-              WHERE s->>'step' = 'open' AND s->'transaction'->>'state' IN ('reserving', 'reserved')
-              UNION ALL
-              SELECT t.client_id::text, t.vendor_id::text, t.currency_code
-              FROM purchases.transactions t
-              -- Only steps that may move money: a vend's outcome, a reservation that was not made.
-              WHERE t.raas_txn_ref IN (SELECT (s->>'raas_txn_ref')::uuid FROM jsonb_array_elements(p_steps) s
-                                       WHERE s->>'step' = 'vend'
-                                          OR (s->>'step' = 'reservation' AND s->>'outcome' <> 'reserved'))) x
-        WHERE x.vendor_id IS NOT NULL)
-    ORDER BY a.id
-    FOR NO KEY UPDATE;
-    item := 0;
+    -- The steps run with their ledger operations deferred, then the batch books them all at once.
+    PERFORM set_config('purchases.defer_ledger', 'on', true);
+    PERFORM set_config('purchases.ledger_ops', '[]', true);
     FOR step IN SELECT value FROM jsonb_array_elements(p_steps) LOOP
-        item := item + 1;
         CASE step->>'step'
             WHEN 'open' THEN
                 result := to_jsonb(purchases.open(step->'transaction', (step->>'deadline_seconds')::integer));
@@ -780,6 +811,60 @@ BEGIN
             ELSE
                 RAISE EXCEPTION 'unknown purchase step %', step->>'step' USING ERRCODE = '22023';
         END CASE;
+        results := results || result;
+    END LOOP;
+    ops := current_setting('purchases.ledger_ops')::jsonb;
+    PERFORM set_config('purchases.defer_ledger', 'off', true);
+    PERFORM set_config('purchases.ledger_ops', '[]', true);
+
+    IF jsonb_array_length(ops) > 0 THEN
+        -- Every account the batch moves, locked at once in id order (as ledger.create_transfers locks them, so the
+        -- same order everywhere and no two batches wait for each other), before the floats are read.
+        PERFORM 1 FROM ledger.accounts a
+        WHERE a.id = ANY (ARRAY(
+            SELECT x.id FROM jsonb_array_elements(ops) o
+            CROSS JOIN LATERAL jsonb_array_elements_text(coalesce(o->'op'->'accounts', '[]')) c(code)
+            CROSS JOIN LATERAL (SELECT a2.id FROM ledger.accounts a2 WHERE a2.code = c.code LIMIT 1) x
+            UNION
+            SELECT ps.account_id FROM jsonb_array_elements(ops) o
+            CROSS JOIN LATERAL ledger.pending_postings((o->'op'->>'pending_id')::uuid) ps))
+        ORDER BY a.id FOR NO KEY UPDATE;
+        -- The floats, checked for the batch's purchases in order: one the float cannot cover is FAILED 2221 and
+        -- holds nothing.
+        FOR op IN SELECT value FROM jsonb_array_elements(ops) LOOP
+            IF op->'op'->>'op' = 'pending' THEN
+                IF NOT available ? (op->>'float_code') THEN
+                    available := available || jsonb_build_object(op->>'float_code', coalesce(
+                        (SELECT a.posted_debits - a.posted_credits - a.pending_credits FROM ledger.accounts a
+                         WHERE a.code = op->>'float_code'), 0));
+                END IF;
+                left_over := (available->>(op->>'float_code'))::bigint - (op->>'float_owed')::bigint;
+                IF left_over < 0 THEN
+                    PERFORM purchases.refuse_for_float((op->>'raas_txn_ref')::uuid);
+                    FOR i IN 1..cardinality(results) LOOP
+                        IF results[i]->>'raas_txn_ref' = op->>'raas_txn_ref' AND (results[i]->>'claimed')::boolean THEN
+                            results[i] := results[i] || jsonb_build_object(
+                                'state', 'failed', 'response_code', '2221', 'response_message', 'Insufficient vendor float');
+                        END IF;
+                    END LOOP;
+                    CONTINUE;
+                END IF;
+                available := available || jsonb_build_object(op->>'float_code', left_over);
+            END IF;
+            booked := booked || jsonb_build_array(op->'op');
+        END LOOP;
+        IF jsonb_array_length(booked) > 0 THEN
+            SELECT * INTO refused FROM ledger.create_transfers(booked) r WHERE r.error_code IS NOT NULL LIMIT 1;
+            IF FOUND THEN
+                -- The whole batch falls; the caller applies its steps one by one to find the one at fault.
+                RAISE EXCEPTION 'ledger refused a purchase''s operation: %', refused.error_message
+                    USING ERRCODE = refused.error_code;
+            END IF;
+        END IF;
+    END IF;
+    FOR i IN 1..cardinality(results) LOOP
+        item := i;
+        result := results[i];
         RETURN NEXT;
     END LOOP;
 END $$;

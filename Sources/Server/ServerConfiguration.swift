@@ -110,7 +110,7 @@ public struct ServerConfiguration: Sendable, Equatable {
          { set(&$0.workers.reservationLookupRetryDelayMs, $1, 0...86_400_000) }),
         ("purchases.reservationDeadlineGraceSeconds", "TRANSACT_PURCHASES_RESERVATION_DEADLINE_GRACE_SECONDS",
          { set(&$0.reservationDeadlineGraceSeconds, $1, 1...3_600) }),
-        ("purchases.batchSize", "TRANSACT_PURCHASES_BATCH_SIZE", { set(&$0.purchaseBatchSize, $1, 1...200) }),
+        ("purchases.batchSize", "TRANSACT_PURCHASES_BATCH_SIZE", { set(&$0.purchaseBatchSize, $1, 1...100) }),
         ("purchases.concurrentBatches", "TRANSACT_PURCHASES_CONCURRENT_BATCHES",
          { set(&$0.purchaseConcurrentBatches, $1, 1...64) }),
         ("logLevel", "TRANSACT_LOG_LEVEL", { configuration, value in
