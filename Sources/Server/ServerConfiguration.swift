@@ -37,7 +37,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Purchase writes of concurrent purchases are applied together, at most this many per statement and commit
     /// (1: each on its own), by at most `purchaseConcurrentBatches` statements at once in each of `PurchaseSteps`'s lanes.
     public var purchaseBatchSize = 64
-    public var purchaseConcurrentBatches = 2
+    public var purchaseConcurrentBatches = 1
 
     public init() {}
 

@@ -31,7 +31,7 @@ public struct ServiceDependencies: Sendable {
     public init(
         postgres: PostgresClient, migrations: [Migration], masterKey: MasterKey, simulatedBank: SimulatedBank = SimulatedBank(),
         simulatedVendor: SimulatedVendorAdapter = SimulatedVendorAdapter(), purchaseBatchSize: Int = 64,
-        purchaseConcurrentBatches: Int = 2
+        purchaseConcurrentBatches: Int = 1
     ) {
         self.postgres = postgres
         self.migrations = migrations
