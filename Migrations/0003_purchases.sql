@@ -248,17 +248,15 @@ $$;
 -- is deferred to the end of the batch, which books all of them in one set-based statement (the hot accounts'
 -- rows locked once, updated once per batch); anywhere else it is applied at once. A pending transfer carries
 -- the float it draws on and the amount, so that the batch can check the float for all its purchases together.
+-- Deferred operations wait in a temporary table of the session (created by apply_steps, which empties it).
 CREATE FUNCTION purchases.book(p_raas_txn_ref uuid, p_op jsonb, p_float_code text DEFAULT NULL, p_float_owed bigint DEFAULT 0)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     refused record;
 BEGIN
     IF current_setting('purchases.defer_ledger', true) = 'on' THEN
-        PERFORM set_config('purchases.ledger_ops',
-            (coalesce(nullif(current_setting('purchases.ledger_ops', true), ''), '[]')::jsonb
-             || jsonb_build_array(jsonb_build_object('raas_txn_ref', p_raas_txn_ref, 'op', p_op,
-                                                     'float_code', p_float_code, 'float_owed', p_float_owed)))::text,
-            true);
+        INSERT INTO pg_temp.purchase_ledger_ops (raas_txn_ref, op, float_code, float_owed)
+        VALUES (p_raas_txn_ref, p_op, p_float_code, p_float_owed);
         RETURN;
     END IF;
     SELECT * INTO refused FROM ledger.create_transfers(jsonb_build_array(p_op)) r WHERE r.error_code IS NOT NULL;
@@ -787,8 +785,11 @@ BEGIN
         RAISE EXCEPTION 'a batch holds at most 100 steps' USING ERRCODE = '22023';
     END IF;
     -- The steps run with their ledger operations deferred, then the batch books them all at once.
+    IF to_regclass('pg_temp.purchase_ledger_ops') IS NULL THEN
+        CREATE TEMPORARY TABLE purchase_ledger_ops (
+            position bigint GENERATED ALWAYS AS IDENTITY, raas_txn_ref uuid, op jsonb, float_code text, float_owed bigint);
+    END IF;
     PERFORM set_config('purchases.defer_ledger', 'on', true);
-    PERFORM set_config('purchases.ledger_ops', '[]', true);
     FOR step IN SELECT value FROM jsonb_array_elements(p_steps) LOOP
         CASE step->>'step'
             WHEN 'open' THEN
@@ -813,9 +814,11 @@ BEGIN
         END CASE;
         results := results || result;
     END LOOP;
-    ops := current_setting('purchases.ledger_ops')::jsonb;
+    SELECT coalesce(jsonb_agg(jsonb_build_object('raas_txn_ref', o.raas_txn_ref, 'op', o.op, 'float_code', o.float_code,
+                                                 'float_owed', o.float_owed) ORDER BY o.position), '[]')
+    INTO ops FROM pg_temp.purchase_ledger_ops o;
+    DELETE FROM pg_temp.purchase_ledger_ops;
     PERFORM set_config('purchases.defer_ledger', 'off', true);
-    PERFORM set_config('purchases.ledger_ops', '[]', true);
 
     IF jsonb_array_length(ops) > 0 THEN
         -- Every account the batch moves, locked at once in id order (as ledger.create_transfers locks them, so the
