@@ -3,13 +3,15 @@ public import Postgres
 
 /// The writes of a purchase's steps (open, reservation, vend, delivery), applied through `purchases.apply_steps`:
 /// batched across concurrent purchases when built with `batched: true` (one statement and one commit per batch;
-/// the hot ledger rows every purchase touches are locked once per batch), else one step per statement. Steps are
-/// batched in three lanes — opens, reservation answers, the workers' vends and deliveries — so that a client's
-/// request never queues behind background work, and a reservation answer (which touches no hot ledger row when
-/// the bank reserved) never waits for the hot rows' locks.
+/// the hot ledger rows every purchase touches are locked once per batch), else one step per statement. Opens and
+/// the workers' steps (vends, deliveries) are batched in lanes of their own, so that a client's request never
+/// queues behind background work. A reservation answer is written on its own, at once: it touches no hot ledger
+/// row when the bank reserved (the common case), and a batch would only add a queue to the request's latency
+/// (measured: p99 at half the maximum rate 20–23 ms on its own, 34–36 ms batched; the maximum rate 722–746/s against
+/// 880–916/s, the price of one commit per answer).
 public final class PurchaseSteps: Sendable {
     let database: any PostgresQueryable
-    /// By lane; empty when not batched.
+    /// By lane (opens, workers); empty when not batched. Reservation answers have none: they are written at once.
     private let batchers: [Step.Lane: WriteBatcher<Step, Data>]
 
     /// A step as `purchases.apply_steps` reads it: a JSON object whose `step` names the function.
@@ -37,7 +39,7 @@ public final class PurchaseSteps: Sendable {
     public init(database: any PostgresQueryable, batched: Bool, maxBatchSize: Int = 64, maxConcurrentBatches: Int = 2) {
         self.database = database
         batchers = batched
-            ? Dictionary(uniqueKeysWithValues: Step.Lane.allCases.map { lane in
+            ? Dictionary(uniqueKeysWithValues: [Step.Lane.open, .worker].map { lane in
                 (lane, WriteBatcher<Step, Data>(maxBatchSize: maxBatchSize, maxConcurrentBatches: maxConcurrentBatches) { steps in
                     try await Self.apply(steps, on: database)
                 })
