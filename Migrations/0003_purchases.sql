@@ -205,6 +205,7 @@ CREATE TABLE purchases.jobs (
 
 CREATE INDEX jobs_due ON purchases.jobs (due_at);
 
+-- Schedules a job (or reschedules it, releasing its lease); work due now wakes the workers.
 CREATE FUNCTION purchases.add_job(p_raas_txn_ref uuid, p_kind text, p_due_at timestamptz DEFAULT now())
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
@@ -298,7 +299,6 @@ DECLARE
     result purchases.open_result;
     t purchases.transactions;
     legs record;
-    float_available bigint;
 BEGIN
     t := jsonb_populate_record(NULL::purchases.transactions, p);
     t.created_at := now();
@@ -329,20 +329,8 @@ BEGIN
         PERFORM ledger.create_account('revenue:' || t.currency_code, t.currency_code, 'revenue', false, false)
         WHERE NOT EXISTS (SELECT 1 FROM ledger.accounts WHERE code = 'revenue:' || t.currency_code);
         legs := purchases.ledger_legs(t);
-        -- The float must cover what the vendor is owed: checked under the accounts' locks (taken in id order, as
-        -- the ledger takes them), so no concurrent purchase can spend the same money. The ledger's own limit would
-        -- refuse an overdraft anyway; checking first keeps the refusal an answer (2221) rather than an error, without
-        -- a subtransaction (which would turn the hot rows' locks into multixacts). In a batch, the batch checks.
-        IF current_setting('purchases.defer_ledger', true) IS DISTINCT FROM 'on' THEN
-            PERFORM 1 FROM ledger.accounts a WHERE a.code = ANY (legs.codes) ORDER BY a.id FOR NO KEY UPDATE;
-            SELECT a.posted_debits - a.posted_credits - a.pending_credits INTO float_available
-            FROM ledger.accounts a WHERE a.code = 'vendor:' || t.vendor_id || ':float:' || t.currency_code;
-            IF coalesce(float_available, 0) < t.vend_amount - t.vendor_share_amount THEN
-                PERFORM purchases.refuse_for_float(t.raas_txn_ref);
-                result := (true, t.raas_txn_ref, true, 'failed', '2221', 'Insufficient vendor float');
-                RETURN result;
-            END IF;
-        END IF;
+        -- Deferred to the end of the batch (open runs only inside purchases.apply_steps), which checks the vendor's
+        -- float for all the batch's purchases under the accounts' locks and refuses those it cannot cover (2221).
         PERFORM purchases.book(
             t.raas_txn_ref,
             jsonb_build_object('op', 'pending', 'id', t.raas_txn_ref, 'accounts', to_jsonb(legs.codes),
@@ -484,7 +472,8 @@ BEGIN
         token := gen_random_uuid();
         UPDATE purchases.jobs j SET due_at = now() + make_interval(secs => p_lease_seconds), lease_token = token,
                                     claims = j.claims + 1
-        WHERE j.raas_txn_ref = job.raas_txn_ref AND j.kind = job.kind;
+        WHERE j.raas_txn_ref = job.raas_txn_ref AND j.kind = job.kind
+        RETURNING j.claims INTO claims;
         mode := NULL;
         attempt := NULL;
         IF job.kind = 'vend' THEN
@@ -508,7 +497,6 @@ BEGIN
         raas_txn_ref := job.raas_txn_ref;
         kind := job.kind;
         lease_token := token;
-        SELECT j.claims INTO claims FROM purchases.jobs j WHERE j.raas_txn_ref = job.raas_txn_ref AND j.kind = job.kind;
         transaction := to_jsonb(t);
         recipient := NULL;
         body := NULL;
@@ -591,18 +579,14 @@ BEGIN
                 SET vend_attempt_open = false, state = 'vending',
                     state_cause = 'attempt ' || reference || ' failed with ' || p_code || '; retrying'
                 WHERE x.raas_txn_ref = p_raas_txn_ref;
-                UPDATE purchases.jobs j
-                SET due_at = now() + make_interval(secs => p_retry_delay_ms / 1000.0), lease_token = NULL
-                WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'vend';
+                PERFORM purchases.add_job(p_raas_txn_ref, 'vend', now() + make_interval(secs => p_retry_delay_ms / 1000.0));
             END IF;
         WHEN 'uncertain' THEN
             UPDATE purchases.transactions x
             SET state = 'vending',
                 state_cause = 'attempt ' || reference || ' failed with ' || p_code || ' after it may have reached the vendor; asking about it'
             WHERE x.raas_txn_ref = p_raas_txn_ref;
-            UPDATE purchases.jobs j
-            SET due_at = now() + make_interval(secs => p_retry_delay_ms / 1000.0), lease_token = NULL
-            WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'vend';
+            PERFORM purchases.add_job(p_raas_txn_ref, 'vend', now() + make_interval(secs => p_retry_delay_ms / 1000.0));
         WHEN 'unknown' THEN
             UPDATE purchases.transactions x
             SET state = 'vend_pending', state_cause = 'the outcome of ' || reference || ' is unknown',
@@ -610,11 +594,8 @@ BEGIN
             WHERE x.raas_txn_ref = p_raas_txn_ref
             RETURNING * INTO t;
             -- Never dropped: an unknown outcome holds the buyer's money until it is settled.
-            UPDATE purchases.jobs j
-            SET lease_token = NULL,
-                due_at = now() + make_interval(secs => p_poll_delay_ms / 1000.0
-                                                      * CASE WHEN t.status_polls >= p_max_polls THEN 12 ELSE 1 END)
-            WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'vend';
+            PERFORM purchases.add_job(p_raas_txn_ref, 'vend', now() + make_interval(
+                secs => p_poll_delay_ms / 1000.0 * CASE WHEN t.status_polls >= p_max_polls THEN 12 ELSE 1 END));
         ELSE
             RAISE EXCEPTION 'unknown vend outcome %', p_outcome USING ERRCODE = '22023';
     END CASE;
@@ -719,11 +700,9 @@ BEGIN
         UPDATE purchases.result_deliveries r SET status = 'gave_up' WHERE r.raas_txn_ref = p_raas_txn_ref;
         DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'deliver_result';
     ELSE
-        UPDATE purchases.jobs j
-        SET lease_token = NULL,
-            due_at = now() + make_interval(secs => (CASE WHEN d.attempts = 1 THEN coalesce(policy.initial_retry_delay_ms, 1000)
-                                                         ELSE coalesce(policy.retry_delay_ms, 300000) END) / 1000.0)
-        WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'deliver_result';
+        PERFORM purchases.add_job(p_raas_txn_ref, 'deliver_result', now() + make_interval(
+            secs => (CASE WHEN d.attempts = 1 THEN coalesce(policy.initial_retry_delay_ms, 1000)
+                          ELSE coalesce(policy.retry_delay_ms, 300000) END) / 1000.0));
     END IF;
     RETURN true;
 END $$;
@@ -752,9 +731,8 @@ BEGIN
                       WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'reservation_lookup') >= p_max_claims THEN
         DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'reservation_lookup';
     ELSE
-        UPDATE purchases.jobs j
-        SET lease_token = NULL, due_at = now() + make_interval(secs => p_retry_delay_ms / 1000.0)
-        WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'reservation_lookup';
+        PERFORM purchases.add_job(p_raas_txn_ref, 'reservation_lookup',
+                                  now() + make_interval(secs => p_retry_delay_ms / 1000.0));
     END IF;
     RETURN true;
 END $$;

@@ -1,5 +1,4 @@
 public import Postgres
-import TransactCore
 
 /// Each client's own `transactResultUrl` (the Transact flow), signed with the client's Signature secret when the
 /// client requires signed requests; kept for `cacheTTL`.

@@ -1,5 +1,4 @@
 public import Postgres
-import TransactCore
 
 /// The adapter of each funding source, built from its `catalogue.funding_sources` row (sealed credentials opened
 /// with the master key) and kept for `cacheTTL`, so that a purchase does not read the row each time.

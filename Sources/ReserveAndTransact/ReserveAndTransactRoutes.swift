@@ -36,13 +36,9 @@ public struct ReserveAndTransactRoutes: Sendable {
         let purchase = try await PurchaseHTTP.request(from: request, context: context, flow: .reserveAndTransact)
         let source = try await fundingSources.entry(for: purchase.fundingSourceId)
         let timeoutMs = source?.reservationTimeoutMs ?? 12_000
-        let opened: (opening: PurchaseStore.Opening, decision: PurchaseDecision)
-        do {
-            opened = try await intake.open(
-                purchase, flow: .reserveAndTransact, reservationDeadlineSeconds: timeoutMs / 1_000 + deadlineGraceSeconds)
-        } catch let error as FormatError {
-            throw APIError(error)
-        }
+        let opened = try await PurchaseHTTP.open(
+            purchase, flow: .reserveAndTransact, with: intake,
+            reservationDeadlineSeconds: timeoutMs / 1_000 + deadlineGraceSeconds)
         if let response = PurchaseHTTP.response(to: opened.opening) { return response }
         guard case .created(let reference, _) = opened.opening, case .accept(let product, let breakdown) = opened.decision,
             let source
@@ -58,11 +54,8 @@ public struct ReserveAndTransactRoutes: Sendable {
             targetIdentifier: purchase.targetIdentifier, accountIdentifier: purchase.accountIdentifier,
             authCode: purchase.authCode, channelId: purchase.channelId, channelName: purchase.channelName,
             channelSessionId: purchase.channelSessionId, timestamp: purchase.timestamp)
-        let clock = ContinuousClock()
-        let started = clock.now
-        let outcome = await source.adapter.reserveFunds(reservation)
-        let latency = clock.now - started
-        let answer = try await intake.store.recordReservation(reference, outcome, latencyMs: latency.wholeMilliseconds)
+        let (outcome, latencyMs) = await timed { await source.adapter.reserveFunds(reservation) }
+        let answer = try await intake.store.recordReservation(reference, outcome, latencyMs: latencyMs)
         return PurchaseHTTP.answer(answer, reference: reference)
     }
 }

@@ -1,49 +1,31 @@
 import Foundation
 public import Postgres
-import Synchronization
 
 /// Reads client records, keeping each for a short time so that authenticating a request usually costs no database
 /// round trip. A change (secret rotation, a disabled client) is seen by every process within `cacheTTL`, and at
 /// once by the process that made it (`invalidate`).
 public final class ClientDirectory: Sendable {
-    private struct Entry {
-        let record: ClientRecord?
-        let fetchedAt: ContinuousClock.Instant
-    }
-
     private let database: PostgresClient
-    private let cacheTTL: Duration
-    private let maxCachedClients: Int
-    private let cache = Mutex<[Int64: Entry]>([:])
+    private let cache: ExpiringCache<Int64, ClientRecord?>
 
     public init(database: PostgresClient, cacheTTL: Duration = .seconds(2), maxCachedClients: Int = 100_000) {
         self.database = database
-        self.cacheTTL = cacheTTL
-        self.maxCachedClients = maxCachedClients
+        self.cache = ExpiringCache(ttl: cacheTTL, maxEntries: maxCachedClients)
     }
 
     /// The client, or nil when there is no such client.
     public func record(for clientId: Int64) async throws -> ClientRecord? {
-        let now = ContinuousClock.now
-        if let entry = cache.withLock({ $0[clientId] }), now - entry.fetchedAt < cacheTTL {
-            return entry.record
+        try await cache.value(for: clientId) {
+            try await database.query("""
+                SELECT client_id, role, status, secret_hash, secret_rotated_at, api_key_hash, signature_required,
+                       signature_secret_sealed, vendor_id, rate_limit_per_second
+                FROM catalogue.clients WHERE client_id = \(clientId)
+                """).first.map(Self.decode)
         }
-        let rows = try await database.query("""
-            SELECT client_id, role, status, secret_hash, secret_rotated_at, api_key_hash, signature_required,
-                   signature_secret_sealed, vendor_id, rate_limit_per_second
-            FROM catalogue.clients WHERE client_id = \(clientId)
-            """)
-        let record = try rows.first.map(Self.decode)
-        cache.withLock { cache in
-            // Bounded: when full, start afresh rather than grow (entries are cheap to refetch).
-            if cache.count >= maxCachedClients { cache.removeAll(keepingCapacity: true) }
-            cache[clientId] = Entry(record: record, fetchedAt: now)
-        }
-        return record
     }
 
     public func invalidate(_ clientId: Int64) {
-        _ = cache.withLock { $0.removeValue(forKey: clientId) }
+        cache.invalidate(clientId)
     }
 
     private static func decode(_ row: PostgresRow) throws -> ClientRecord {

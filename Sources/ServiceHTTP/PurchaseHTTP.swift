@@ -20,6 +20,17 @@ public enum PurchaseHTTP {
         return purchase
     }
 
+    /// Opens the purchase (`PurchaseIntake.open`); a product-dependent format error is 400 `4000`, nothing stored.
+    public static func open(
+        _ purchase: PurchaseRequest, flow: PurchaseRequest.Flow, with intake: PurchaseIntake, reservationDeadlineSeconds: Int = 60
+    ) async throws -> (opening: PurchaseStore.Opening, decision: PurchaseDecision) {
+        do {
+            return try await intake.open(purchase, flow: flow, reservationDeadlineSeconds: reservationDeadlineSeconds)
+        } catch let error as FormatError {
+            throw APIError(error)
+        }
+    }
+
     struct Body: Encodable {
         let responseCode: String
         let responseMessage: String

@@ -23,12 +23,7 @@ public struct TransactRoutes: Sendable {
 
     func handle(_ request: Request, context: TransactRequestContext) async throws -> Response {
         let purchase = try await PurchaseHTTP.request(from: request, context: context, flow: .transact)
-        let opening: PurchaseStore.Opening
-        do {
-            opening = try await intake.open(purchase, flow: .transact).opening
-        } catch let error as FormatError {
-            throw APIError(error)
-        }
+        let opening = try await PurchaseHTTP.open(purchase, flow: .transact, with: intake).opening
         // A Transact purchase is answered when it is stored: accepted, rejected, or a repeat.
         guard let response = PurchaseHTTP.response(to: opening) else {
             throw APIError(status: .internalServerError, responseCode: "0001", responseMessage: "Unexpected error")

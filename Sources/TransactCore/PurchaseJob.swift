@@ -32,8 +32,6 @@ public struct PurchaseJob: Sendable {
     public let raasTxnRef: RaasTxnRef
     public let kind: Kind
     public let leaseToken: UUID
-    /// How many times the job has been claimed, this claim included.
-    public let claims: Int
     /// Set for vend jobs.
     public let vendStep: VendStep?
     public let transaction: PurchaseRecord
@@ -41,13 +39,12 @@ public struct PurchaseJob: Sendable {
     public let delivery: (recipient: ResultRecipientKind, body: [UInt8])?
 
     public init(
-        raasTxnRef: RaasTxnRef, kind: Kind, leaseToken: UUID, claims: Int, vendStep: VendStep?, transaction: PurchaseRecord,
+        raasTxnRef: RaasTxnRef, kind: Kind, leaseToken: UUID, vendStep: VendStep?, transaction: PurchaseRecord,
         delivery: (recipient: ResultRecipientKind, body: [UInt8])?
     ) {
         self.raasTxnRef = raasTxnRef
         self.kind = kind
         self.leaseToken = leaseToken
-        self.claims = claims
         self.vendStep = vendStep
         self.transaction = transaction
         self.delivery = delivery
@@ -65,17 +62,12 @@ public enum ResultRecipientKind: String, Sendable {
 /// The columns of a transaction a worker needs.
 public struct PurchaseRecord: Sendable, Decodable, Equatable {
     public let clientId: Int64
-    public let clientTxnRef: String
-    public let flow: String
-    public let state: String
     public let productId: Int64
     public let productTypeId: Int64?
     public let vendorId: Int64?
     public let tokenKind: String?
     public let fundingSourceId: Int64
-    public let sourceIdentifier: String
     public let targetIdentifier: String
     public let currencyCode: String
-    public let purchaseAmount: Int64
     public let vendAmount: Int64?
 }

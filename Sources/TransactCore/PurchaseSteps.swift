@@ -18,15 +18,15 @@ public final class PurchaseSteps: Sendable {
     struct Step: Encodable, Sendable {
         let fields: [String: StepValue]
 
-        enum Lane: CaseIterable {
-            case open, reservation, worker
+        enum Lane {
+            case open, worker
         }
 
-        var lane: Lane {
-            guard case .text(let name) = fields["step"] else { return .worker }
-            return switch name {
-            case "open": .open
-            case "reservation": .reservation
+        /// The batch lane of this step; nil for a reservation answer, written at once.
+        var lane: Lane? {
+            switch fields["step"] {
+            case .text("open"): .open
+            case .text("reservation"): nil
             default: .worker
             }
         }
@@ -36,7 +36,7 @@ public final class PurchaseSteps: Sendable {
         }
     }
 
-    public init(database: any PostgresQueryable, batched: Bool, maxBatchSize: Int = 64, maxConcurrentBatches: Int = 2) {
+    public init(database: any PostgresQueryable, batched: Bool, maxBatchSize: Int = 64, maxConcurrentBatches: Int = 1) {
         self.database = database
         batchers = batched
             ? Dictionary(uniqueKeysWithValues: [Step.Lane.open, .worker].map { lane in
@@ -49,7 +49,7 @@ public final class PurchaseSteps: Sendable {
 
     /// Applies one step; its result as JSON, or the error the step raised.
     func apply(_ step: Step) async throws -> Data {
-        if let batcher = batchers[step.lane] { return try await batcher.submit(step) }
+        if let lane = step.lane, let batcher = batchers[lane] { return try await batcher.submit(step) }
         return try await Self.apply([step], on: database)[0].get()
     }
 

@@ -94,11 +94,10 @@ public struct PurchaseStore: Sendable {
 
 /// A transaction row as `purchases.open` reads it (`jsonb_populate_record`: the keys are the column names).
 struct NewTransaction {
-    typealias Value = StepValue
-    let values: [String: Value]
+    let values: [String: StepValue]
 
     init(_ request: PurchaseRequest, _ flow: PurchaseRequest.Flow, _ decision: PurchaseDecision, _ reference: RaasTxnRef) {
-        var values: [String: Value] = [
+        var values: [String: StepValue] = [
             "raas_txn_ref": .text(reference.value), "client_id": .integer(request.clientId),
             "client_txn_ref": .text(request.clientTxnRef),
             "flow": .text(flow == .reserveAndTransact ? "reserve_and_transact" : "transact"),
@@ -109,11 +108,11 @@ struct NewTransaction {
             "currency_code": .text(request.currencyCode), "purchase_amount": .integer(request.purchaseAmount),
             "request_timestamp": .text(request.timestamp),
         ]
-        values["account_identifier"] = request.accountIdentifier.map(Value.text)
-        values["fee_amount"] = request.feeAmount.map(Value.integer)
-        values["lookup_reference"] = request.lookupReference.map(Value.text)
-        values["additional_data"] = request.additionalData.map(Value.map)
-        values["reserve_funds_txn_ref"] = request.reserveFundsTxnRef.map(Value.text)
+        values["account_identifier"] = request.accountIdentifier.map(StepValue.text)
+        values["fee_amount"] = request.feeAmount.map(StepValue.integer)
+        values["lookup_reference"] = request.lookupReference.map(StepValue.text)
+        values["additional_data"] = request.additionalData.map(StepValue.map)
+        values["reserve_funds_txn_ref"] = request.reserveFundsTxnRef.map(StepValue.text)
         switch decision {
         case .reject(let code, let message):
             values["state"] = .text("failed")
@@ -125,7 +124,7 @@ struct NewTransaction {
         case .accept(let product, let breakdown):
             values["product_type_id"] = .integer(product.productTypeId)
             values["vendor_id"] = .integer(product.vendorId)
-            values["token_kind"] = product.tokenKind.map(Value.text)
+            values["token_kind"] = product.tokenKind.map(StepValue.text)
             values["reserve_amount"] = .integer(breakdown.reserveAmount)
             values["vend_amount"] = .integer(breakdown.vendAmount)
             values["client_share_amount"] = .integer(breakdown.clientShareAmount)

@@ -1,30 +1,6 @@
 import Foundation
 import Postgres
 
-/// How vend outcomes are followed up (API.md §3.4): retries with backoff up to the vendor's attempts, status
-/// polls of an unknown outcome up to a limit.
-public struct VendPolicy: Sendable, Equatable {
-    public var maxAttempts: Int
-    /// The delay before attempt n+1 is `retryDelayMs × 2^(n−1)`, at most `maxRetryDelayMs`.
-    public var retryDelayMs: Int
-    public var maxRetryDelayMs: Int
-    public var maxStatusPolls: Int
-    public var statusPollDelayMs: Int
-
-    public init(maxAttempts: Int, retryDelayMs: Int, maxRetryDelayMs: Int, maxStatusPolls: Int, statusPollDelayMs: Int) {
-        self.maxAttempts = maxAttempts
-        self.retryDelayMs = retryDelayMs
-        self.maxRetryDelayMs = maxRetryDelayMs
-        self.maxStatusPolls = maxStatusPolls
-        self.statusPollDelayMs = statusPollDelayMs
-    }
-
-    func retryDelayMs(afterAttempt attempt: Int) -> Int {
-        let doublings = min(max(attempt, 0), 20)
-        return min(maxRetryDelayMs, retryDelayMs << doublings)
-    }
-}
-
 /// What a vendor's confirmation (API.md §5.2) came to.
 public enum VendConfirmation: String, Sendable {
     /// No transaction of this vendor with this attempt.
@@ -63,8 +39,7 @@ extension PurchaseStore {
             }
             return PurchaseJob(
                 raasTxnRef: RaasTxnRef(try row.decode(UUID.self, "raas_txn_ref")), kind: kind,
-                leaseToken: try row.decode(UUID.self, "lease_token"), claims: try row.decode(Int.self, "claims"),
-                vendStep: vendStep,
+                leaseToken: try row.decode(UUID.self, "lease_token"), vendStep: vendStep,
                 transaction: try decoder.decode(PurchaseRecord.self, from: Data(try row.decode(String.self, "transaction").utf8)),
                 delivery: delivery)
         }
@@ -139,42 +114,5 @@ extension PurchaseStore {
         try await database.query("SELECT purchases.invariant_violations() AS problem").map {
             try $0.decode(String.self, "problem")
         }
-    }
-}
-
-/// A hold a bank made, as the simulated bank records it (`GET /holds`).
-public struct BankHold: Sendable, Codable, Equatable {
-    public let raasTxnRef: String
-    public let amount: Int64
-    /// `held`, `debited` or `released`.
-    public let state: String
-
-    public init(raasTxnRef: String, amount: Int64, state: String) {
-        self.raasTxnRef = raasTxnRef
-        self.amount = amount
-        self.state = state
-    }
-}
-
-extension PurchaseStore {
-    /// Every hold that disagrees with its transaction: a debit for a purchase that did not succeed, a release of
-    /// one that did, a hold still in place for a purchase whose result the bank acknowledged, an amount other
-    /// than the reserve amount, or a hold for no transaction at all.
-    public func holdViolations(_ holds: [BankHold]) async throws -> [String] {
-        try await database.query("""
-            SELECT 'bank hold for ' || h."raasTxnRef" || ' (' || h.state || ', ' || h.amount || ') ' ||
-                   CASE WHEN t.raas_txn_ref IS NULL THEN 'names no transaction'
-                        WHEN h.amount <> t.reserve_amount THEN 'is not the reserve amount ' || t.reserve_amount
-                        ELSE 'disagrees with the transaction, which is ' || t.state ||
-                             coalesce(' with its result ' || d.status, '') END AS problem
-            FROM jsonb_to_recordset(\(try PostgresJSON(holds))) AS h ("raasTxnRef" text, amount bigint, state text)
-            LEFT JOIN purchases.transactions t ON t.raas_txn_ref::text = h."raasTxnRef"
-            LEFT JOIN purchases.result_deliveries d ON d.raas_txn_ref = t.raas_txn_ref
-            WHERE t.raas_txn_ref IS NULL OR h.amount <> t.reserve_amount
-               OR (h.state = 'debited' AND t.state <> 'success')
-               OR (h.state = 'released' AND t.state = 'success')
-               OR (h.state = 'held' AND d.status = 'acknowledged')
-            ORDER BY 1
-            """).map { try $0.decode(String.self, "problem") }
     }
 }

@@ -46,15 +46,15 @@ struct PurchaseJobProcessor: Sendable {
             logger.error("Vendor is not configured; the vend waits", metadata: ["raasTxnRef": "\(job.raasTxnRef)", "vendorId": "\(vendorId)"])
             return
         }
-        let clock = ContinuousClock()
-        let started = clock.now
-        let outcome: VendOutcome? = switch step {
-        case .vend: await vendor.adapter.vend(request)
-        case .status: await vendor.adapter.status(of: request)
+        let (outcome, latencyMs): (VendOutcome?, Int) = await timed {
+            switch step {
+            case .vend: await vendor.adapter.vend(request)
+            case .status: await vendor.adapter.status(of: request)
+            }
         }
         Counter(label: "transact_vend_outcomes_total", dimensions: [("outcome", Self.name(of: outcome))]).increment()
         let recorded = try await store.recordVend(
-            job, outcome: outcome, latencyMs: (clock.now - started).wholeMilliseconds,
+            job, outcome: outcome, latencyMs: latencyMs,
             policy: configuration.vendPolicy(maxAttempts: vendor.maxAttempts))
         if !recorded {
             logger.info("Vend outcome not recorded: the job was settled or taken over meanwhile",
@@ -85,14 +85,12 @@ struct PurchaseJobProcessor: Sendable {
                 job, acknowledged: false, detail: "nowhere to deliver: no transactResultUrl is configured", latencyMs: 0)
             return
         }
-        let clock = ContinuousClock()
-        let started = clock.now
-        let result = await recipient.deliverResult(body: delivery.body)
+        let (result, latencyMs) = await timed { await recipient.deliverResult(body: delivery.body) }
         Counter(
             label: "transact_result_deliveries_total", dimensions: [("acknowledged", result.acknowledged ? "true" : "false")]
         ).increment()
         try await store.recordDelivery(
-            job, acknowledged: result.acknowledged, detail: result.detail, latencyMs: (clock.now - started).wholeMilliseconds)
+            job, acknowledged: result.acknowledged, detail: result.detail, latencyMs: latencyMs)
     }
 
     /// The process that called the bank stopped before recording the answer: settle it as unanswered (2060), which
@@ -105,12 +103,10 @@ struct PurchaseJobProcessor: Sendable {
     /// Asks the bank what it holds for a reservation that was never answered (API.md §4.3), for support.
     private func lookUpReservation(_ job: PurchaseJob) async throws {
         let source = try await fundingSources.entry(for: job.transaction.fundingSourceId)
-        let clock = ContinuousClock()
-        let started = clock.now
-        let answer = await source?.adapter.statusLookup(raasTxnRef: job.raasTxnRef.value)
+        let (answer, latencyMs) = await timed { await source?.adapter.statusLookup(raasTxnRef: job.raasTxnRef.value) }
         try await store.recordReservationLookup(
             job, answer: answer.map { ($0.responseCode, $0.responseMessage, $0.reserveFundsTxnRef) },
-            latencyMs: (clock.now - started).wholeMilliseconds,
+            latencyMs: latencyMs,
             retryDelayMs: configuration.reservationLookupRetryDelayMs, maxClaims: configuration.maxReservationLookups)
     }
 }

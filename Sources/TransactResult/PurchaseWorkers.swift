@@ -61,11 +61,6 @@ public final class PurchaseWorkers: Service {
         }
     }
 
-    /// Rings the doorbell: look for work now.
-    public func wake() {
-        doorbell.continuation.yield()
-    }
-
     private func claimAndStart(in group: inout DiscardingTaskGroup) async {
         let free = configuration.maxConcurrentJobs - inFlight.load(ordering: .relaxed)
         guard free > 0 else { return }

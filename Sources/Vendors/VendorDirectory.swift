@@ -1,5 +1,4 @@
 public import Postgres
-import TransactCore
 
 /// The adapter of each vendor, built from its `catalogue.vendors` row and kept for `cacheTTL`, so that a vend does
 /// not read the row each time.

@@ -25,4 +25,9 @@ public final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sen
         }
         return value
     }
+
+    /// Forgets `key`: the next read loads it (the process that changed the row sees the change at once).
+    public func invalidate(_ key: Key) {
+        _ = entries.withLock { $0.removeValue(forKey: key) }
+    }
 }
