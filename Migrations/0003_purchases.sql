@@ -422,7 +422,6 @@ BEGIN
                 WHERE x.raas_txn_ref = p_raas_txn_ref;
                 PERFORM purchases.book(p_raas_txn_ref, purchases.resolution(
                     p_raas_txn_ref, 'void', 'purchase ' || p_raas_txn_ref || ' declined by the bank'));
-                DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = p_raas_txn_ref;
             WHEN 'no_answer' THEN
                 UPDATE purchases.transactions x
                 SET reserve_funds_response_code = '2060', response_code = '2060', response_message = 'Internal timeout'
@@ -448,7 +447,7 @@ END $$;
 -- recorded outcome (its worker stopped, or the vendor did not know), a status query about that attempt.
 CREATE FUNCTION purchases.claim_jobs(p_kinds text[], p_limit integer, p_lease_seconds integer)
 RETURNS TABLE (
-    raas_txn_ref uuid, kind text, lease_token uuid, claims integer, mode text, attempt integer, transaction jsonb,
+    raas_txn_ref uuid, kind text, lease_token uuid, mode text, attempt integer, transaction jsonb,
     recipient text, body text
 ) LANGUAGE plpgsql AS $$
 #variable_conflict use_column
@@ -469,18 +468,18 @@ BEGIN
         IF NOT FOUND THEN
             CONTINUE;
         END IF;
+        -- A vend job of a transaction settled another way (a vendor's confirmation) has nothing left to do.
+        IF job.kind = 'vend' AND t.state IN ('success', 'failed', 'reserve_failed') THEN
+            DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = job.raas_txn_ref AND j.kind = 'vend';
+            CONTINUE;
+        END IF;
         token := gen_random_uuid();
         UPDATE purchases.jobs j SET due_at = now() + make_interval(secs => p_lease_seconds), lease_token = token,
                                     claims = j.claims + 1
-        WHERE j.raas_txn_ref = job.raas_txn_ref AND j.kind = job.kind
-        RETURNING j.claims INTO claims;
+        WHERE j.raas_txn_ref = job.raas_txn_ref AND j.kind = job.kind;
         mode := NULL;
         attempt := NULL;
         IF job.kind = 'vend' THEN
-            IF t.state IN ('success', 'failed', 'reserve_failed') THEN
-                DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = job.raas_txn_ref AND j.kind = 'vend';
-                CONTINUE;
-            END IF;
             IF t.vend_attempt_open THEN
                 mode := 'status';
                 attempt := t.vend_attempts - 1;

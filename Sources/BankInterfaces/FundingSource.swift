@@ -21,14 +21,13 @@ extension ReserveOutcome {
             self = .reserved(reserveFundsTxnRef: reference)
         } else if answer.responseCode == "2060" {
             self = .noAnswer(reason: "the bank reported an internal timeout")
-        } else if let code = Int(answer.responseCode), (2010...2090).contains(code) {
+        } else if ResponseCode(answer.responseCode)?.isReservationDecline == true {
             self = .declined(code: answer.responseCode, message: String(answer.responseMessage.prefix(200)))
         } else {
             self = .noAnswer(reason: "the bank answered with code \(answer.responseCode.prefix(8))")
         }
     }
 }
-
 
 /// The `simulated` adapter: the behaviour of `SimulatedBank`, in process. A request the simulator leaves
 /// unanswered (2060) is reported as no answer at once, rather than after the funding source's timeout.

@@ -58,9 +58,10 @@ public struct ResponseCode: Hashable, Sendable, CustomStringConvertible {
         return (2010...2090).contains(value)
     }
 
-    /// Vendor outcomes that are retried with backoff (API.md §3.4).
+    /// Vendor outcomes that are retried with backoff (API.md §3.4); `purchases.is_retryable_vend_code` in
+    /// Migrations/0003_purchases.sql holds the same list for the database's side.
     public var isRetryableVendorOutcome: Bool {
         [Self.supplierUnableToComplete, .vendorCommunicationError, .vendorCommunicationTimeout, .vendorConnectionTimeout,
-         .cannotConnectToVendor, .vendorBusy].contains(self)
+         .cannotConnectToVendor, .vendorTimeout, .vendorBusy].contains(self)
     }
 }

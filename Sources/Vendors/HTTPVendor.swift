@@ -37,9 +37,7 @@ public struct HTTPVendor: Vendor {
             response = try await client.execute(http, timeout: TimeAmount(timeout))
         } catch let error as HTTPClientError where error == .connectTimeout {
             return .retryable(code: "2204", message: "Vendor connection timeout")
-        } catch let error as IOError where [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH].contains(error.errnoCode) {
-            return .retryable(code: "2238", message: "Cannot connect to the vendor")
-        } catch is NIOConnectionError {
+        } catch where Self.neverConnected(error) {
             return .retryable(code: "2238", message: "Cannot connect to the vendor")
         } catch {
             // Anything else may have happened after the request was written: a timeout waiting for the answer, the
@@ -51,6 +49,13 @@ public struct HTTPVendor: Vendor {
             let answer = try? JSONDecoder().decode(VendWireAnswer.self, from: Data(buffer: bytes)), answer.reference == request.reference
         else { return .unknown }
         return answer.outcome
+    }
+
+    /// A failure to connect at all: nothing was sent.
+    static func neverConnected(_ error: any Error) -> Bool {
+        if error is NIOConnectionError { return true }
+        guard let error = error as? IOError else { return false }
+        return [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH].contains(error.errnoCode)
     }
 
     public func status(of request: VendRequest) async -> VendOutcome? {
