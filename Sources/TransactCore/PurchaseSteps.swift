@@ -7,8 +7,8 @@ public import Postgres
 /// the workers' steps (vends, deliveries) are batched in lanes of their own, so that a client's request never
 /// queues behind background work. A reservation answer is written on its own, at once: it touches no hot ledger
 /// row when the bank reserved (the common case), and a batch would only add a queue to the request's latency
-/// (measured: p99 at half the maximum rate 20–23 ms on its own, 34–36 ms batched; the maximum rate 722–746/s against
-/// 880–916/s, the price of one commit per answer).
+/// (measured with scripts/bench-purchases: p99 at half the maximum rate 20–38 ms between runs on its own, 34–36 ms
+/// batched; the maximum rate 703–751/s against 880–916/s, the price of one commit per answer).
 public final class PurchaseSteps: Sendable {
     let database: any PostgresQueryable
     /// By lane (opens, workers); empty when not batched. Reservation answers have none: they are written at once.
