@@ -105,6 +105,42 @@ let package = Package(
             dependencies: ["Postgres", "ServiceHTTP", "TransactCore", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
+        // Lookups (API.md §6): one module each.
+        .target(
+            name: "InFlightCheck",
+            dependencies: ["Postgres", "ServiceHTTP", "TransactCore", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TransactionLookup",
+            dependencies: ["Postgres", "ServiceHTTP", "TransactCore", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "UserTransactionLookup",
+            dependencies: ["Postgres", "ServiceHTTP", "TransactCore", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TokenLookup",
+            dependencies: ["Postgres", "ServiceHTTP", "TransactCore", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ProductLookup",
+            dependencies: ["ServiceHTTP", "TransactCore", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MNOLookup",
+            dependencies: ["ServiceHTTP", "TransactCore", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AccountValidation",
+            dependencies: ["ServiceHTTP", "TransactCore", "Vendors", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
         // Purchases (API.md §3–§5).
         .target(
             name: "ReserveAndTransact",
@@ -141,6 +177,8 @@ let package = Package(
             dependencies: [
                 "Postgres", "DatabaseMigrations", "Ledger", "TransactCore", "ServiceHTTP", "SecurityService", "TransactCrypto",
                 "FinancialTerms", "BankInterfaces", "Vendors", "ReserveAndTransact", "Transact", "TransactResult",
+                "InFlightCheck", "TransactionLookup", "UserTransactionLookup", "TokenLookup", "ProductLookup", "MNOLookup",
+                "AccountValidation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -248,6 +286,17 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LookupTests",
+            dependencies: [
+                "Server", "ServiceHTTP", "SecurityService", "Seeding", "Simulators", "TransactCore", "Postgres", "TestSupport",
+                "TransactCrypto", "InFlightCheck", "TransactionLookup", "UserTransactionLookup", "TokenLookup",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -38,6 +38,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// (1: each on its own), by at most `purchaseConcurrentBatches` statements at once in each of `PurchaseSteps`'s lanes.
     public var purchaseBatchSize = 64
     public var purchaseConcurrentBatches = 1
+    /// How long the cached catalogue (products, countries, operator prefixes) serves lookups without a change
+    /// notification: the longest a change takes to show when its notification is lost.
+    public var catalogueCacheTTLMs = 30_000
 
     public init() {}
 
@@ -113,6 +116,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         ("purchases.batchSize", "TRANSACT_PURCHASES_BATCH_SIZE", { set(&$0.purchaseBatchSize, $1, 1...100) }),
         ("purchases.concurrentBatches", "TRANSACT_PURCHASES_CONCURRENT_BATCHES",
          { set(&$0.purchaseConcurrentBatches, $1, 1...64) }),
+        ("lookups.catalogueCacheTTLMs", "TRANSACT_LOOKUPS_CATALOGUE_CACHE_TTL_MS",
+         { set(&$0.catalogueCacheTTLMs, $1, 0...3_600_000) }),
         ("logLevel", "TRANSACT_LOG_LEVEL", { configuration, value in
             guard let level = Logger.Level(rawValue: value) else { return false }
             configuration.logLevel = level

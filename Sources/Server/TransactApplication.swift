@@ -5,7 +5,14 @@ public import ServiceHTTP
 public import Logging
 public import Postgres
 public import BankInterfaces
+import AccountValidation
 import FinancialTerms
+import InFlightCheck
+import MNOLookup
+import ProductLookup
+import TokenLookup
+import TransactionLookup
+import UserTransactionLookup
 import ReserveAndTransact
 import SecurityService
 import Transact
@@ -27,11 +34,13 @@ public struct ServiceDependencies: Sendable {
     public let simulatedVendor: SimulatedVendorAdapter
     /// The process's purchase writes, batched across concurrent purchases.
     public let purchaseSteps: PurchaseSteps
+    /// The catalogue that lookups serve, dropped on every `catalogue_changed` notification.
+    public let catalogue: CatalogueCache
 
     public init(
         postgres: PostgresClient, migrations: [Migration], masterKey: MasterKey, simulatedBank: SimulatedBank = SimulatedBank(),
         simulatedVendor: SimulatedVendorAdapter = SimulatedVendorAdapter(), purchaseBatchSize: Int = 64,
-        purchaseConcurrentBatches: Int = 1
+        purchaseConcurrentBatches: Int = 1, catalogueCacheTTL: Duration = .seconds(30)
     ) {
         self.postgres = postgres
         self.migrations = migrations
@@ -41,11 +50,16 @@ public struct ServiceDependencies: Sendable {
         self.purchaseSteps = PurchaseSteps(
             database: postgres, batched: purchaseBatchSize > 1, maxBatchSize: purchaseBatchSize,
             maxConcurrentBatches: purchaseConcurrentBatches)
+        self.catalogue = CatalogueCache(database: postgres, ttl: catalogueCacheTTL)
     }
 
     func fundingSources() -> FundingSourceDirectory {
         let sealer = SecretSealer(masterKey: masterKey)
         return FundingSourceDirectory(database: postgres, open: { try sealer.open($0, purpose: $1) }, simulatedBank: simulatedBank)
+    }
+
+    func vendors() -> VendorDirectory {
+        VendorDirectory(database: postgres, simulated: simulatedVendor)
     }
 }
 
@@ -88,6 +102,15 @@ public enum TransactApplication {
             .add(middleware: RateLimitMiddleware(limiter: RateLimiter()))
         SessionRoutes().add(to: protected)
         FinancialTermsRoutes(database: postgres).add(to: protected)
+        // Lookups (API.md §6).
+        InFlightCheckRoutes(database: postgres).add(to: protected)
+        TransactionLookupRoutes(database: postgres).add(to: protected)
+        UserTransactionLookupRoutes(database: postgres).add(to: protected)
+        TokenLookupRoutes(database: postgres).add(to: protected)
+        ProductLookupRoutes(catalogue: dependencies.catalogue).add(to: protected)
+        CountryPrefixRoutes(catalogue: dependencies.catalogue).add(to: protected)
+        MNOLookupRoutes(catalogue: dependencies.catalogue).add(to: protected)
+        AccountValidationRoutes(catalogue: dependencies.catalogue, vendors: dependencies.vendors()).add(to: protected)
 
         // Routes that carry money: the Signature over the raw body when the client requires one (API.md §1.4).
         let signed = protected.group().add(middleware: SignatureMiddleware(sealer: SecretSealer(masterKey: dependencies.masterKey)))
@@ -110,12 +133,14 @@ public enum TransactApplication {
         // Services stop in reverse order: the HTTP server first, then the workers (jobs in progress finish), then
         // the listener and the pool, so that requests and jobs in flight can finish their statements.
         let listener = PostgresListener(configuration: configuration.postgres, logger: logger)
-        application.addServices(dependencies.postgres, ListenerService(listener: listener))
+        application.addServices(
+            dependencies.postgres, ListenerService(listener: listener),
+            CatalogueInvalidation(catalogue: dependencies.catalogue, listener: listener))
         if configuration.workersEnabled {
             let sealer = SecretSealer(masterKey: dependencies.masterKey)
             application.addServices(PurchaseWorkers(
                 database: dependencies.postgres, steps: dependencies.purchaseSteps, listener: listener, fundingSources: dependencies.fundingSources(),
-                vendors: VendorDirectory(database: dependencies.postgres, simulated: dependencies.simulatedVendor),
+                vendors: dependencies.vendors(),
                 clientEndpoints: ClientResultEndpoints(database: dependencies.postgres, open: { try sealer.open($0, purpose: $1) }),
                 configuration: configuration.workers, logger: logger))
         }
@@ -130,5 +155,17 @@ struct ListenerService: Service {
     func run() async throws {
         try? await gracefulShutdown()
         await listener.shutdown()
+    }
+}
+
+/// Drops the cached catalogue whenever another process (`transact seed`, the CLI) changes it.
+struct CatalogueInvalidation: Service {
+    let catalogue: CatalogueCache
+    let listener: PostgresListener
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await catalogue.follow(listener.events(channel: CatalogueCache.channel))
+        }
     }
 }

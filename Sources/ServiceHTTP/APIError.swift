@@ -1,5 +1,6 @@
 public import Hummingbird
 public import HTTPTypes
+public import TransactCore
 
 /// A refusal in the envelope of the purchase and lookup APIs: `{"responseCode": …, "responseMessage": …}` with its
 /// HTTP status (API.md §0).
@@ -17,6 +18,11 @@ public struct APIError: HTTPResponseError {
     /// 400 `4000` `"<field> :<constraint>"`, the format error of API.md §0.
     public static func format(_ field: String, _ constraint: String) -> APIError {
         APIError(status: .badRequest, responseCode: "4000", responseMessage: "\(field) :\(constraint)")
+    }
+
+    /// 400 `4000` `"<field> :<constraint>"` for a field that breaks its rule.
+    public init(_ error: FormatError) {
+        self.init(status: .badRequest, responseCode: "4000", responseMessage: error.message)
     }
 
     struct Body: Encodable {

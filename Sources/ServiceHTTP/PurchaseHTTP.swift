@@ -8,14 +8,7 @@ public enum PurchaseHTTP {
     public static func request(
         from request: Request, context: TransactRequestContext, flow: PurchaseRequest.Flow
     ) async throws -> PurchaseRequest {
-        var request = request
-        let body = try await request.collectBody(upTo: BodyLimitMiddleware.defaultMaxBytes)
-        let purchase: PurchaseRequest
-        do throws(FormatError) {
-            purchase = try PurchaseRequest(body: JSONRequestBody(bytes: Array(body.readableBytesView)), flow: flow)
-        } catch {
-            throw APIError(error)
-        }
+        let purchase = try await request.validatedBody { body throws(FormatError) in try PurchaseRequest(body: body, flow: flow) }
         _ = try context.authorize(clientId: purchase.clientId)
         return purchase
     }
@@ -57,12 +50,5 @@ public enum PurchaseHTTP {
         case .duplicate:
             JSONResponse.make(Body(responseCode: "2604", responseMessage: "Duplicate clientTxnRef", raasTxnRef: nil), status: .conflict)
         }
-    }
-}
-
-extension APIError {
-    /// 400 `4000` `"<field> :<constraint>"`.
-    public init(_ error: FormatError) {
-        self.init(status: .badRequest, responseCode: "4000", responseMessage: error.message)
     }
 }

@@ -1,7 +1,9 @@
 public import Hummingbird
+import TransactCore
 
+/// Query parameters read by the API's field rules (API.md §0): a rule broken is 400 `4000` naming the parameter.
 extension Request {
-    /// A required integer query parameter in the API's form: digits only, at most `maxDigits` (API.md §0).
+    /// A required integer: digits only, at most `maxDigits`.
     public func integerParameter(_ name: String, maxDigits: Int) throws -> Int64 {
         guard let value = try optionalIntegerParameter(name, maxDigits: maxDigits) else {
             throw APIError.format(name, "must not be null")
@@ -9,12 +11,57 @@ extension Request {
         return value
     }
 
-    /// The same, nil when absent.
+    /// The same, nil when absent or empty.
     public func optionalIntegerParameter(_ name: String, maxDigits: Int) throws -> Int64? {
-        guard let text = uri.queryParameters[name[...]].map(String.init), !text.isEmpty else { return nil }
-        guard text.utf8.count <= maxDigits, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-            let value = Int64(text)
-        else { throw APIError.format(name, "must be an integer of at most \(maxDigits) digits") }
+        guard let text = try parameterText(name) else { return nil }
+        do throws(FormatError) {
+            return try FieldRules.integer(text, field: name, maxDigits: maxDigits)
+        } catch {
+            throw APIError(error)
+        }
+    }
+
+    /// An optional integer within `range` (for example `limit` or `channelId`).
+    public func optionalIntegerParameter(_ name: String, in range: ClosedRange<Int64>) throws -> Int64? {
+        guard let value = try optionalIntegerParameter(name, maxDigits: 18) else { return nil }
+        guard range.contains(value) else { throw APIError.format(name, "must be between \(range.lowerBound) and \(range.upperBound)") }
         return value
+    }
+
+    /// A required string of `length` characters (`alphanumeric`: ASCII letters and digits only).
+    public func stringParameter(_ name: String, length: ClosedRange<Int>, alphanumeric: Bool = false) throws -> String {
+        guard let value = try optionalStringParameter(name, length: length, alphanumeric: alphanumeric) else {
+            throw APIError.format(name, "must not be null")
+        }
+        return value
+    }
+
+    /// The same, nil when absent or empty.
+    public func optionalStringParameter(_ name: String, length: ClosedRange<Int>, alphanumeric: Bool = false) throws -> String? {
+        guard let text = try parameterText(name) else { return nil }
+        do throws(FormatError) {
+            return try FieldRules.text(text, field: name, length: length, alphanumeric: alphanumeric)
+        } catch {
+            throw APIError(error)
+        }
+    }
+
+    /// `true` or `false`; nil when absent or empty.
+    public func optionalBooleanParameter(_ name: String) throws -> Bool? {
+        switch try parameterText(name) {
+        case nil: return nil
+        case "true": return true
+        case "false": return false
+        default: throw APIError.format(name, "must be true or false")
+        }
+    }
+
+    /// The parameter's decoded text; nil when absent or empty. A parameter given twice is refused rather than
+    /// guessed at.
+    private func parameterText(_ name: String) throws -> String? {
+        let values = uri.queryParameters.getAll(name)
+        guard values.count <= 1 else { throw APIError.format(name, "must be given once") }
+        guard let first = values.first, !first.isEmpty else { return nil }
+        return String(first)
     }
 }

@@ -3,7 +3,7 @@ public import Hummingbird
 import Synchronization
 import Vendors
 
-/// `transact simulate vendor` over HTTP: `POST /vend` and `GET /status?reference=…` with the simulated vendor's
+/// `transact simulate vendor` over HTTP: `POST /vend`, `GET /status?reference=…` and `POST /validateAccount` with the simulated vendor's
 /// behaviours (API.md §5.3). A vend that "times out" (2239) is held open without an answer; a status query for a
 /// reference the vendor never received is 404 (nothing was dispensed under it).
 public final class VendorSimulatorRoutes: Sendable {
@@ -29,6 +29,10 @@ public final class VendorSimulatorRoutes: Sendable {
                 throw HTTPError(.gatewayTimeout)
             }
             return try SimulatorJSON.response(VendWireAnswer(reference: body.reference, outcome: outcome))
+        }
+        router.post("validateAccount") { request, context -> Response in
+            let body = try await request.decode(as: AccountValidationRequest.self, context: context)
+            return try SimulatorJSON.response(AccountValidationWireAnswer(self.vendor.validateAccount(body)))
         }
         router.get("status") { request, _ -> Response in
             guard let reference = request.uri.queryParameters["reference"].map(String.init) else {

@@ -61,20 +61,16 @@ public struct JSONRequestBody: Sendable {
     /// A non-negative integer of at most `maxDigits` digits, as a number or a digit string.
     public func integer(_ key: String, maxDigits: Int) throws(FormatError) -> Int64? {
         guard let value = fields[key] else { return nil }
-        let constraint = "must be a whole number of at most \(maxDigits) digits"
         switch value {
         case let number as Number:
             guard let integer = number.integer, integer >= 0, String(integer).count <= maxDigits else {
-                throw FormatError(key, constraint)
+                throw FormatError(key, FieldRules.wholeNumberConstraint(maxDigits: maxDigits))
             }
             return integer
         case let text as String:
-            guard !text.isEmpty, text.utf8.count <= maxDigits,
-                text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), let integer = Int64(text)
-            else { throw FormatError(key, constraint) }
-            return integer
+            return try FieldRules.integer(text, field: key, maxDigits: maxDigits)
         default:
-            throw FormatError(key, constraint)
+            throw FormatError(key, FieldRules.wholeNumberConstraint(maxDigits: maxDigits))
         }
     }
 
@@ -87,14 +83,7 @@ public struct JSONRequestBody: Sendable {
     public func string(_ key: String, length: ClosedRange<Int>, alphanumeric: Bool = false) throws(FormatError) -> String? {
         guard let value = fields[key] else { return nil }
         guard let text = value as? String else { throw FormatError(key, "must be a string") }
-        guard length.contains(text.count) else {
-            throw FormatError(key, "size must be between \(length.lowerBound) and \(length.upperBound)")
-        }
-        guard !text.unicodeScalars.contains(where: { $0.value == 0 }) else { throw FormatError(key, "must not contain NUL") }
-        if alphanumeric, !text.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }) {
-            throw FormatError(key, "must be alphanumeric")
-        }
-        return text
+        return try FieldRules.text(text, field: key, length: length, alphanumeric: alphanumeric)
     }
 
     public func requiredString(_ key: String, length: ClosedRange<Int>, alphanumeric: Bool = false) throws(FormatError) -> String {

@@ -77,7 +77,7 @@ public struct PurchaseRequest: Sendable, Equatable {
     }
 
     /// `2016-06-29T16:39:42.735Z`, `2016-06-29T18:39:42+02:00`: a valid date and time with a zone.
-    static func isTimestamp(_ text: String) -> Bool {
+    public static func isTimestamp(_ text: String) -> Bool {
         let pattern = #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$"#
         guard text.range(of: pattern, options: .regularExpression) != nil else { return false }
         let formatter = ISO8601DateFormatter()

@@ -41,14 +41,7 @@ public struct VendorResultRoutes: Sendable {
 
     public func add(to group: RouterGroup<TransactRequestContext>) {
         group.post(RouterPath(Self.path)) { request, context -> Response in
-            var request = request
-            let bytes = try await request.collectBody(upTo: BodyLimitMiddleware.defaultMaxBytes)
-            let confirmation: Confirmation
-            do throws(FormatError) {
-                confirmation = try Confirmation(JSONRequestBody(bytes: Array(bytes.readableBytesView)))
-            } catch {
-                throw APIError(error)
-            }
+            let confirmation = try await request.validatedBody { body throws(FormatError) in try Confirmation(body) }
             _ = try context.authorize(vendorId: confirmation.vendorId)
             let outcome = try await store.confirmVend(
                 vendorId: confirmation.vendorId, raasTxnRef: confirmation.raasTxnRef,

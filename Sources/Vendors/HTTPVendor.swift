@@ -14,6 +14,7 @@ import Glibc
 /// timeout 2204 (nothing was sent: retryable); a timeout waiting for the answer 2239 and HTTP 5xx 2202 (the vendor
 /// may have dispensed: uncertain, asked about before another attempt); an answer that cannot be read is unknown.
 /// A status query about a reference the vendor never received (404) means that attempt did not dispense.
+/// `POST <url>/validateAccount` takes an `AccountValidationRequest` and answers an `AccountValidationWireAnswer`.
 public struct HTTPVendor: Vendor {
     let baseURL: String
     let timeout: Duration
@@ -69,6 +70,26 @@ public struct HTTPVendor: Vendor {
         guard response.status == .ok, let bytes = try? await response.body.collect(upTo: Self.maxAnswerBytes),
             let answer = try? JSONDecoder().decode(VendWireAnswer.self, from: Data(buffer: bytes)), answer.reference == request.reference
         else { return nil }
+        return answer.outcome
+    }
+
+    public func validateAccount(_ request: AccountValidationRequest) async -> AccountValidationOutcome {
+        var http = HTTPClientRequest(url: baseURL + "/validateAccount")
+        http.method = .POST
+        http.headers.add(name: "Content-Type", value: "application/json")
+        guard let body = try? JSONEncoder().encode(request) else { return .refused(code: "2210", message: "Invalid data format") }
+        http.body = .bytes(ByteBuffer(data: body))
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(http, timeout: TimeAmount(timeout))
+        } catch where Self.neverConnected(error) {
+            return .refused(code: "2238", message: "Cannot connect to the vendor")
+        } catch {
+            return .refused(code: "2239", message: "Timeout connecting to the vendor")
+        }
+        guard response.status == .ok, let bytes = try? await response.body.collect(upTo: Self.maxAnswerBytes),
+            let answer = try? JSONDecoder().decode(AccountValidationWireAnswer.self, from: Data(buffer: bytes))
+        else { return .refused(code: "2202", message: "Vendor communication error") }
         return answer.outcome
     }
 }

@@ -6,6 +6,8 @@ import TransactCrypto
 /// every attempt times out (retryable 2239, ending FAILED 2239 when retries run out); `2240` unknown, settled as a
 /// success by the first status query; anything else succeeds. Token products return a 20-digit numeric token or
 /// a 16-character voucher PIN, derived from the transaction so that a status query returns the same one.
+/// Account validation declines an account number ending in `0000` (2210) and otherwise describes a plausible
+/// customer and account, derived from the account number so that asking twice gives the same answer.
 public struct SimulatedVendor: Sendable {
     public init() {}
 
@@ -41,5 +43,24 @@ public struct SimulatedVendor: Sendable {
             let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
             return String(bytes.prefix(16).map { alphabet[Int($0) % alphabet.count] })
         }
+    }
+
+    public func validateAccount(_ request: AccountValidationRequest) -> AccountValidationOutcome {
+        let account = request.targetIdentifier
+        guard !account.hasSuffix("0000") else { return .refused(code: "2210", message: "Invalid account number") }
+        let bytes = SHA256.hash(account)
+        func pick(_ choices: [String], _ byte: Int) -> String { choices[Int(bytes[byte]) % choices.count] }
+        let customer = CustomerInfo(
+            name: pick(["Thandi", "Sipho", "Lerato", "Pieter", "Ayanda", "Naledi", "Johan", "Zanele"], 0) + " "
+                + pick(["Mokoena", "Nkosi", "van der Merwe", "Dlamini", "Botha", "Khumalo", "Naidoo", "Smith"], 1),
+            address: "\(Int(bytes[2]) + 1) " + pick(["Main Road", "Church Street", "Jan Smuts Avenue", "Long Street"], 3) + ", "
+                + pick(["Soweto", "Randburg", "Sandton", "Midrand", "Roodepoort"], 4),
+            phone: "2782" + String(bytes[5...11].map { Character(String($0 % 10)) }),
+            district: pick(["Johannesburg Central", "Johannesburg North", "Johannesburg South", "Ekurhuleni"], 12))
+        let accountInfo = AccountInfo(
+            accountNumber: account, amount: request.amount, arrears: Int64(bytes[13] % 4) * 2_500,
+            minimumAmount: 2_000, tariff: pick(["Prepaid Residential", "Prepaid Lifeline", "Prepaid Business"], 14),
+            providerName: "Simulated Utility")
+        return .valid(customer, accountInfo)
     }
 }

@@ -5,6 +5,8 @@ public protocol Vendor: Sendable {
     func vend(_ request: VendRequest) async -> VendOutcome
     /// The outcome of an earlier attempt by its reference; nil when the vendor cannot be asked or never received it.
     func status(of request: VendRequest) async -> VendOutcome?
+    /// Whether an account can be bought for, and whose it is (Customer Account Validation).
+    func validateAccount(_ request: AccountValidationRequest) async -> AccountValidationOutcome
 }
 
 /// The `simulated` adapter, in process. A vend the simulator would leave unanswered (2239) is reported as the
@@ -20,5 +22,9 @@ public struct SimulatedVendorAdapter: Vendor {
 
     public func status(of request: VendRequest) async -> VendOutcome? {
         vendor.status(of: request)
+    }
+
+    public func validateAccount(_ request: AccountValidationRequest) async -> AccountValidationOutcome {
+        vendor.validateAccount(request)
     }
 }

@@ -45,7 +45,8 @@ struct Serve: AsyncParsableCommand {
             dependencies: ServiceDependencies(
                 postgres: postgres, migrations: migrations, masterKey: masterKey,
                 purchaseBatchSize: configuration.purchaseBatchSize,
-                purchaseConcurrentBatches: configuration.purchaseConcurrentBatches),
+                purchaseConcurrentBatches: configuration.purchaseConcurrentBatches,
+                catalogueCacheTTL: .milliseconds(configuration.catalogueCacheTTLMs)),
             logger: logger)
         let services = ServiceGroup(
             configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

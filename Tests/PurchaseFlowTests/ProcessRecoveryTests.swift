@@ -136,17 +136,17 @@ struct ProcessRecoveryTests {
             #expect(try reserved.single().decode(Int.self, "n") == 5)
 
             // Vends in flight: the vendor dispenses but answers late; the process dies before hearing it.
-            simulators.vendor.answerDelayMs.withLock { $0 = 3_000 }
+            simulators.vendor.holdAnswers.withLock { $0 = true }
             let second = try await Self.serve(simulators.database, launched: launched)
-            for _ in 0..<100 where simulators.vendor.vends.withLock({ $0.count }) < 5 { try await Task.sleep(for: .milliseconds(50)) }
+            for _ in 0..<600 where simulators.vendor.vends.withLock({ $0.count }) < 5 { try await Task.sleep(for: .milliseconds(50)) }
             let inFlight = try await Self.purchase(simulators, server: second, token: token, count: 3)
-            for _ in 0..<100 where simulators.vendor.vends.withLock({ $0.count }) < 8 { try await Task.sleep(for: .milliseconds(50)) }
+            for _ in 0..<600 where simulators.vendor.vends.withLock({ $0.count }) < 8 { try await Task.sleep(for: .milliseconds(50)) }
             try await second.kill()
             let vending = try await simulators.db.query("SELECT count(*) AS n FROM purchases.transactions WHERE state = 'vending'")
             #expect(try vending.single().decode(Int.self, "n") == 8)
 
             // Restarted: the open attempts are asked about (status query), never vended again.
-            simulators.vendor.answerDelayMs.withLock { $0 = 0 }
+            simulators.vendor.holdAnswers.withLock { $0 = false }
             let third = try await Self.serve(simulators.database, launched: launched)
             try await Self.waitUntilAllDelivered(simulators.db, count: 8)
             try await third.stop()

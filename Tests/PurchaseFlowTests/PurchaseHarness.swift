@@ -47,8 +47,9 @@ struct PurchaseHarness: Sendable {
     final class VendorRecorder: Sendable {
         let simulated = VendorSimulatorRoutes(silenceSeconds: 2)
         let vends = Mutex<[String: [String]]>([:])
-        /// While set, the vendor dispenses at once but answers only after this long (a crash can happen meanwhile).
-        let answerDelayMs = Mutex(0)
+        /// While set, the vendor dispenses at once but holds every answer until it is cleared (at most 60 s): a crash
+        /// is certain to come before the answer, however slowly a loaded machine runs.
+        let holdAnswers = Mutex(false)
 
         /// The vend references used for a transaction, in order.
         func references(_ raasTxnRef: String) -> [String] { vends.withLock { $0[raasTxnRef] ?? [] } }
@@ -139,8 +140,7 @@ struct PurchaseHarness: Sendable {
                     recorder.vends.withLock { $0[String(reference.prefix(36)), default: []].append(reference) }
                 }
                 let response = try await next(request, context)
-                let delayMs = recorder.answerDelayMs.withLock { $0 }
-                if delayMs > 0 { try await Task.sleep(for: .milliseconds(delayMs)) }
+                for _ in 0..<1_200 where recorder.holdAnswers.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(50)) }
                 return response
             }
             return try await next(request, context)

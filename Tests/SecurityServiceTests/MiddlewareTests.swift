@@ -130,7 +130,7 @@ struct MiddlewareTests {
     func limits() async throws {
         try await TestDatabase.with { db, _ in
             let fixture = SecurityFixture(db: db)
-            try await fixture.addClient(200, secret: "s200", apiKey: "k200", rateLimitPerSecond: 3)
+            try await fixture.addClient(200, secret: "s200", apiKey: "k200", rateLimitPerSecond: 1)
             let token = try await fixture.token(200, "s200")
             try await Application(router: fixture.router()).test(.router) { client in
                 let large = ByteBuffer(repeating: UInt8(ascii: "a"), count: 64 * 1_024 + 1)
@@ -142,7 +142,8 @@ struct MiddlewareTests {
                 }
                 var statuses: [HTTPResponse.Status] = []
                 var retryAfter: String?
-                for _ in 0..<6 {
+                // Up to 20 requests at a rate of 1/s: however slowly a loaded machine sends them, the limit is met.
+                for _ in 0..<20 where !statuses.contains(.tooManyRequests) {
                     try await client.execute(uri: "/auth/check", method: .get, headers: headers(token: token, apiKey: "k200")) { response in
                         statuses.append(response.status)
                         if response.status == .tooManyRequests {
@@ -151,7 +152,7 @@ struct MiddlewareTests {
                         }
                     }
                 }
-                #expect(statuses.filter { $0 == .ok }.count >= 3)
+                #expect(statuses.first == .ok)
                 #expect(statuses.contains(.tooManyRequests))
                 #expect(retryAfter == "1")
             }

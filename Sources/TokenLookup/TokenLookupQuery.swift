@@ -1,0 +1,40 @@
+public import Postgres
+
+/// The tokens of a buyer's successful purchases, newest first (API.md §6), through the partial index
+/// `transactions_tokens_by_buyer`. The buyer is the `sourceIdentifier`: a gift the buyer received was bought by
+/// someone else, so it is never among them; a gift the buyer sent is a purchase the buyer made, so it is.
+public struct TokenLookupQuery: Sendable, Equatable {
+    public let clientId: Int64
+    public let sourceIdentifier: String
+    public let channelId: Int64?
+    public let productTypeId: Int64?
+    public let limit: Int64
+
+    public static let defaultLimit: Int64 = 1
+    public static let maxLimit: Int64 = 50
+
+    public init(clientId: Int64, sourceIdentifier: String, channelId: Int64? = nil, productTypeId: Int64? = nil, limit: Int64 = defaultLimit) {
+        precondition((1...Self.maxLimit).contains(limit), "limit is 1...\(Self.maxLimit)")
+        self.clientId = clientId
+        self.sourceIdentifier = sourceIdentifier
+        self.channelId = channelId
+        self.productTypeId = productTypeId
+        self.limit = limit
+    }
+
+    public var statement: PostgresQuery {
+        """
+        SELECT t.target_identifier, t.client_id, t.channel_id, t.product_id, t.product_type_id,
+               coalesce(p.description, '') AS description, t.raas_txn_ref::text AS raas_txn_ref,
+               purchases.api_time(t.created_at) AS transaction_date, t.purchase_amount, t.token
+        FROM purchases.transactions t
+        LEFT JOIN catalogue.products p ON p.product_id = t.product_id
+        WHERE t.client_id = \(clientId) AND t.source_identifier = \(sourceIdentifier)
+          AND t.transact_result_response_code = '0000' AND t.token IS NOT NULL
+          AND (\(channelId)::bigint IS NULL OR t.channel_id = \(channelId))
+          AND (\(productTypeId)::bigint IS NULL OR t.product_type_id = \(productTypeId))
+        ORDER BY t.created_at DESC
+        LIMIT \(limit)
+        """
+    }
+}
