@@ -19,6 +19,11 @@ public struct PostgresConfiguration: Sendable {
     /// Distinct statements prepared per connection; further ones run unnamed.
     public var maxPreparedStatements: Int
     public var applicationName: String
+    /// Every prepared statement runs its generic plan, planned once per connection, instead of being planned anew
+    /// for its parameters at each execution. For a pool whose statements are all known to plan well without their
+    /// parameters' values (the lookups: `LookupPlanTests` checks each generic plan), this saves the planning,
+    /// which for a small statement can cost more than running it.
+    public var forceGenericPlans: Bool
 
     public init(
         connectionString: String,
@@ -30,7 +35,8 @@ public struct PostgresConfiguration: Sendable {
         reconnectInitialDelayMs: Int = 50,
         reconnectMaxDelayMs: Int = 5_000,
         maxPreparedStatements: Int = 256,
-        applicationName: String = "transact"
+        applicationName: String = "transact",
+        forceGenericPlans: Bool = false
     ) {
         precondition(poolSize >= 1 && poolSize <= 256, "poolSize must be 1...256")
         precondition(maxQueuedRequests >= 1, "maxQueuedRequests must be positive")
@@ -45,5 +51,6 @@ public struct PostgresConfiguration: Sendable {
         self.reconnectMaxDelayMs = reconnectMaxDelayMs
         self.maxPreparedStatements = maxPreparedStatements
         self.applicationName = applicationName
+        self.forceGenericPlans = forceGenericPlans
     }
 }

@@ -51,7 +51,7 @@ final class PostgresConnection {
         let setup = """
             SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, YMD'; SET IntervalStyle TO 'iso_8601';
             SET extra_float_digits TO 3; SET statement_timeout TO \(max(0, configuration.statementTimeoutMs));
-            SET jit TO off;
+            SET jit TO off;\(configuration.forceGenericPlans ? " SET plan_cache_mode TO force_generic_plan;" : "")
             """
         _ = try connection.executeSimple(setup)
         guard !pipelineMode || PQenterPipelineMode(handle) == 1 else { throw .unavailable(connection.errorMessage) }

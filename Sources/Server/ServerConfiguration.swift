@@ -13,6 +13,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var pathPrefix = ""
     public var databaseURL = "dbname=transact"
     public var databasePoolSize = 8
+    /// The lookups' own pool (API.md §6): reads only, every statement on its generic plan, and a seam for a read
+    /// replica (`lookupURL`; the primary when empty).
+    public var databaseLookupPoolSize = 4
+    public var databaseLookupURL = ""
     public var databaseMaxQueuedRequests = 10_000
     public var databaseStatementTimeoutMs = 30_000
     public var databaseConnectTimeoutSeconds = 5
@@ -53,6 +57,17 @@ public struct ServerConfiguration: Sendable, Equatable {
             statementTimeoutMs: databaseStatementTimeoutMs)
     }
 
+    public var lookupPostgres: PostgresConfiguration {
+        PostgresConfiguration(
+            connectionString: databaseLookupURL.isEmpty ? databaseURL : databaseLookupURL,
+            poolSize: databaseLookupPoolSize,
+            maxQueuedRequests: databaseMaxQueuedRequests,
+            connectTimeoutSeconds: databaseConnectTimeoutSeconds,
+            statementTimeoutMs: databaseStatementTimeoutMs,
+            applicationName: "transact-lookups",
+            forceGenericPlans: true)
+    }
+
     /// The file (when it exists), then the environment.
     public static func load(file: URL?, environment: [String: String]) throws(ConfigurationError) -> ServerConfiguration {
         var configuration = ServerConfiguration()
@@ -77,6 +92,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         }),
         ("database.url", "TRANSACT_DATABASE_URL", { $0.databaseURL = $1; return !$1.isEmpty }),
         ("database.poolSize", "TRANSACT_DATABASE_POOL_SIZE", { set(&$0.databasePoolSize, $1, 1...256) }),
+        ("database.lookupPoolSize", "TRANSACT_DATABASE_LOOKUP_POOL_SIZE", { set(&$0.databaseLookupPoolSize, $1, 1...256) }),
+        ("database.lookupUrl", "TRANSACT_DATABASE_LOOKUP_URL", { $0.databaseLookupURL = $1; return true }),
         ("database.maxQueuedRequests", "TRANSACT_DATABASE_MAX_QUEUED_REQUESTS",
          { set(&$0.databaseMaxQueuedRequests, $1, 1...1_000_000) }),
         ("database.statementTimeoutMs", "TRANSACT_DATABASE_STATEMENT_TIMEOUT_MS",

@@ -27,6 +27,8 @@ public import Vendors
 /// What the service is built from, made once by the composition root (`transact serve`, or a test).
 public struct ServiceDependencies: Sendable {
     public let postgres: PostgresClient
+    /// Where the lookups read (`ServerConfiguration.lookupPostgres`); nil: `postgres`.
+    public let lookupPool: PostgresClient?
     public let migrations: [Migration]
     public let masterKey: MasterKey
     /// Behind every funding source and vendor whose adapter is `simulated`.
@@ -38,11 +40,13 @@ public struct ServiceDependencies: Sendable {
     public let catalogue: CatalogueCache
 
     public init(
-        postgres: PostgresClient, migrations: [Migration], masterKey: MasterKey, simulatedBank: SimulatedBank = SimulatedBank(),
+        postgres: PostgresClient, lookupPool: PostgresClient? = nil, migrations: [Migration], masterKey: MasterKey,
+        simulatedBank: SimulatedBank = SimulatedBank(),
         simulatedVendor: SimulatedVendorAdapter = SimulatedVendorAdapter(), purchaseBatchSize: Int = 64,
         purchaseConcurrentBatches: Int = 1, catalogueCacheTTL: Duration = .seconds(30)
     ) {
         self.postgres = postgres
+        self.lookupPool = lookupPool
         self.migrations = migrations
         self.masterKey = masterKey
         self.simulatedBank = simulatedBank
@@ -50,7 +54,7 @@ public struct ServiceDependencies: Sendable {
         self.purchaseSteps = PurchaseSteps(
             database: postgres, batched: purchaseBatchSize > 1, maxBatchSize: purchaseBatchSize,
             maxConcurrentBatches: purchaseConcurrentBatches)
-        self.catalogue = CatalogueCache(database: postgres, ttl: catalogueCacheTTL)
+        self.catalogue = CatalogueCache(database: lookupPool ?? postgres, ttl: catalogueCacheTTL)
     }
 
     func fundingSources() -> FundingSourceDirectory {
@@ -103,10 +107,11 @@ public enum TransactApplication {
         SessionRoutes().add(to: protected)
         FinancialTermsRoutes(database: postgres).add(to: protected)
         // Lookups (API.md §6).
-        InFlightCheckRoutes(database: postgres).add(to: protected)
-        TransactionLookupRoutes(database: postgres).add(to: protected)
-        UserTransactionLookupRoutes(database: postgres).add(to: protected)
-        TokenLookupRoutes(database: postgres).add(to: protected)
+        let lookups = dependencies.lookupPool ?? postgres
+        InFlightCheckRoutes(database: lookups).add(to: protected)
+        TransactionLookupRoutes(database: lookups).add(to: protected)
+        UserTransactionLookupRoutes(database: lookups).add(to: protected)
+        TokenLookupRoutes(database: lookups).add(to: protected)
         ProductLookupRoutes(catalogue: dependencies.catalogue).add(to: protected)
         CountryPrefixRoutes(catalogue: dependencies.catalogue).add(to: protected)
         MNOLookupRoutes(catalogue: dependencies.catalogue).add(to: protected)
@@ -133,6 +138,7 @@ public enum TransactApplication {
         // Services stop in reverse order: the HTTP server first, then the workers (jobs in progress finish), then
         // the listener and the pool, so that requests and jobs in flight can finish their statements.
         let listener = PostgresListener(configuration: configuration.postgres, logger: logger)
+        if let lookupPool = dependencies.lookupPool { application.addServices(lookupPool) }
         application.addServices(
             dependencies.postgres, ListenerService(listener: listener),
             CatalogueInvalidation(catalogue: dependencies.catalogue, listener: listener))

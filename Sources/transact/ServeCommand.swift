@@ -43,7 +43,8 @@ struct Serve: AsyncParsableCommand {
         let application = TransactApplication.make(
             configuration: configuration,
             dependencies: ServiceDependencies(
-                postgres: postgres, migrations: migrations, masterKey: masterKey,
+                postgres: postgres, lookupPool: PostgresClient(configuration: configuration.lookupPostgres, logger: logger),
+                migrations: migrations, masterKey: masterKey,
                 purchaseBatchSize: configuration.purchaseBatchSize,
                 purchaseConcurrentBatches: configuration.purchaseConcurrentBatches,
                 catalogueCacheTTL: .milliseconds(configuration.catalogueCacheTTLMs)),

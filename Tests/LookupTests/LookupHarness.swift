@@ -37,12 +37,22 @@ struct LookupHarness {
             let token = try await TokenIssuer(
                 directory: directory, keys: keys, issuer: "transact", lifetimeSeconds: 300, throttle: FailureThrottle()
             ).issue(grantType: "client_credentials", clientId: "200", clientSecret: "demo-secret-change-me").accessToken
+            // The lookups read through a pool of their own, on generic plans, as `transact serve` sets them up.
+            var lookupConfiguration = database.configuration(poolSize: 2)
+            lookupConfiguration.forceGenericPlans = true
+            let lookupPool = PostgresClient(configuration: lookupConfiguration)
             let dependencies = ServiceDependencies(
-                postgres: db, migrations: try TestDatabase.projectMigrations(), masterKey: TestDatabase.masterKey,
-                catalogueCacheTTL: catalogueCacheTTL)
-            try await body(LookupHarness(
-                db: db, database: database, dependencies: dependencies,
-                headers: [.authorization: "Bearer \(token)", HTTPField.Name("X-API-Key")!: "demo-api-key-change-me"]))
+                postgres: db, lookupPool: lookupPool, migrations: try TestDatabase.projectMigrations(),
+                masterKey: TestDatabase.masterKey, catalogueCacheTTL: catalogueCacheTTL)
+            do {
+                try await body(LookupHarness(
+                    db: db, database: database, dependencies: dependencies,
+                    headers: [.authorization: "Bearer \(token)", HTTPField.Name("X-API-Key")!: "demo-api-key-change-me"]))
+            } catch {
+                await lookupPool.shutdown()
+                throw error
+            }
+            await lookupPool.shutdown()
         }
     }
 
