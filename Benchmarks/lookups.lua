@@ -12,6 +12,10 @@ local function buyer() return string.format("2782%07d", math.random(0, buyers - 
 local function row() return math.random(1, rows) end
 
 local makers = {
+    -- The floor: an authenticated request that does nothing (bearer token and API key checked, no database).
+    ["authenticated-no-op"] = function()
+        return wrk.format("GET", "/auth/check")
+    end,
     ["transaction-by-raasTxnRef"] = function()
         return wrk.format("GET", string.format("/lookup-api/2.0?clientId=200&raasTxnRef=00000000-00c8-4000-8000-%012x", row()))
     end,

@@ -47,6 +47,8 @@ public struct Catalogue: Sendable {
     let productIdsByClient: [Int64: [Int64]]
     /// By country code.
     public let countries: [Country]
+    /// By dialling prefix, each list by country code.
+    let countriesByDialingPrefix: [String: [Country]]
     /// Operators by country calling code, then by number prefix (the national number's first digits).
     let operatorsByPrefix: [String: [String: MobileOperator]]
     /// The longest prefix of any operator: no longer prefix needs to be tried.
@@ -60,6 +62,7 @@ public struct Catalogue: Sendable {
         self.products = Dictionary(products.map { ($0.productId, $0) }, uniquingKeysWith: { first, _ in first })
         self.productIdsByClient = Dictionary(grouping: clientProducts, by: \.clientId).mapValues { $0.map(\.productId).sorted() }
         self.countries = countries.sorted { $0.countryCode < $1.countryCode }
+        self.countriesByDialingPrefix = Dictionary(grouping: self.countries, by: \.dialingPrefix)
         var operators: [String: [String: MobileOperator]] = [:]
         for entry in operatorPrefixes { operators[entry.countryCallingCode, default: [:]][entry.prefix] = entry.operator }
         self.operatorsByPrefix = operators
@@ -80,7 +83,7 @@ public struct Catalogue: Sendable {
 
     /// The countries whose dialling prefix is `countryCallingCode`, by country code (several share `1`).
     public func countries(dialingPrefix countryCallingCode: String) -> [Country] {
-        countries.filter { $0.dialingPrefix == countryCallingCode }
+        countriesByDialingPrefix[countryCallingCode] ?? []
     }
 
     /// The operator of a national number: the longest matching prefix wins (API.md §6).

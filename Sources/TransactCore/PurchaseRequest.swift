@@ -1,5 +1,3 @@
-import Foundation
-
 /// The body of `POST /reserveAndTransact/4.0` and `POST /transact/4.0` (API.md §3.1, §3.2), validated field by
 /// field in the table's order; the first field that breaks a rule is the one reported.
 public struct PurchaseRequest: Sendable, Equatable {
@@ -57,7 +55,7 @@ public struct PurchaseRequest: Sendable, Equatable {
         accountIdentifier = try body.string("accountIdentifier", length: 1...64)
         authCode = try body.string("authCode", length: 1...64)
         timestamp = try body.requiredString("timestamp", length: 1...32)
-        guard Self.isTimestamp(timestamp) else {
+        guard FieldRules.isTimestamp(timestamp) else {
             throw FormatError("timestamp", "must be an ISO 8601 date and time with a time zone")
         }
         lookupReference = try body.string("lookupReference", length: 1...64)
@@ -74,15 +72,6 @@ public struct PurchaseRequest: Sendable, Equatable {
             }
             reserveFundsTxnRef = try body.requiredString("reserveFundsTxnRef", length: 1...64)
         }
-    }
-
-    /// `2016-06-29T16:39:42.735Z`, `2016-06-29T18:39:42+02:00`: a valid date and time with a zone.
-    public static func isTimestamp(_ text: String) -> Bool {
-        let pattern = #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$"#
-        guard text.range(of: pattern, options: .regularExpression) != nil else { return false }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = text.contains(".") ? [.withInternetDateTime, .withFractionalSeconds] : [.withInternetDateTime]
-        return formatter.date(from: text) != nil
     }
 
     /// The parsed request in one canonical text, for recognising a repeat with the same content (API.md §3.3).

@@ -31,18 +31,30 @@ public struct TransactionLookupQuery: Sendable, Equatable {
         self.references = references
     }
 
-    /// Finds by the first reference; the others are checked on the row found (`matchesEvery`).
+    /// Finds by the first reference; the others are checked on the row found (`matches(every:)`).
     public var statement: PostgresQuery {
-        let window = "now() - interval '\(Self.windowDays) days'"
-        return switch references[0] {
+        switch references[0] {
         case .raasTxnRef(let reference):
-            "SELECT \(unescaped: Self.columns) FROM purchases.transactions t WHERE t.raas_txn_ref = \(reference.uuid) AND t.client_id = \(clientId) AND t.created_at > \(unescaped: window)"
+            """
+            SELECT \(unescaped: Self.columns) FROM purchases.transactions t
+            WHERE t.raas_txn_ref = \(reference.uuid) AND t.client_id = \(clientId) AND \(unescaped: Self.window)
+            """
         case .clientTxnRef(let text):
-            "SELECT \(unescaped: Self.columns) FROM purchases.transactions t WHERE t.client_id = \(clientId) AND t.client_txn_ref = \(text) AND t.created_at > \(unescaped: window)"
+            """
+            SELECT \(unescaped: Self.columns) FROM purchases.transactions t
+            WHERE t.client_id = \(clientId) AND t.client_txn_ref = \(text) AND \(unescaped: Self.window)
+            """
         case .reserveFundsTxnRef(let text):
-            "SELECT \(unescaped: Self.columns) FROM purchases.transactions t WHERE t.client_id = \(clientId) AND t.reserve_funds_txn_ref = \(text) AND t.created_at > \(unescaped: window) ORDER BY t.created_at DESC LIMIT 1"
+            // A bank's references need not be unique: the latest transaction that carries it.
+            """
+            SELECT \(unescaped: Self.columns) FROM purchases.transactions t
+            WHERE t.client_id = \(clientId) AND t.reserve_funds_txn_ref = \(text) AND \(unescaped: Self.window)
+            ORDER BY t.created_at DESC LIMIT 1
+            """
         }
     }
+
+    static let window = "t.created_at > now() - interval '\(windowDays) days'"
 
     static let columns = """
         t.id, t.raas_txn_ref::text AS raas_txn_ref, t.client_txn_ref, t.reserve_funds_txn_ref,
