@@ -141,6 +141,8 @@ let package = Package(
             dependencies: ["ServiceHTTP", "TransactCore", "Vendors", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
+        // Notifications (API.md §7).
+        .target(name: "Notifications", swiftSettings: swiftSettings),
         // Purchases (API.md §3–§5).
         .target(
             name: "ReserveAndTransact",
@@ -300,6 +302,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "NotificationsTests", dependencies: ["Notifications"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SeedingTests",
             dependencies: ["Seeding", "SecurityService", "TransactCrypto", "Ledger", "Postgres", "TestSupport"],
