@@ -50,8 +50,7 @@ public struct AccountValidationRoutes: Sendable {
             let validation = try await request.validatedBody { body throws(FormatError) in try Validation(body) }
             _ = try context.authorize(clientId: validation.clientId)
             guard let product = try await catalogue.catalogue().product(validation.productId, of: validation.clientId) else {
-                throw APIError(
-                    status: .badRequest, responseCode: "4000", responseMessage: "Product ID \(validation.productId) does not exist")
+                throw APIError.productDoesNotExist(validation.productId)
             }
             guard product.supportsAccountValidation else {
                 throw APIError(status: .accepted, responseCode: "4010", responseMessage: "Service not found")

@@ -38,7 +38,7 @@ public struct FinancialTermsRoutes: Sendable {
             guard purchaseAmount > 0 else { throw APIError.format("purchaseAmount", "must be greater than 0") }
             _ = try context.authorize(clientId: clientId)
             guard let (currencyCode, terms) = try await store.quote(clientId: clientId, productId: productId) else {
-                throw APIError(status: .badRequest, responseCode: "4000", responseMessage: "Product ID \(productId) does not exist")
+                throw APIError.productDoesNotExist(productId)
             }
             let breakdown = try FinancialBreakdown(purchaseAmount: purchaseAmount, terms: terms)
             return JSONResponse.make(

@@ -45,7 +45,7 @@ public struct ProductLookupRoutes: Sendable {
             _ = try context.authorize(clientId: filters.clientId, allowing: [.support])
             let catalogue = try await catalogue.catalogue()
             if let productId = filters.productId, catalogue.product(productId, of: filters.clientId) == nil {
-                throw APIError(status: .badRequest, responseCode: "4000", responseMessage: "Product ID \(productId) does not exist")
+                throw APIError.productDoesNotExist(productId)
             }
             if let productTypeId = filters.productTypeId, catalogue.productTypes[productTypeId] == nil {
                 throw APIError(status: .badRequest, responseCode: "4000", responseMessage: "Product type ID does not exist")

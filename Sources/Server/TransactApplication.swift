@@ -22,8 +22,6 @@ public import TransactCore
 import ServiceLifecycle
 public import Vendors
 
-/// Composes the service: the router with its middleware and every module's routes. `Server` is the only module
-/// that knows all the others.
 /// What the service is built from, made once by the composition root (`transact serve`, or a test).
 public struct ServiceDependencies: Sendable {
     public let postgres: PostgresClient
@@ -38,6 +36,10 @@ public struct ServiceDependencies: Sendable {
     public let purchaseSteps: PurchaseSteps
     /// The catalogue that lookups serve, dropped on every `catalogue_changed` notification.
     public let catalogue: CatalogueCache
+    /// The adapters of funding sources and vendors, one directory (and so one cache) each for the whole process:
+    /// the routes and the workers share them.
+    let fundingSources: FundingSourceDirectory
+    let vendors: VendorDirectory
 
     public init(
         postgres: PostgresClient, lookupPool: PostgresClient? = nil, migrations: [Migration], masterKey: MasterKey,
@@ -55,18 +57,18 @@ public struct ServiceDependencies: Sendable {
             database: postgres, batched: purchaseBatchSize > 1, maxBatchSize: purchaseBatchSize,
             maxConcurrentBatches: purchaseConcurrentBatches)
         self.catalogue = CatalogueCache(database: lookupPool ?? postgres, ttl: catalogueCacheTTL)
-    }
-
-    func fundingSources() -> FundingSourceDirectory {
         let sealer = SecretSealer(masterKey: masterKey)
-        return FundingSourceDirectory(database: postgres, open: { try sealer.open($0, purpose: $1) }, simulatedBank: simulatedBank)
+        self.fundingSources = FundingSourceDirectory(
+            database: postgres, open: { try sealer.open($0, purpose: $1) }, simulatedBank: simulatedBank)
+        self.vendors = VendorDirectory(database: postgres, simulated: simulatedVendor)
     }
 
-    func vendors() -> VendorDirectory {
-        VendorDirectory(database: postgres, simulated: simulatedVendor)
-    }
+    /// Where the lookups read.
+    var lookupDatabase: PostgresClient { lookupPool ?? postgres }
 }
 
+/// Composes the service: the router with its middleware and every module's routes. `Server` is the only module
+/// that knows all the others.
 public enum TransactApplication {
     public static func makeRouter(configuration: ServerConfiguration, dependencies: ServiceDependencies) -> Router<TransactRequestContext> {
         // Bootstrap swift-metrics before MetricsMiddleware creates its first metric.
@@ -107,7 +109,7 @@ public enum TransactApplication {
         SessionRoutes().add(to: protected)
         FinancialTermsRoutes(database: postgres).add(to: protected)
         // Lookups (API.md §6).
-        let lookups = dependencies.lookupPool ?? postgres
+        let lookups = dependencies.lookupDatabase
         InFlightCheckRoutes(database: lookups).add(to: protected)
         TransactionLookupRoutes(database: lookups).add(to: protected)
         UserTransactionLookupRoutes(database: lookups).add(to: protected)
@@ -115,12 +117,12 @@ public enum TransactApplication {
         ProductLookupRoutes(catalogue: dependencies.catalogue).add(to: protected)
         CountryPrefixRoutes(catalogue: dependencies.catalogue).add(to: protected)
         MNOLookupRoutes(catalogue: dependencies.catalogue).add(to: protected)
-        AccountValidationRoutes(catalogue: dependencies.catalogue, vendors: dependencies.vendors()).add(to: protected)
+        AccountValidationRoutes(catalogue: dependencies.catalogue, vendors: dependencies.vendors).add(to: protected)
 
         // Routes that carry money: the Signature over the raw body when the client requires one (API.md §1.4).
         let signed = protected.group().add(middleware: SignatureMiddleware(sealer: SecretSealer(masterKey: dependencies.masterKey)))
         ReserveAndTransactRoutes(
-            database: postgres, steps: dependencies.purchaseSteps, fundingSources: dependencies.fundingSources(),
+            database: postgres, steps: dependencies.purchaseSteps, fundingSources: dependencies.fundingSources,
             deadlineGraceSeconds: configuration.reservationDeadlineGraceSeconds
         ).add(to: signed)
         TransactRoutes(database: postgres, steps: dependencies.purchaseSteps).add(to: signed)
@@ -145,8 +147,8 @@ public enum TransactApplication {
         if configuration.workersEnabled {
             let sealer = SecretSealer(masterKey: dependencies.masterKey)
             application.addServices(PurchaseWorkers(
-                database: dependencies.postgres, steps: dependencies.purchaseSteps, listener: listener, fundingSources: dependencies.fundingSources(),
-                vendors: dependencies.vendors(),
+                database: dependencies.postgres, steps: dependencies.purchaseSteps, listener: listener, fundingSources: dependencies.fundingSources,
+                vendors: dependencies.vendors,
                 clientEndpoints: ClientResultEndpoints(database: dependencies.postgres, open: { try sealer.open($0, purpose: $1) }),
                 configuration: configuration.workers, logger: logger))
         }

@@ -25,6 +25,12 @@ public struct APIError: HTTPResponseError {
         self.init(status: .badRequest, responseCode: "4000", responseMessage: error.message)
     }
 
+    /// 400 `4000` "Product ID <id> does not exist": a product that does not exist or is not the caller's (the two
+    /// look the same, so one client cannot learn another's catalogue).
+    public static func productDoesNotExist(_ productId: Int64) -> APIError {
+        APIError(status: .badRequest, responseCode: "4000", responseMessage: "Product ID \(productId) does not exist")
+    }
+
     struct Body: Encodable {
         let responseCode: String
         let responseMessage: String

@@ -1,6 +1,7 @@
 public import Hummingbird
 public import Postgres
 public import ServiceHTTP
+import TransactCore
 
 /// `GET /tokenLookup/1.0`, Token Lookup (API.md §6): the tokens (vouchers, PINs, electricity tokens) of the
 /// buyer's successful purchases, newest first, so that a buyer who lost one can see it again.
@@ -12,17 +13,20 @@ public struct TokenLookupRoutes: Sendable {
     }
 
     struct Answer: Encodable {
+        /// A purchase's summary and its token, in one object.
         struct UserToken: Encodable {
-            let targetIdentifier: String
-            let clientId: Int64
-            let channelId: Int64
-            let productId: Int64
-            let productTypeId: Int64?
-            let description: String
-            let raasTxnRef: String
-            let transactionDate: String
-            let purchaseAmount: Int64
+            let purchase: PurchaseSummary
             let token: String
+
+            enum CodingKeys: String, CodingKey {
+                case token
+            }
+
+            func encode(to encoder: any Encoder) throws {
+                try purchase.encode(to: encoder)
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(token, forKey: .token)
+            }
         }
 
         let userTokens: [UserToken]
@@ -33,15 +37,7 @@ public struct TokenLookupRoutes: Sendable {
             let query = try TokenLookupQuery(request)
             _ = try context.authorize(clientId: query.clientId, allowing: [.support])
             let tokens = try await database.query(query.statement).map { row in
-                Answer.UserToken(
-                    targetIdentifier: try row.decode(String.self, "target_identifier"),
-                    clientId: try row.decode(Int64.self, "client_id"), channelId: try row.decode(Int64.self, "channel_id"),
-                    productId: try row.decode(Int64.self, "product_id"),
-                    productTypeId: try row.decode(Int64?.self, "product_type_id"),
-                    description: try row.decode(String.self, "description"),
-                    raasTxnRef: try row.decode(String.self, "raas_txn_ref"),
-                    transactionDate: try row.decode(String.self, "transaction_date"),
-                    purchaseAmount: try row.decode(Int64.self, "purchase_amount"), token: try row.decode(String.self, "token"))
+                Answer.UserToken(purchase: try PurchaseSummary(row: row), token: try row.decode(String.self, "token"))
             }
             return JSONResponse.make(Answer(userTokens: tokens), status: .ok)
         }

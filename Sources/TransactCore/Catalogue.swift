@@ -55,10 +55,10 @@ public struct Catalogue: Sendable {
     let longestPrefix: Int
 
     public init(
-        productTypes: [ProductType], products: [Product], clientProducts: [(clientId: Int64, productId: Int64)],
+        productTypes: [Int64: ProductType], products: [Product], clientProducts: [(clientId: Int64, productId: Int64)],
         countries: [Country], operatorPrefixes: [(countryCallingCode: String, prefix: String, operator: MobileOperator)]
     ) {
-        self.productTypes = Dictionary(productTypes.map { ($0.productTypeId, $0) }, uniquingKeysWith: { first, _ in first })
+        self.productTypes = productTypes
         self.products = Dictionary(products.map { ($0.productId, $0) }, uniquingKeysWith: { first, _ in first })
         self.productIdsByClient = Dictionary(grouping: clientProducts, by: \.clientId).mapValues { $0.map(\.productId).sorted() }
         self.countries = countries.sorted { $0.countryCode < $1.countryCode }

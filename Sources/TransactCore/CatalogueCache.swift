@@ -54,20 +54,20 @@ public final class CatalogueCache: Sendable {
     }
 
     static func read(from database: any PostgresQueryable) async throws -> Catalogue {
-        let types = try await database.query(
+        let types = Dictionary(try await database.query(
             "SELECT product_type_id, product_type_name FROM catalogue.product_types"
         ).map { row in
-            Catalogue.ProductType(
+            (try row.decode(Int64.self, "product_type_id"),
+             Catalogue.ProductType(
                 productTypeId: try row.decode(Int64.self, "product_type_id"),
-                productTypeName: try row.decode(String.self, "product_type_name"))
-        }
-        let typesById = Dictionary(types.map { ($0.productTypeId, $0) }, uniquingKeysWith: { first, _ in first })
+                productTypeName: try row.decode(String.self, "product_type_name")))
+        }, uniquingKeysWith: { first, _ in first })
         let products = try await database.query("""
             SELECT product_id, product_type_id, vendor_id, description, short_description, currency_code, fixed_amount,
                    min_amount, max_amount, amount_increment, supports_token, supports_account_validation, active, channels
             FROM catalogue.products
             """
-        ).map { row in try Catalogue.Product(row: row, types: typesById) }
+        ).map { row in try Catalogue.Product(row: row, types: types) }
         let links = try await database.query("SELECT client_id, product_id FROM catalogue.client_products").map { row in
             (clientId: try row.decode(Int64.self, "client_id"), productId: try row.decode(Int64.self, "product_id"))
         }

@@ -1,6 +1,7 @@
 public import Hummingbird
 public import Postgres
 public import ServiceHTTP
+import TransactCore
 
 /// `GET /userTransactions/1.0`, User Transaction Lookup (API.md §6): a buyer's successful purchases, so that a
 /// channel can offer "buy again". Without an optional parameter only the single latest; with any of them
@@ -13,33 +14,11 @@ public struct UserTransactionLookupRoutes: Sendable {
         self.database = database
     }
 
-    struct UserTransaction: Encodable {
-        let channelId: Int64
-        let clientId: Int64
-        let raasTxnRef: String
-        let transactionDate: String
-        let productId: Int64
-        let productTypeId: Int64?
-        let description: String
-        let purchaseAmount: Int64
-        let targetIdentifier: String
-    }
-
     public func add(to group: RouterGroup<TransactRequestContext>) {
         group.get("userTransactions/1.0") { request, context -> Response in
             let query = try UserTransactionsQuery(request)
             _ = try context.authorize(clientId: query.clientId, allowing: [.support])
-            let transactions = try await database.query(query.statement).map { row in
-                UserTransaction(
-                    channelId: try row.decode(Int64.self, "channel_id"), clientId: try row.decode(Int64.self, "client_id"),
-                    raasTxnRef: try row.decode(String.self, "raas_txn_ref"),
-                    transactionDate: try row.decode(String.self, "transaction_date"),
-                    productId: try row.decode(Int64.self, "product_id"),
-                    productTypeId: try row.decode(Int64?.self, "product_type_id"),
-                    description: try row.decode(String.self, "description"),
-                    purchaseAmount: try row.decode(Int64.self, "purchase_amount"),
-                    targetIdentifier: try row.decode(String.self, "target_identifier"))
-            }
+            let transactions = try await database.query(query.statement).map(PurchaseSummary.init(row:))
             return JSONResponse.make(transactions, status: .ok)
         }
     }

@@ -27,12 +27,24 @@ public struct HTTPVendor: Vendor {
         self.client = client
     }
 
-    public func vend(_ request: VendRequest) async -> VendOutcome {
-        var http = HTTPClientRequest(url: baseURL + "/vend")
+    /// `POST <url><path>` with `body` as JSON; nil when the body cannot be encoded.
+    func post(_ path: String, json body: some Encodable) -> HTTPClientRequest? {
+        guard let bytes = try? JSONEncoder().encode(body) else { return nil }
+        var http = HTTPClientRequest(url: baseURL + path)
         http.method = .POST
         http.headers.add(name: "Content-Type", value: "application/json")
-        guard let body = try? JSONEncoder().encode(VendWireRequest(request)) else { return .unknown }
-        http.body = .bytes(ByteBuffer(data: body))
+        http.body = .bytes(ByteBuffer(data: bytes))
+        return http
+    }
+
+    /// The answer's body read as `Answer` (at most `maxAnswerBytes`); nil when it cannot be read.
+    static func decode<Answer: Decodable>(_ response: HTTPClientResponse, as type: Answer.Type) async -> Answer? {
+        guard let bytes = try? await response.body.collect(upTo: maxAnswerBytes) else { return nil }
+        return try? JSONDecoder().decode(type, from: Data(buffer: bytes))
+    }
+
+    public func vend(_ request: VendRequest) async -> VendOutcome {
+        guard let http = post("/vend", json: VendWireRequest(request)) else { return .unknown }
         let response: HTTPClientResponse
         do {
             response = try await client.execute(http, timeout: TimeAmount(timeout))
@@ -46,9 +58,9 @@ public struct HTTPVendor: Vendor {
             return .uncertain(code: "2239", message: "Timeout connecting to the vendor")
         }
         if response.status.code >= 500 { return .uncertain(code: "2202", message: "Vendor communication error") }
-        guard let bytes = try? await response.body.collect(upTo: Self.maxAnswerBytes),
-            let answer = try? JSONDecoder().decode(VendWireAnswer.self, from: Data(buffer: bytes)), answer.reference == request.reference
-        else { return .unknown }
+        guard let answer = await Self.decode(response, as: VendWireAnswer.self), answer.reference == request.reference else {
+            return .unknown
+        }
         return answer.outcome
     }
 
@@ -67,18 +79,16 @@ public struct HTTPVendor: Vendor {
         if response.status == .notFound {
             return .retryable(code: "2238", message: "The vendor never received \(request.reference)")
         }
-        guard response.status == .ok, let bytes = try? await response.body.collect(upTo: Self.maxAnswerBytes),
-            let answer = try? JSONDecoder().decode(VendWireAnswer.self, from: Data(buffer: bytes)), answer.reference == request.reference
+        guard response.status == .ok, let answer = await Self.decode(response, as: VendWireAnswer.self),
+            answer.reference == request.reference
         else { return nil }
         return answer.outcome
     }
 
     public func validateAccount(_ request: AccountValidationRequest) async -> AccountValidationOutcome {
-        var http = HTTPClientRequest(url: baseURL + "/validateAccount")
-        http.method = .POST
-        http.headers.add(name: "Content-Type", value: "application/json")
-        guard let body = try? JSONEncoder().encode(request) else { return .refused(code: "2210", message: "Invalid data format") }
-        http.body = .bytes(ByteBuffer(data: body))
+        guard let http = post("/validateAccount", json: request) else {
+            return .refused(code: "2210", message: "Invalid data format")
+        }
         let response: HTTPClientResponse
         do {
             response = try await client.execute(http, timeout: TimeAmount(timeout))
@@ -87,9 +97,9 @@ public struct HTTPVendor: Vendor {
         } catch {
             return .refused(code: "2239", message: "Timeout connecting to the vendor")
         }
-        guard response.status == .ok, let bytes = try? await response.body.collect(upTo: Self.maxAnswerBytes),
-            let answer = try? JSONDecoder().decode(AccountValidationWireAnswer.self, from: Data(buffer: bytes))
-        else { return .refused(code: "2202", message: "Vendor communication error") }
+        guard response.status == .ok, let answer = await Self.decode(response, as: AccountValidationWireAnswer.self) else {
+            return .refused(code: "2202", message: "Vendor communication error")
+        }
         return answer.outcome
     }
 }
