@@ -97,7 +97,9 @@ let package = Package(
         ),
         .target(
             name: "Simulators",
-            dependencies: ["BankInterfaces", "Vendors", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "BankInterfaces", "Vendors", "Notifications", "TransactCrypto", .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -142,7 +144,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Notifications (API.md §7).
-        .target(name: "Notifications", swiftSettings: swiftSettings),
+        .target(
+            name: "Notifications",
+            dependencies: [
+                "Postgres", "ServiceHTTP", "TransactCore", "TransactCrypto", "BankInterfaces",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Purchases (API.md §3–§5).
         .target(
             name: "ReserveAndTransact",
@@ -180,7 +191,7 @@ let package = Package(
                 "Postgres", "DatabaseMigrations", "Ledger", "TransactCore", "ServiceHTTP", "SecurityService", "TransactCrypto",
                 "FinancialTerms", "BankInterfaces", "Vendors", "ReserveAndTransact", "Transact", "TransactResult",
                 "InFlightCheck", "TransactionLookup", "UserTransactionLookup", "TokenLookup", "ProductLookup", "MNOLookup",
-                "AccountValidation",
+                "AccountValidation", "Notifications",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -195,7 +206,7 @@ let package = Package(
             name: "transact",
             dependencies: [
                 "Server", "Postgres", "DatabaseMigrations", "TransactCrypto", "Seeding", "SecurityService", "Ledger",
-                "Simulators", "TransactCore",
+                "Simulators", "TransactCore", "Notifications",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -302,7 +313,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "NotificationsTests", dependencies: ["Notifications"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NotificationsTests",
+            dependencies: [
+                "Notifications", "Server", "ServiceHTTP", "SecurityService", "Seeding", "Simulators", "TransactCore", "Postgres",
+                "TestSupport", "TransactCrypto", "BankInterfaces", "Ledger", "transact",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SeedingTests",
             dependencies: ["Seeding", "SecurityService", "TransactCrypto", "Ledger", "Postgres", "TestSupport"],
@@ -311,7 +333,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "ServiceHTTP", "Postgres", "TestSupport", "transact", "TransactCrypto",
+                "Server", "ServiceHTTP", "Postgres", "TestSupport", "transact", "TransactCrypto", "Notifications",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],

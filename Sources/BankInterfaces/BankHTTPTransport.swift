@@ -1,8 +1,8 @@
 public import AsyncHTTPClient
-import Foundation
+public import Foundation
 import NIOCore
 import NIOFoundationCompat
-import NIOHTTP1
+public import NIOHTTP1
 import TransactCrypto
 
 /// How the service calls a party over HTTP: its auth (none, basic, bearer), a `Signature` header when it requires
@@ -28,15 +28,13 @@ public struct BankHTTPTransport: Sendable {
     }
 
     /// POSTs `body` as JSON; the status and the answer's bytes.
-    func post(_ body: [UInt8], to url: String, timeout: Duration) async throws -> (HTTPResponseStatus, Data) {
+    public func post(_ body: [UInt8], to url: String, timeout: Duration) async throws -> (HTTPResponseStatus, Data) {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         addAuth(to: &request)
         if let signatureSecret {
-            request.headers.add(
-                name: "Signature",
-                value: Data(HMACSHA256.authenticationCode(key: signatureSecret, message: body)).base64EncodedString())
+            request.headers.add(name: "Signature", value: RequestSignature.header(signing: body, secret: signatureSecret))
         }
         request.body = .bytes(ByteBuffer(bytes: body))
         let response = try await client.execute(request, timeout: TimeAmount(timeout))

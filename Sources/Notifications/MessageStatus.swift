@@ -1,3 +1,5 @@
+import Foundation
+
 /// A message's status (API.md §7's table): every code there is part of the contract, so the table is data here,
 /// looked up by code, and the few statuses the service itself decides have names of their own.
 public struct MessageStatus: Sendable, Hashable, CustomStringConvertible {
@@ -17,9 +19,28 @@ public struct MessageStatus: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(code) \(name)" }
 
+    /// What the status means, in words, for answers and callbacks: API.md's meaning where it gives one, else the
+    /// name read as words ("WHATSAPP_SPAM_RATE_LIMIT_REACHED" → "Whatsapp spam rate limit reached").
+    public var explanation: String {
+        if let meaning = Self.meanings[code] { return meaning }
+        let words = name.lowercased().replacingOccurrences(of: "_", with: " ")
+        return words.prefix(1).uppercased() + words.dropFirst()
+    }
+
+    static let meanings: [Int: String] = [
+        1: "Message not found", 2: "Queued", 3: "Scheduled for later delivery", 4: "Sent to the supplier",
+        5: "Delivered to the device", 6: "Read by the recipient", 20: "Not sent before validUntil",
+        21: "Stopped by the client", 22: "Stopped by support", 23: "The message could not be delivered",
+        25: "The messaging credit cannot pay for the message", 27: "The daily volume limit of the channel is reached",
+        28: "The monthly volume limit of the channel is reached", 29: "The recipient does not exist",
+    ]
+
     /// Still on its way: queued, scheduled or with the supplier. Every other status is an outcome; only a
     /// delivered WhatsApp message moves on from one (DEVICE_ACK, then READ).
     public var isPending: Bool { [2, 3, 4].contains(code) }
+
+    /// Whether a supplier may report it (a receipt, a refusal); the others only the service decides.
+    public var isReportedBySupplier: Bool { ![1, 2, 3, 20, 21, 22, 25, 26, 27, 28].contains(code) }
 
     public static let unknown = MessageStatus(1, "UNKNOWN")
     public static let queued = MessageStatus(2, "QUEUED")

@@ -7,15 +7,18 @@ public struct SimulatedChannel: NotificationChannel {
     public init() {}
 
     /// Codes the channel may end a message with.
-    static let supplierOutcomes: Set<Int> = Set(MessageStatus.all.map(\.code)).subtracting([1, 2, 3, 4, 5, 6, 20, 21, 22, 25, 26, 27, 28])
+    static let supplierOutcomes: Set<Int> = Set(MessageStatus.all.filter(\.isReportedBySupplier).map(\.code)).subtracting([4, 5, 6])
 
     public func send(_ message: OutgoingMessage) async -> SendOutcome {
-        let reference = "sim-" + message.notificationId
-        let delivered: [MessageStatus] = message.channel == .whatsApp
-            ? [.sentToSupplier, .deviceAck, .read] : [.sentToSupplier, .deviceAck]
-        guard let code = Int(message.destinationIdentifier.suffix(3)), Self.supplierOutcomes.contains(code),
-            let outcome = MessageStatus(code: code)
-        else { return .accepted(supplierReference: reference, receipts: delivered) }
-        return .accepted(supplierReference: reference, receipts: [.sentToSupplier, outcome])
+        .accepted(supplierReference: "sim-" + message.notificationId,
+                  receipts: Self.journey(of: message.destinationIdentifier, on: message.channel))
+    }
+
+    /// The statuses a supplier reports for a message to `destination`, in order (also the gateway simulator's).
+    public static func journey(of destination: String, on channel: ChannelKind) -> [MessageStatus] {
+        guard let code = Int(destination.suffix(3)), supplierOutcomes.contains(code), let outcome = MessageStatus(code: code) else {
+            return channel == .whatsApp ? [.sentToSupplier, .deviceAck, .read] : [.sentToSupplier, .deviceAck]
+        }
+        return [.sentToSupplier, outcome]
     }
 }

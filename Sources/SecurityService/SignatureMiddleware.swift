@@ -28,12 +28,11 @@ public struct SignatureMiddleware: RouterMiddleware {
         guard client.signatureRequired else { return try await next(request, context) }
         var request = request
         let body = try await request.collectBody(upTo: BodyLimitMiddleware.defaultMaxBytes)
-        guard let header = request.headers[.signature], let presented = Data(base64Encoded: header),
-            let sealed = client.signatureSecretSealed
-        else { return JSONResponse.make(Invalid(), status: .badRequest) }
+        guard let sealed = client.signatureSecretSealed else { return JSONResponse.make(Invalid(), status: .badRequest) }
         let secret = try sealer.open(sealed, purpose: "client:\(client.clientId):signature")
-        let expected = HMACSHA256.authenticationCode(key: secret, message: Array(body.readableBytesView))
-        guard ConstantTime.equals(expected, [UInt8](presented)) else { return JSONResponse.make(Invalid(), status: .badRequest) }
+        guard RequestSignature.isValid(request.headers[.signature], body: body.readableBytesView, secret: secret) else {
+            return JSONResponse.make(Invalid(), status: .badRequest)
+        }
         return try await next(request, context)
     }
 }

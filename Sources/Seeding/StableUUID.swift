@@ -1,10 +1,10 @@
-import Foundation
+public import Foundation
 import TransactCrypto
 
 extension UUID {
     /// A UUID derived from a name (SHA-256, version 8 layout), so that loading the same seed twice writes the same
     /// ledger transfer ids and the ledger's idempotency makes the second load a no-op.
-    init(stableFrom name: String) {
+    public init(stableFrom name: String) {
         var bytes = Array(SHA256.hash(name).prefix(16))
         bytes[6] = (bytes[6] & 0x0f) | 0x80
         bytes[8] = (bytes[8] & 0x3f) | 0x80

@@ -3,6 +3,7 @@ public import Logging
 public import Postgres
 import Yams
 public import TransactResult
+public import Notifications
 
 /// Everything `transact serve` and the other commands are configured with. Read from `Config/transact.yaml`,
 /// then overridden by environment variables (`TRANSACT_…`, and `DATABASE_URL`), then by command-line flags.
@@ -45,8 +46,18 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// How long the cached catalogue (products, countries, operator prefixes) serves lookups without a change
     /// notification: the longest a change takes to show when its notification is lost.
     public var catalogueCacheTTLMs = 30_000
+    /// Notification channels, sending and status callbacks (API.md §7).
+    public var notifications = NotificationConfiguration()
 
     public init() {}
+
+    /// A gateway is only usable with a secret: the service signs what it sends and checks every receipt with it.
+    public var notificationGatewayProblem: String? {
+        guard notifications.gatewayURLs.values.contains(where: { !$0.isEmpty }), notifications.gatewaySecret.isEmpty else {
+            return nil
+        }
+        return "a notification gateway URL is set but TRANSACT_NOTIFICATIONS_GATEWAY_SECRET is not"
+    }
 
     public var postgres: PostgresConfiguration {
         PostgresConfiguration(
@@ -135,12 +146,46 @@ public struct ServerConfiguration: Sendable, Equatable {
          { set(&$0.purchaseConcurrentBatches, $1, 1...64) }),
         ("lookups.catalogueCacheTTLMs", "TRANSACT_LOOKUPS_CATALOGUE_CACHE_TTL_MS",
          { set(&$0.catalogueCacheTTLMs, $1, 0...3_600_000) }),
+        ("notifications.smsGatewayUrl", "TRANSACT_NOTIFICATIONS_SMS_GATEWAY_URL", { setURL(&$0.notifications.gatewayURLs[.sms], $1) }),
+        ("notifications.whatsAppGatewayUrl", "TRANSACT_NOTIFICATIONS_WHATSAPP_GATEWAY_URL",
+         { setURL(&$0.notifications.gatewayURLs[.whatsApp], $1) }),
+        ("notifications.gatewaySecret", "TRANSACT_NOTIFICATIONS_GATEWAY_SECRET", { $0.notifications.gatewaySecret = $1; return $1.count <= 256 }),
+        ("notifications.gatewayTimeoutMs", "TRANSACT_NOTIFICATIONS_GATEWAY_TIMEOUT_MS",
+         { set(&$0.notifications.gatewayTimeoutMs, $1, 100...60_000) }),
+        ("notifications.sendBatchSize", "TRANSACT_NOTIFICATIONS_SEND_BATCH_SIZE", { set(&$0.notifications.sendBatchSize, $1, 1...100) }),
+        ("notifications.concurrentSendBatches", "TRANSACT_NOTIFICATIONS_CONCURRENT_SEND_BATCHES",
+         { set(&$0.notifications.concurrentSendBatches, $1, 1...64) }),
+        ("notifications.leaseSeconds", "TRANSACT_NOTIFICATIONS_LEASE_SECONDS", { set(&$0.notifications.leaseSeconds, $1, 1...3_600) }),
+        ("notifications.maxSendAttempts", "TRANSACT_NOTIFICATIONS_MAX_SEND_ATTEMPTS",
+         { set(&$0.notifications.maxSendAttempts, $1, 1...100) }),
+        ("notifications.sendRetryDelayMs", "TRANSACT_NOTIFICATIONS_SEND_RETRY_DELAY_MS",
+         { set(&$0.notifications.sendRetryDelayMs, $1, 0...3_600_000) }),
+        ("notifications.maxSendRetryDelayMs", "TRANSACT_NOTIFICATIONS_MAX_SEND_RETRY_DELAY_MS",
+         { set(&$0.notifications.maxSendRetryDelayMs, $1, 0...86_400_000) }),
+        ("notifications.callbackMaxAttempts", "TRANSACT_NOTIFICATIONS_CALLBACK_MAX_ATTEMPTS",
+         { set(&$0.notifications.callbackMaxAttempts, $1, 1...1_000) }),
+        ("notifications.callbackRetryDelayMs", "TRANSACT_NOTIFICATIONS_CALLBACK_RETRY_DELAY_MS",
+         { set(&$0.notifications.callbackRetryDelayMs, $1, 0...3_600_000) }),
+        ("notifications.callbackMaxRetryDelayMs", "TRANSACT_NOTIFICATIONS_CALLBACK_MAX_RETRY_DELAY_MS",
+         { set(&$0.notifications.callbackMaxRetryDelayMs, $1, 0...86_400_000) }),
+        ("notifications.callbackTimeoutMs", "TRANSACT_NOTIFICATIONS_CALLBACK_TIMEOUT_MS",
+         { set(&$0.notifications.callbackTimeoutMs, $1, 100...60_000) }),
+        ("notifications.maxScheduleDays", "TRANSACT_NOTIFICATIONS_MAX_SCHEDULE_DAYS",
+         { set(&$0.notifications.maxScheduleDays, $1, 0...366) }),
         ("logLevel", "TRANSACT_LOG_LEVEL", { configuration, value in
             guard let level = Logger.Level(rawValue: value) else { return false }
             configuration.logLevel = level
             return true
         }),
     ]
+
+    private static func setURL(_ target: inout String?, _ text: String) -> Bool {
+        guard text.isEmpty || ((text.hasPrefix("http://") || text.hasPrefix("https://")) && text.count <= 2_048) else {
+            return false
+        }
+        target = text.isEmpty ? nil : text
+        return true
+    }
 
     private static func set(_ target: inout Int, _ text: String, _ range: ClosedRange<Int>) -> Bool {
         guard let value = Int(text), range.contains(value) else { return false }

@@ -9,6 +9,7 @@ import AccountValidation
 import FinancialTerms
 import InFlightCheck
 import MNOLookup
+import Notifications
 import ProductLookup
 import TokenLookup
 import TransactionLookup
@@ -99,6 +100,8 @@ public enum TransactApplication {
             directory: directory, keys: keys, issuer: configuration.tokenIssuer,
             lifetimeSeconds: configuration.tokenLifetimeSeconds, throttle: FailureThrottle())
         TokenRoutes(issuer: issuer, keys: keys).add(to: api)
+        // A gateway's delivery receipts carry the gateway's signature instead of a token.
+        DeliveryReceiptRoutes(database: postgres, gatewaySecret: configuration.notifications.gatewaySecret).add(to: api)
 
         // Protected: bearer token and API key, then the client's rate limit. Routes that carry money add the
         // Signature check (SignatureMiddleware) on their own group.
@@ -118,6 +121,7 @@ public enum TransactApplication {
         CountryPrefixRoutes(catalogue: dependencies.catalogue).add(to: protected)
         MNOLookupRoutes(catalogue: dependencies.catalogue).add(to: protected)
         AccountValidationRoutes(catalogue: dependencies.catalogue, vendors: dependencies.vendors).add(to: protected)
+        NotificationRoutes(database: postgres, maxScheduleDays: configuration.notifications.maxScheduleDays).add(to: protected)
 
         // Routes that carry money: the Signature over the raw body when the client requires one (API.md §1.4).
         let signed = protected.group().add(middleware: SignatureMiddleware(sealer: SecretSealer(masterKey: dependencies.masterKey)))
@@ -151,6 +155,13 @@ public enum TransactApplication {
                 vendors: dependencies.vendors,
                 clientEndpoints: ClientResultEndpoints(database: dependencies.postgres, open: { try sealer.open($0, purpose: $1) }),
                 configuration: configuration.workers, logger: logger))
+            application.addServices(NotificationWorkers(
+                database: dependencies.postgres, listener: listener,
+                channels: ChannelDirectory(configuration: configuration.notifications),
+                clientEndpoints: ClientResultEndpoints(
+                    database: dependencies.postgres, open: { try sealer.open($0, purpose: $1) }, url: .notificationCallback,
+                    timeout: .milliseconds(configuration.notifications.callbackTimeoutMs)),
+                configuration: configuration.notifications, logger: logger))
         }
         return application
     }

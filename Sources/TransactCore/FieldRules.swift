@@ -1,3 +1,5 @@
+public import Foundation
+
 /// The API's rules for one field's text (API.md §0), wherever it arrives: a JSON body or a query string.
 public enum FieldRules {
     /// A non-negative integer written as digits only, at most `maxDigits` of them.
@@ -26,8 +28,13 @@ public enum FieldRules {
     /// `…+0200`; up to nine digits of fraction; a date that exists (no 30 February) and a time of day that does.
     /// Read by hand: a regular expression and a date formatter per request cost more than the rest of a lookup.
     public static func isTimestamp(_ text: String) -> Bool {
+        timestamp(text) != nil
+    }
+
+    /// The instant an `isTimestamp` text names; nil when it is not one.
+    public static func timestamp(_ text: String) -> Date? {
         var reader = TimestampReader(bytes: Array(text.utf8))
-        return reader.read()
+        return reader.read().map { Date(timeIntervalSince1970: $0) }
     }
 }
 
@@ -57,24 +64,46 @@ private struct TimestampReader {
         return true
     }
 
-    mutating func read() -> Bool {
+    /// Seconds since 1970-01-01T00:00:00Z; nil when the text is not a timestamp.
+    mutating func read() -> Double? {
         guard bytes.count <= 40, let year = number(digits: 4), skip("-"), let month = number(digits: 2), skip("-"),
             let day = number(digits: 2), skip("T"), let hour = number(digits: 2), skip(":"), let minute = number(digits: 2),
             skip(":"), let second = number(digits: 2)
-        else { return false }
+        else { return nil }
+        var fraction = 0.0
         if skip(".") {
             let start = position
-            while position < bytes.count, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9") { position += 1 }
-            guard (1...9).contains(position - start) else { return false }
+            var scale = 0.1
+            while position < bytes.count, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9") {
+                fraction += Double(bytes[position] - UInt8(ascii: "0")) * scale
+                scale /= 10
+                position += 1
+            }
+            guard (1...9).contains(position - start) else { return nil }
         }
+        var zoneOffset = 0
         if !skip("Z") {
-            guard skip("+") || skip("-"), let zoneHours = number(digits: 2), zoneHours <= 23 else { return false }
+            let east = skip("+")
+            guard east || skip("-"), let zoneHours = number(digits: 2), zoneHours <= 23 else { return nil }
             _ = skip(":")
-            guard let zoneMinutes = number(digits: 2), zoneMinutes <= 59 else { return false }
+            guard let zoneMinutes = number(digits: 2), zoneMinutes <= 59 else { return nil }
+            zoneOffset = (east ? 1 : -1) * (zoneHours * 3_600 + zoneMinutes * 60)
         }
-        guard position == bytes.count, (1...12).contains(month), hour <= 23, minute <= 59, second <= 59 else { return false }
+        guard position == bytes.count, (1...12).contains(month), hour <= 23, minute <= 59, second <= 59 else { return nil }
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
         let daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-        return (1...daysInMonth).contains(day)
+        guard (1...daysInMonth).contains(day) else { return nil }
+        let seconds = Self.daysSinceEpoch(year: year, month: month, day: day) * 86_400 + hour * 3_600 + minute * 60 + second
+        return Double(seconds - zoneOffset) + fraction
+    }
+
+    /// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (H. Hinnant's days_from_civil).
+    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let year = month <= 2 ? year - 1 : year
+        let era = year / 400
+        let yearOfEra = year - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 }

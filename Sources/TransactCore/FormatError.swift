@@ -3,12 +3,22 @@
 public struct FormatError: Error, Sendable, Equatable, CustomStringConvertible {
     public let field: String
     public let constraint: String
+    /// The whole message, where API.md words it itself (for example "invalid value for field clientNotificationRef").
+    private let wording: String?
 
     public init(_ field: String, _ constraint: String) {
         self.field = field
         self.constraint = constraint
+        self.wording = nil
     }
 
-    public var message: String { "\(field) :\(constraint)" }
+    /// A refusal of `field` in API.md's own words.
+    public init(field: String, message: String) {
+        self.field = field
+        self.constraint = message
+        self.wording = message
+    }
+
+    public var message: String { wording ?? "\(field) :\(constraint)" }
     public var description: String { message }
 }

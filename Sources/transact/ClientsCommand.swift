@@ -1,13 +1,16 @@
 import ArgumentParser
 import DatabaseMigrations
+import Foundation
+import Notifications
 import Postgres
 import SecurityService
+import Seeding
 import Server
 
 struct Clients: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Onboard clients and rotate their credentials. New secrets and keys are printed once.",
-        subcommands: [Add.self, RotateSecret.self, RotateAPIKey.self, Disable.self])
+        subcommands: [Add.self, RotateSecret.self, RotateAPIKey.self, Disable.self, TopUp.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a client (role client, support or admin).")
@@ -72,6 +75,39 @@ struct Clients: AsyncParsableCommand {
                 try await ClientAdministration(database: database).disable(clientId: clientId)
             }
             print("client_id=\(clientId) disabled")
+        }
+    }
+}
+
+extension Clients {
+    struct TopUp: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "topup", abstract: "Add prepaid messaging credit to a client (API.md §7).",
+            discussion: """
+                Books --amount (minor units) from cash into the client's messaging credit account, opening it when the \
+                client has none. With --reference, repeating the command is the same top-up, booked once.
+                """)
+        @OptionGroup var options: CommonOptions
+        @Option(help: "The numeric client id.") var clientId: Int64
+        @Option(help: "Minor units of the currency (cents): 10000 is 100.00.") var amount: Int64
+        @Option(help: "ISO 4217 code; must be the client's messaging currency when it has one.") var currency = "ZAR"
+        @Option(help: "Your reference for this payment (makes the command safe to repeat).") var reference: String?
+
+        func validate() throws {
+            guard (1...999_999_999_999).contains(amount) else { throw ValidationError("--amount must be 1...999999999999") }
+            guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
+                throw ValidationError("--currency must be an ISO 4217 code such as ZAR")
+            }
+            if let reference, !(1...64).contains(reference.count) { throw ValidationError("--reference must be 1 to 64 characters") }
+        }
+
+        func run() async throws {
+            let transferId = reference.map { UUID(stableFrom: "messaging-top-up:\(clientId):\($0)") } ?? UUID()
+            let available = try await options.withDatabase(command: "clients topup") { database, _ in
+                try await MessagingCredit(database: database)
+                    .topUp(clientId: clientId, currency: currency, amount: amount, transferId: transferId)
+            }
+            print("client_id=\(clientId) messaging_credit_available=\(available) currency=\(currency)")
         }
     }
 }

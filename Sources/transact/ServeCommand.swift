@@ -28,6 +28,7 @@ struct Serve: AsyncParsableCommand {
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
             configuration.httpPort = port
         }
+        if let problem = configuration.notificationGatewayProblem { throw ValidationError(problem) }
         let masterKey = try MasterKeyEnvironment.require(command: "serve")
         let logger = CommandLogging.bootstrap(level: configuration.logLevel)
         let migrations = try options.migrations(configuration)

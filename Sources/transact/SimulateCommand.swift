@@ -1,11 +1,13 @@
 import ArgumentParser
+import Foundation
 import Hummingbird
 import Logging
 import Simulators
 
 struct Simulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the simulated bank or vendor of API.md §5.3 over HTTP.", subcommands: [Bank.self, Vendor.self])
+        abstract: "Run the simulated bank or vendor of API.md §5.3, or a messaging gateway (§7), over HTTP.",
+        subcommands: [Bank.self, Vendor.self, Gateway.self])
 
     struct Bank: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -29,6 +31,24 @@ struct Simulate: AsyncParsableCommand {
             let router = Router()
             VendorSimulatorRoutes().add(to: router)
             try await Simulate.serve(router, host: host, port: port, name: "vendor")
+        }
+    }
+
+    struct Gateway: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "POST /messages (signed), answered at once; delivery receipts posted to --receipts-url.",
+            discussion: "The gateway secret is TRANSACT_NOTIFICATIONS_GATEWAY_SECRET, as for `transact serve`.")
+        @Option(help: "Address to listen on.") var host = "127.0.0.1"
+        @Option(help: "Port to listen on.") var port: Int
+        @Option(help: "Where delivery receipts go: the service's POST /notification/1.0/receipts.") var receiptsUrl: String?
+
+        func run() async throws {
+            guard let secret = ProcessInfo.processInfo.environment["TRANSACT_NOTIFICATIONS_GATEWAY_SECRET"], !secret.isEmpty else {
+                throw ValidationError("TRANSACT_NOTIFICATIONS_GATEWAY_SECRET must be set: messages and receipts are signed with it")
+            }
+            let router = Router()
+            GatewaySimulatorRoutes(receiptsURL: receiptsUrl, secret: secret).add(to: router)
+            try await Simulate.serve(router, host: host, port: port, name: "gateway")
         }
     }
 

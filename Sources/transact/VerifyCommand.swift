@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import Ledger
+import Notifications
 import NIOCore
 import NIOFoundationCompat
 import Postgres
@@ -17,7 +18,9 @@ struct Verify: AsyncParsableCommand {
             Purchases (API.md §11): every accepted purchase holds exactly its pending transfer, posted when it \
             succeeded and voided when it failed, its postings equal to its breakdown; every final purchase that \
             reserved anything has its transactResult delivered, queued or listed as an exception; no open purchase \
-            without work scheduled to move it on; no transaction vended successfully twice. With --bank-simulator, \
+            without work scheduled to move it on; no transaction vended successfully twice. Notifications (API.md \
+            §7): every charged message has its charge transfer, every refunded one its refund, none that reached the \
+            supplier was refunded, and none waits with nothing scheduled to send it. With --bank-simulator, \
             also every hold the simulated bank made agrees with the transaction it was made for.
             """)
 
@@ -34,6 +37,7 @@ struct Verify: AsyncParsableCommand {
             let store = PurchaseStore(database: database)
             violations += try await store.invariantViolations()
             if let holds { violations += try await store.holdViolations(holds) }
+            violations += try await NotificationStore(database: database).invariantViolations()
             return violations
         }
         guard violations.isEmpty else {
@@ -42,7 +46,7 @@ struct Verify: AsyncParsableCommand {
             if violations.count > 1_000 { print("  … and \(violations.count - 1_000) more") }
             throw ExitCode(2)
         }
-        print("OK: every ledger and purchase invariant holds" + (holds.map { " (and \($0.count) bank holds agree)" } ?? ""))
+        print("OK: every ledger, purchase and notification invariant holds" + (holds.map { " (and \($0.count) bank holds agree)" } ?? ""))
     }
 
     /// The simulated bank's record (`GET /holds`).

@@ -115,9 +115,28 @@ struct CommandLineTests {
             #expect(jwks.body.components(separatedBy: #""kty":"OKP""#).count - 1 == 2, "\(jwks.body)")
             #expect(try await TransactProcess.run(["clients", "disable", "--client-id", "4242", "--database-url", url]).status != 0)
 
+            // clients topup: messaging credit; a repeated --reference is booked once; another currency than the
+            // client's is refused.
+            let topUp = ["clients", "topup", "--client-id", "200", "--amount", "5000", "--reference", "pay-1", "--database-url", url]
+            let toppedUp = try await TransactProcess.run(topUp)
+            #expect(toppedUp.status == 0 && toppedUp.output.contains("messaging_credit_available="), "\(toppedUp.output)")
+            #expect(try await TransactProcess.run(topUp).status == 0)
+            let ledger = PostgresClient(configuration: PostgresConfiguration(connectionString: url, poolSize: 1))
+            let topUps = try await ledger.query("""
+                SELECT count(*) AS n, sum(p.amount) AS credited FROM ledger.transfers t
+                JOIN ledger.postings p ON p.transfer_id = t.id JOIN ledger.accounts a ON a.id = p.account_id
+                WHERE t.description = 'messaging credit top-up' AND a.code = 'client:200:messaging-credit:ZAR'
+                """).single()
+            await ledger.shutdown()
+            #expect(try topUps.decode(Int.self, "n") == 1 && topUps.decode(Int64.self, "credited") == -5_000)
+            let otherCurrency = try await TransactProcess.run(
+                ["clients", "topup", "--client-id", "200", "--amount", "1", "--currency", "NGN", "--database-url", url])
+            #expect(otherCurrency.status != 0)
+            #expect(try await TransactProcess.run(["clients", "topup", "--client-id", "200", "--amount", "0", "--database-url", url]).status != 0)
+
             // verify: the seeded ledger is sound; a transfer forged by disabling the triggers is reported.
             let sound = try await TransactProcess.run(["verify", "--database-url", url])
-            #expect(sound.status == 0 && sound.output.contains("OK: every ledger and purchase invariant holds"), "\(sound.output)")
+            #expect(sound.status == 0 && sound.output.contains("OK: every ledger, purchase and notification invariant holds"), "\(sound.output)")
             let forger = PostgresClient(configuration: PostgresConfiguration(connectionString: url, poolSize: 1))
             _ = try await forger.withConnection { session in
                 try await session.execute(script: """

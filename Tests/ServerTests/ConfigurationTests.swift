@@ -1,4 +1,5 @@
 import Foundation
+import Notifications
 import Server
 import Testing
 
@@ -38,7 +39,24 @@ struct ConfigurationTests {
         // The project's own file loads.
         let projectFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Config/transact.yaml")
-        #expect(try ServerConfiguration.load(file: projectFile, environment: [:]).httpPort == 8080)
+        let project = try ServerConfiguration.load(file: projectFile, environment: [:])
+        #expect(project.httpPort == 8080)
+        // The file states the defaults of the notification settings.
+        #expect(project.notifications == NotificationConfiguration())
+    }
+
+    @Test("a notification gateway needs the gateway secret: without it, serve is refused")
+    func gatewaySecret() throws {
+        let gateway = ["TRANSACT_NOTIFICATIONS_SMS_GATEWAY_URL": "https://gateway.example/messages"]
+        let withoutSecret = try ServerConfiguration.load(file: nil, environment: gateway)
+        #expect(withoutSecret.notifications.gatewayURLs == [.sms: "https://gateway.example/messages"])
+        #expect(withoutSecret.notificationGatewayProblem != nil)
+        let withSecret = try ServerConfiguration.load(
+            file: nil, environment: gateway.merging(["TRANSACT_NOTIFICATIONS_GATEWAY_SECRET": "s3cret"]) { $1 })
+        #expect(withSecret.notificationGatewayProblem == nil)
+        #expect(throws: ConfigurationError.self) {
+            try ServerConfiguration.load(file: nil, environment: ["TRANSACT_NOTIFICATIONS_SMS_GATEWAY_URL": "ftp://x"])
+        }
     }
 
     @Test("unknown settings and invalid values are refused with the setting's name")

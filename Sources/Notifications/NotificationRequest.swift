@@ -1,0 +1,60 @@
+import Foundation
+import TransactCore
+
+/// `POST /notification/1.0`'s body (API.md §7), read by the API's rules.
+struct NotificationRequest {
+    let clientId: Int64
+    let channelId: Int64
+    let destinationIdentifier: String
+    let message: String
+    let clientNotificationRef: String
+    let sourceIdentifier: String?
+    let transactionRef: String?
+    let channelRouteId: String?
+    let scheduledAt: Date?
+    let validUntil: Date?
+
+    static let invalidReference = FormatError(field: "clientNotificationRef", message: "invalid value for field clientNotificationRef")
+
+    init(_ body: JSONRequestBody, now: Date, maxScheduleDays: Int) throws(FormatError) {
+        clientId = try body.requiredInteger("clientId", maxDigits: 5)
+        channelId = try body.requiredInteger("channelId", maxDigits: 2)
+        destinationIdentifier = try body.requiredString("destinationIdentifier", length: 8...15)
+        guard destinationIdentifier.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+            throw FormatError("destinationIdentifier", "must be an MSISDN in international form (8 to 15 digits)")
+        }
+        message = try body.requiredString("message", length: 1...1_600)
+        // Letters, digits and . _ : - (the service's own references use '/', so they never collide with a client's).
+        guard let reference = try? body.string("clientNotificationRef", length: 1...64),
+            reference.utf8.allSatisfy({ Self.referenceBytes.contains($0) })
+        else { throw Self.invalidReference }
+        clientNotificationRef = reference
+        sourceIdentifier = try body.string("sourceIdentifier", length: 1...64)
+        transactionRef = try body.string("transactionRef", length: 1...64)
+        channelRouteId = try Self.textOrInteger(body, "channelRouteId")
+        scheduledAt = try Self.instant(body, "scheduledAt")
+        validUntil = try Self.instant(body, "validUntil")
+        if let scheduledAt, scheduledAt > now.addingTimeInterval(Double(maxScheduleDays) * 86_400) {
+            throw FormatError("scheduledAt", "must be at most \(maxScheduleDays) days ahead")
+        }
+        if let validUntil, let scheduledAt, validUntil <= scheduledAt {
+            throw FormatError("validUntil", "must be after scheduledAt")
+        }
+    }
+
+    static let referenceBytes = Set(Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-".utf8))
+
+    static func instant(_ body: JSONRequestBody, _ field: String) throws(FormatError) -> Date? {
+        guard let text = try body.string(field, length: 1...40) else { return nil }
+        guard let instant = FieldRules.timestamp(text) else {
+            throw FormatError(field, "must be an ISO 8601 date and time with a time zone")
+        }
+        return instant
+    }
+
+    /// An identifier some integrators send as a number and others as a string.
+    static func textOrInteger(_ body: JSONRequestBody, _ field: String) throws(FormatError) -> String? {
+        if let number = try? body.integer(field, maxDigits: 18) { return String(number) }
+        return try body.string(field, length: 1...64)
+    }
+}
