@@ -116,6 +116,21 @@ LANGUAGE sql IMMUTABLE AS $$
         'description', CASE WHEN p_refund THEN 'refund of notification ' ELSE 'notification ' END || p_id)
 $$;
 
+-- Gives a message's charge back, once: marks it refunded and returns the ledger operations to book (none when it
+-- was free or is refunded already). For a message that never reached the supplier.
+CREATE FUNCTION notifications.refund(p_id uuid) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    charged record;
+BEGIN
+    UPDATE notifications.messages x SET refunded = true
+    WHERE x.notification_id = p_id AND x.price > 0 AND NOT x.refunded
+    RETURNING x.charged_account, x.price INTO charged;
+    IF NOT FOUND THEN
+        RETURN '[]';
+    END IF;
+    RETURN jsonb_build_array(notifications.charge_op(p_id, charged.charged_account, charged.price, true));
+END $$;
+
 -- Books ledger operations at once; a refusal fails the statement.
 CREATE FUNCTION notifications.book(p_ops jsonb) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
@@ -170,6 +185,12 @@ BEGIN
         PERFORM pg_notify('notification_work', 'callback');
     END IF;
 END $$;
+
+-- One item of notifications.enter_statuses: a message ends with p_code, nothing more to send.
+CREATE FUNCTION notifications.ending(p_id uuid, p_code integer, p_cause text) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+    SELECT jsonb_build_object('notification_id', p_id, 'codes', jsonb_build_array(p_code), 'cause', left(p_cause, 300),
+                              'done_sending', true)
+$$;
 
 -- Accepts a message (the fields of notifications.messages, as JSON). Answers created, existing (the reference is
 -- taken: the original is returned, whatever this request said) or channel_not_configured.
@@ -282,12 +303,8 @@ BEGIN
 
     FOR m IN SELECT * FROM pg_temp.claimed_messages x ORDER BY x.send_due_at, x.notification_id LOOP
         IF m.valid_until IS NOT NULL AND m.valid_until <= now() THEN
-            ended := ended || jsonb_build_object('notification_id', m.notification_id, 'codes', jsonb_build_array(20),
-                                                 'cause', 'not sent before validUntil', 'done_sending', true);
-            IF m.price > 0 AND NOT m.refunded THEN
-                ops := ops || notifications.charge_op(m.notification_id, m.charged_account, m.price, true);
-                UPDATE notifications.messages SET refunded = true WHERE notification_id = m.notification_id;
-            END IF;
+            ended := ended || notifications.ending(m.notification_id, 20, 'not sent before validUntil');
+            ops := ops || notifications.refund(m.notification_id);
             CONTINUE;
         END IF;
         price := m.price;
@@ -295,23 +312,17 @@ BEGIN
             day_key := m.client_id || ':' || m.channel_id || ':day';
             month_key := m.client_id || ':' || m.channel_id || ':month';
             IF m.notification_daily_limit IS NOT NULL AND (counted->>day_key)::integer >= m.notification_daily_limit THEN
-                ended := ended || jsonb_build_object('notification_id', m.notification_id, 'codes', jsonb_build_array(27),
-                                                     'cause', 'the daily volume limit of the channel is reached',
-                                                     'done_sending', true);
+                ended := ended || notifications.ending(m.notification_id, 27, 'the daily volume limit of the channel is reached');
                 CONTINUE;
             END IF;
             IF m.notification_monthly_limit IS NOT NULL AND (counted->>month_key)::integer >= m.notification_monthly_limit THEN
-                ended := ended || jsonb_build_object('notification_id', m.notification_id, 'codes', jsonb_build_array(28),
-                                                     'cause', 'the monthly volume limit of the channel is reached',
-                                                     'done_sending', true);
+                ended := ended || notifications.ending(m.notification_id, 28, 'the monthly volume limit of the channel is reached');
                 CONTINUE;
             END IF;
             price := coalesce((m.message_prices->>m.channel_id::text)::bigint, 0);
             IF price > 0 THEN
                 IF m.messaging_account_code IS NULL OR coalesce((available->>m.messaging_account_code)::bigint, 0) < price THEN
-                    ended := ended || jsonb_build_object('notification_id', m.notification_id, 'codes', jsonb_build_array(25),
-                                                         'cause', 'the messaging credit cannot pay for the message',
-                                                         'done_sending', true);
+                    ended := ended || notifications.ending(m.notification_id, 25, 'the messaging credit cannot pay for the message');
                     CONTINUE;
                 END IF;
                 available := available || jsonb_build_object(
@@ -356,7 +367,7 @@ DECLARE
     codes jsonb;
 BEGIN
     FOR r IN
-        SELECT rep.*, m.status_code, m.price, m.charged_account, m.refunded, m.send_attempts, m.valid_until
+        SELECT rep.*, m.status_code, m.send_attempts, m.valid_until
         FROM jsonb_to_recordset(p_reports) AS rep(
             notification_id uuid, lease_token uuid, outcome text, supplier_reference text, codes integer[], reason text,
             retry_delay_ms integer, max_attempts integer)
@@ -378,17 +389,12 @@ BEGIN
                 WHERE notification_id = r.notification_id;
             END IF;
         ELSIF r.outcome = 'refused' OR r.send_attempts >= r.max_attempts THEN
-            changes := changes || jsonb_build_object(
-                'notification_id', r.notification_id,
-                'codes', jsonb_build_array(CASE WHEN r.outcome = 'refused' THEN r.codes[1] ELSE 23 END),
-                'cause', left(CASE WHEN r.outcome = 'refused' THEN 'the supplier refused it: '
-                                   ELSE 'no supplier could be reached after ' || r.send_attempts || ' attempts: ' END
-                              || coalesce(r.reason, ''), 300),
-                'done_sending', true);
-            IF r.price > 0 AND NOT r.refunded THEN
-                ops := ops || notifications.charge_op(r.notification_id, r.charged_account, r.price, true);
-                UPDATE notifications.messages SET refunded = true WHERE notification_id = r.notification_id;
-            END IF;
+            changes := changes || notifications.ending(
+                r.notification_id, CASE WHEN r.outcome = 'refused' THEN r.codes[1] ELSE 23 END,
+                CASE WHEN r.outcome = 'refused' THEN 'the supplier refused it: '
+                     ELSE 'no supplier could be reached after ' || r.send_attempts || ' attempts: ' END
+                || coalesce(r.reason, ''));
+            ops := ops || notifications.refund(r.notification_id);
         ELSE
             -- Retry later, but never later than the message's expiry, which then ends it at its time.
             UPDATE notifications.messages
@@ -454,13 +460,9 @@ BEGIN
         OR (m.send_lease_token IS NOT NULL AND m.send_due_at > now()) THEN
         RETURN (true, false, m.status_code)::notifications.stop_result;
     END IF;
-    IF m.price > 0 AND NOT m.refunded THEN
-        PERFORM notifications.book(jsonb_build_array(notifications.charge_op(p_id, m.charged_account, m.price, true)));
-        UPDATE notifications.messages SET refunded = true WHERE notification_id = p_id;
-    END IF;
-    PERFORM notifications.enter_statuses(jsonb_build_array(jsonb_build_object(
-        'notification_id', p_id, 'codes', jsonb_build_array(p_code),
-        'cause', CASE p_code WHEN 21 THEN 'stopped by the client' ELSE 'stopped by support' END, 'done_sending', true)));
+    PERFORM notifications.book(notifications.refund(p_id));
+    PERFORM notifications.enter_statuses(jsonb_build_array(notifications.ending(
+        p_id, p_code, CASE p_code WHEN 21 THEN 'stopped by the client' ELSE 'stopped by support' END)));
     RETURN (true, true, p_code)::notifications.stop_result;
 END $$;
 

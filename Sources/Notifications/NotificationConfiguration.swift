@@ -7,8 +7,12 @@ public struct NotificationConfiguration: Sendable, Equatable {
     public var gatewaySecret = ""
     /// How long a gateway has to take a message.
     public var gatewayTimeoutMs = 10_000
-    /// Messages claimed per statement, and such batches in progress at once in this process.
-    public var sendBatchSize = 64
+    /// The workers' own database connections, apart from the requests', so that a flood of requests cannot starve
+    /// delivery (each claim and each report would otherwise queue behind every waiting request).
+    public var databasePoolSize = 2
+    /// Messages claimed per statement (at most 100: one ledger batch), and such batches in progress at once in this
+    /// process.
+    public var sendBatchSize = 100
     public var concurrentSendBatches = 2
     /// How long a claimed message is this process's; it must outlast the gateway's timeout.
     public var leaseSeconds = 60

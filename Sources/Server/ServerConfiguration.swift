@@ -68,6 +68,17 @@ public struct ServerConfiguration: Sendable, Equatable {
             statementTimeoutMs: databaseStatementTimeoutMs)
     }
 
+    /// The notification workers' own pool (`NotificationConfiguration.databasePoolSize`).
+    public var notificationPostgres: PostgresConfiguration {
+        PostgresConfiguration(
+            connectionString: databaseURL,
+            poolSize: notifications.databasePoolSize,
+            maxQueuedRequests: databaseMaxQueuedRequests,
+            connectTimeoutSeconds: databaseConnectTimeoutSeconds,
+            statementTimeoutMs: databaseStatementTimeoutMs,
+            applicationName: "transact-notifications")
+    }
+
     public var lookupPostgres: PostgresConfiguration {
         PostgresConfiguration(
             connectionString: databaseLookupURL.isEmpty ? databaseURL : databaseLookupURL,
@@ -152,6 +163,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         ("notifications.gatewaySecret", "TRANSACT_NOTIFICATIONS_GATEWAY_SECRET", { $0.notifications.gatewaySecret = $1; return $1.count <= 256 }),
         ("notifications.gatewayTimeoutMs", "TRANSACT_NOTIFICATIONS_GATEWAY_TIMEOUT_MS",
          { set(&$0.notifications.gatewayTimeoutMs, $1, 100...60_000) }),
+        ("notifications.databasePoolSize", "TRANSACT_NOTIFICATIONS_DATABASE_POOL_SIZE",
+         { set(&$0.notifications.databasePoolSize, $1, 1...64) }),
         ("notifications.sendBatchSize", "TRANSACT_NOTIFICATIONS_SEND_BATCH_SIZE", { set(&$0.notifications.sendBatchSize, $1, 1...100) }),
         ("notifications.concurrentSendBatches", "TRANSACT_NOTIFICATIONS_CONCURRENT_SEND_BATCHES",
          { set(&$0.notifications.concurrentSendBatches, $1, 1...64) }),

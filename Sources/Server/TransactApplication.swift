@@ -155,8 +155,10 @@ public enum TransactApplication {
                 vendors: dependencies.vendors,
                 clientEndpoints: ClientResultEndpoints(database: dependencies.postgres, open: { try sealer.open($0, purpose: $1) }),
                 configuration: configuration.workers, logger: logger))
+            let notificationPool = PostgresClient(configuration: configuration.notificationPostgres, logger: logger)
+            application.addServices(notificationPool)
             application.addServices(NotificationWorkers(
-                database: dependencies.postgres, listener: listener,
+                database: notificationPool, listener: listener,
                 channels: ChannelDirectory(configuration: configuration.notifications),
                 clientEndpoints: ClientResultEndpoints(
                     database: dependencies.postgres, open: { try sealer.open($0, purpose: $1) }, url: .notificationCallback,

@@ -135,8 +135,10 @@ struct ProcessRecoveryTests {
             let reserved = try await simulators.db.query("SELECT count(*) AS n FROM purchases.transactions WHERE state = 'reserved'")
             #expect(try reserved.single().decode(Int.self, "n") == 5)
 
-            // Vends in flight: the vendor dispenses but answers late; the process dies before hearing it.
+            // Vends in flight: the vendor dispenses but answers late; the process dies before hearing it. The vend
+            // timeout outlasts the wait, so that however slow the machine, every vend is still open at the kill.
             simulators.vendor.holdAnswers.withLock { $0 = true }
+            try await simulators.db.query("UPDATE catalogue.vendors SET vend_timeout_ms = 60000")
             let second = try await Self.serve(simulators.database, launched: launched)
             for _ in 0..<600 where simulators.vendor.vends.withLock({ $0.count }) < 5 { try await Task.sleep(for: .milliseconds(50)) }
             let inFlight = try await Self.purchase(simulators, server: second, token: token, count: 3)
