@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
@@ -154,6 +155,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Support (API.md §8): the support API, reports and the web console.
+        .target(
+            name: "Support",
+            dependencies: [
+                "Postgres", "ServiceHTTP", "TransactCore", "TransactCrypto", "SecurityService",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Purchases (API.md §3–§5).
         .target(
             name: "ReserveAndTransact",
@@ -191,7 +202,7 @@ let package = Package(
                 "Postgres", "DatabaseMigrations", "Ledger", "TransactCore", "ServiceHTTP", "SecurityService", "TransactCrypto",
                 "FinancialTerms", "BankInterfaces", "Vendors", "ReserveAndTransact", "Transact", "TransactResult",
                 "InFlightCheck", "TransactionLookup", "UserTransactionLookup", "TokenLookup", "ProductLookup", "MNOLookup",
-                "AccountValidation", "Notifications",
+                "AccountValidation", "Notifications", "Support",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -206,7 +217,7 @@ let package = Package(
             name: "transact",
             dependencies: [
                 "Server", "Postgres", "DatabaseMigrations", "TransactCrypto", "Seeding", "SecurityService", "Ledger",
-                "Simulators", "TransactCore", "Notifications",
+                "Simulators", "TransactCore", "Notifications", "Support",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -293,7 +304,7 @@ let package = Package(
         .testTarget(
             name: "PurchaseFlowTests",
             dependencies: [
-                "Server", "Simulators", "BankInterfaces", "Vendors", "TransactCore", "Seeding", "SecurityService", "ServiceHTTP",
+                "Server", "Simulators", "Support", "BankInterfaces", "Vendors", "TransactCore", "Seeding", "SecurityService", "ServiceHTTP",
                 "Postgres", "Ledger", "TestSupport", "TransactCrypto", "transact",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

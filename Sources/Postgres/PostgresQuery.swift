@@ -24,6 +24,26 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomS
     /// The SQL only: parameter values may be secrets and never appear in logs.
     public var description: String { sql }
 
+    /// Appends a fragment written by code (a filter chosen by the caller, say), its parameters numbered after this
+    /// statement's own: `$1` of the fragment becomes `$(n + 1)`. Values stay parameters; only SQL text is joined.
+    public mutating func append(_ fragment: PostgresQuery) {
+        let offset = bindings.count
+        var renumbered = ""
+        var index = fragment.sql.startIndex
+        while index < fragment.sql.endIndex {
+            let character = fragment.sql[index]
+            index = fragment.sql.index(after: index)
+            renumbered.append(character)
+            guard character == "$" else { continue }
+            let digits = fragment.sql[index...].prefix(while: \.isASCIIDigit)
+            guard let number = Int(digits) else { continue }
+            renumbered += String(number + offset)
+            index = digits.endIndex
+        }
+        sql += renumbered
+        bindings += fragment.bindings
+    }
+
     public struct StringInterpolation: StringInterpolationProtocol {
         var sql = ""
         var bindings: [PostgresBinding] = []
@@ -52,4 +72,8 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomS
             sql += fragment
         }
     }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }

@@ -4,6 +4,7 @@ public import Postgres
 import Yams
 public import TransactResult
 public import Notifications
+public import Support
 
 /// Everything `transact serve` and the other commands are configured with. Read from `Config/transact.yaml`,
 /// then overridden by environment variables (`TRANSACT_…`, and `DATABASE_URL`), then by command-line flags.
@@ -48,6 +49,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var catalogueCacheTTLMs = 30_000
     /// Notification channels, sending and status callbacks (API.md §7).
     public var notifications = NotificationConfiguration()
+    /// The support API and the web console (API.md §8).
+    public var support = SupportConfiguration()
 
     public init() {}
 
@@ -185,6 +188,24 @@ public struct ServerConfiguration: Sendable, Equatable {
          { set(&$0.notifications.callbackTimeoutMs, $1, 100...60_000) }),
         ("notifications.maxScheduleDays", "TRANSACT_NOTIFICATIONS_MAX_SCHEDULE_DAYS",
          { set(&$0.notifications.maxScheduleDays, $1, 0...366) }),
+        ("support.publicHolidays", "TRANSACT_SUPPORT_PUBLIC_HOLIDAYS", { configuration, value in
+            let days = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard days.count <= 1_000, days.allSatisfy({ ReportDate($0) != nil }) else { return false }
+            configuration.support.publicHolidays = days
+            return true
+        }),
+        ("support.defaultPageSize", "TRANSACT_SUPPORT_DEFAULT_PAGE_SIZE", { set(&$0.support.defaultPageSize, $1, 1...1_000) }),
+        ("support.maxPageSize", "TRANSACT_SUPPORT_MAX_PAGE_SIZE", { set(&$0.support.maxPageSize, $1, 1...1_000) }),
+        ("support.maxSearchDays", "TRANSACT_SUPPORT_MAX_SEARCH_DAYS", { set(&$0.support.maxSearchDays, $1, 1...366) }),
+        ("support.maxExceptions", "TRANSACT_SUPPORT_MAX_EXCEPTIONS", { set(&$0.support.maxExceptions, $1, 1...100_000) }),
+        ("support.sessionIdleMinutes", "TRANSACT_SUPPORT_SESSION_IDLE_MINUTES",
+         { set(&$0.support.sessionIdleMinutes, $1, 1...1_440) }),
+        ("support.sessionHours", "TRANSACT_SUPPORT_SESSION_HOURS", { set(&$0.support.sessionHours, $1, 1...72) }),
+        ("support.consoleSecureCookies", "TRANSACT_SUPPORT_CONSOLE_SECURE_COOKIES", { configuration, value in
+            guard let secure = Bool(value) else { return false }
+            configuration.support.consoleSecureCookies = secure
+            return true
+        }),
         ("logLevel", "TRANSACT_LOG_LEVEL", { configuration, value in
             guard let level = Logger.Level(rawValue: value) else { return false }
             configuration.logLevel = level

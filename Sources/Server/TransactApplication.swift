@@ -10,6 +10,7 @@ import FinancialTerms
 import InFlightCheck
 import MNOLookup
 import Notifications
+import Support
 import ProductLookup
 import TokenLookup
 import TransactionLookup
@@ -122,6 +123,7 @@ public enum TransactApplication {
         MNOLookupRoutes(catalogue: dependencies.catalogue).add(to: protected)
         AccountValidationRoutes(catalogue: dependencies.catalogue, vendors: dependencies.vendors).add(to: protected)
         NotificationRoutes(database: postgres, maxScheduleDays: configuration.notifications.maxScheduleDays).add(to: protected)
+        SupportRoutes(database: postgres, configuration: configuration.support).add(to: protected)
 
         // Routes that carry money: the Signature over the raw body when the client requires one (API.md §1.4).
         let signed = protected.group().add(middleware: SignatureMiddleware(sealer: SecretSealer(masterKey: dependencies.masterKey)))

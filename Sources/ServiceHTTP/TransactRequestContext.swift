@@ -7,9 +7,12 @@ public struct TransactRequestContext: RequestContext {
     public var requestID: String = ""
     /// Set by the authentication middleware on every protected route.
     public var client: AuthenticatedClient?
+    /// The peer's address (for the support audit log); what a proxy in front says is not trusted.
+    public let remoteAddress: String?
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// The authenticated caller; a route behind the authentication middleware always has one.

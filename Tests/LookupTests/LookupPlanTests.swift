@@ -26,7 +26,7 @@ struct LookupPlanTests {
                  statement: TransactionLookupQuery(clientId: 200, references: [.raasTxnRef(raas)]).statement, index: "transactions_pkey"),
             Case(name: "transaction by clientTxnRef",
                  statement: TransactionLookupQuery(clientId: 200, references: [.clientTxnRef("fx-101")]).statement,
-                 index: "one_per_client_reference"),
+                 index: "one_per_client_reference|transactions_by_client_txn_ref"),
             Case(name: "transaction by reserveFundsTxnRef",
                  statement: TransactionLookupQuery(clientId: 200, references: [.reserveFundsTxnRef("rf-101")]).statement,
                  index: "transactions_by_reserve_funds_ref"),
@@ -83,7 +83,11 @@ struct LookupPlanTests {
                     }
                     let nodes = try Self.nodes(of: explained)
                     #expect(!nodes.contains { $0.type == "Seq Scan" && $0.relation == "transactions" }, "\(lookup.name): \(explained)")
-                    #expect(nodes.contains { $0.index == lookup.index }, "\(lookup.name) does not use \(lookup.index): \(explained)")
+                    // `index` names the index, or the indexes that serve equally ("a|b": support's index of client
+                    // references across clients serves a lookup by one reference as well as the client's own).
+                    let indexes = lookup.index.split(separator: "|").map(String.init)
+                    #expect(nodes.contains { $0.index.map(indexes.contains) == true },
+                            "\(lookup.name) does not use \(lookup.index): \(explained)")
                 }
             }
         }

@@ -19,6 +19,8 @@ import TransactCrypto
 /// simulators, short timeouts and delays so that retries happen within a test.
 struct PurchaseHarness: Sendable {
     let db: PostgresClient
+    /// The test database (for commands run as processes against it).
+    let database: TestDatabase
     let service: String
     let bank: BankRecorder
     let vendor: VendorRecorder
@@ -174,7 +176,7 @@ struct PurchaseHarness: Sendable {
 
         /// Calls to the service at `service`, as the demo client with `token`.
         func harness(service: String, token: String) -> PurchaseHarness {
-            PurchaseHarness(db: db, service: service, bank: bank, vendor: vendor, token: token, http: http)
+            PurchaseHarness(db: db, database: database, service: service, bank: bank, vendor: vendor, token: token, http: http)
         }
     }
 
@@ -233,6 +235,7 @@ struct PurchaseHarness: Sendable {
 
     init(_ simulators: Simulators, service: String) async throws {
         db = simulators.db
+        database = simulators.database
         self.service = service
         bank = simulators.bank
         vendor = simulators.vendor
@@ -240,8 +243,12 @@ struct PurchaseHarness: Sendable {
         token = try await Self.issueToken(http: simulators.http, service: service)
     }
 
-    init(db: PostgresClient, service: String, bank: BankRecorder, vendor: VendorRecorder, token: String, http: HTTPClient) {
+    init(
+        db: PostgresClient, database: TestDatabase, service: String, bank: BankRecorder, vendor: VendorRecorder, token: String,
+        http: HTTPClient
+    ) {
         self.db = db
+        self.database = database
         self.service = service
         self.bank = bank
         self.vendor = vendor
