@@ -317,7 +317,7 @@ let package = Package(
             name: "LookupTests",
             dependencies: [
                 "Server", "ServiceHTTP", "SecurityService", "Seeding", "Simulators", "TransactCore", "Postgres", "TestSupport",
-                "TransactCrypto", "InFlightCheck", "TransactionLookup", "UserTransactionLookup", "TokenLookup",
+                "TransactCrypto", "InFlightCheck", "TransactionLookup", "UserTransactionLookup", "TokenLookup", "Support",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

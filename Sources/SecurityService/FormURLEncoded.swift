@@ -1,9 +1,9 @@
 import Foundation
 
 /// `application/x-www-form-urlencoded` bodies (the form of `POST /token`).
-enum FormURLEncoded {
+public enum FormURLEncoded {
     /// The fields of `body`; nil when it is not valid form encoding. A repeated field keeps its first value.
-    static func fields(_ body: String) -> [String: String]? {
+    public static func fields(_ body: String) -> [String: String]? {
         var fields: [String: String] = [:]
         for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

@@ -43,6 +43,23 @@ public final class TokenIssuer: Sendable {
     public func issue(grantType: String?, clientId: String?, clientSecret: String?) async throws -> Grant {
         guard let grantType, !grantType.isEmpty else { throw Refusal.invalidRequest("grant_type is required") }
         guard grantType == "client_credentials" else { throw Refusal.unsupportedGrantType }
+        let record = try await authenticate(clientId: clientId, clientSecret: clientSecret)
+
+        let now = Int64(Date().timeIntervalSince1970)
+        let claims = AccessTokenClaims(
+            iss: issuer, sub: String(record.clientId), iat: now, nbf: now, exp: now + Int64(lifetimeSeconds),
+            jti: UUID().uuidString.lowercased(), role: record.role.rawValue, scope: record.role.scope,
+            vendorId: record.vendorId, secretVersion: record.secretVersion)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let (kid, key) = try await keys.signingKey()
+        let token = try JSONWebSignature.sign(payload: Array(try encoder.encode(claims)), keyID: kid, key: key)
+        return Grant(accessToken: token, expiresIn: lifetimeSeconds, scope: record.role.scope)
+    }
+
+    /// The active client whose id and secret these are; failures count towards the client id's throttle. Also how
+    /// the support console signs its users in.
+    public func authenticate(clientId: String?, clientSecret: String?) async throws -> ClientRecord {
         guard let clientId, !clientId.isEmpty, clientId.count <= 16 else { throw Refusal.unknownClient }
         if let seconds = throttle.retryAfter(clientId) { throw Refusal.throttled(retryAfterSeconds: seconds) }
         guard let clientSecret, !clientSecret.isEmpty, clientSecret.utf8.count <= ClientSecretHash.maxSecretLength else {
@@ -58,17 +75,7 @@ public final class TokenIssuer: Sendable {
             throw Refusal.invalidSecret
         }
         throttle.recordSuccess(clientId)
-
-        let now = Int64(Date().timeIntervalSince1970)
-        let claims = AccessTokenClaims(
-            iss: issuer, sub: String(record.clientId), iat: now, nbf: now, exp: now + Int64(lifetimeSeconds),
-            jti: UUID().uuidString.lowercased(), role: record.role.rawValue, scope: record.role.scope,
-            vendorId: record.vendorId, secretVersion: record.secretVersion)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let (kid, key) = try await keys.signingKey()
-        let token = try JSONWebSignature.sign(payload: Array(try encoder.encode(claims)), keyID: kid, key: key)
-        return Grant(accessToken: token, expiresIn: lifetimeSeconds, scope: record.role.scope)
+        return record
     }
 
     private func verify(secret: String, of record: ClientRecord) async -> Bool {

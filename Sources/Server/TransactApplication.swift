@@ -101,6 +101,9 @@ public enum TransactApplication {
             directory: directory, keys: keys, issuer: configuration.tokenIssuer,
             lifetimeSeconds: configuration.tokenLifetimeSeconds, throttle: FailureThrottle())
         TokenRoutes(issuer: issuer, keys: keys).add(to: api)
+        // The support console signs its users in itself (session cookies), so it sits beside the token routes.
+        ConsoleRoutes(database: postgres, issuer: issuer, configuration: configuration.support, pathPrefix: configuration.pathPrefix)
+            .add(to: api)
         // A gateway's delivery receipts carry the gateway's signature instead of a token.
         DeliveryReceiptRoutes(database: postgres, gatewaySecret: configuration.notifications.gatewaySecret).add(to: api)
 

@@ -1,0 +1,310 @@
+import Foundation
+public import Hummingbird
+import HTTPTypes
+public import Postgres
+public import SecurityService
+public import ServiceHTTP
+import TransactCore
+import TransactCrypto
+
+/// The support web console at `/console` (API.md §8): the support API's work as server-rendered pages, readable
+/// without JavaScript. Support users sign in with their client id and secret; the session is a cookie (`HttpOnly`,
+/// `SameSite=Strict`, `Secure` when served over TLS) that ends after `sessionIdleMinutes` unused or `sessionHours`.
+/// Every form carries the session's CSRF token (the sign-in form a token of its own, double-submitted in a cookie).
+/// Every page and action is written to the audit log.
+public struct ConsoleRoutes: Sendable {
+    let database: any PostgresQueryable
+    let issuer: TokenIssuer
+    let sessions: ConsoleSessions
+    let audit: AuditLog
+    let configuration: SupportConfiguration
+    /// The path prefix every route is mounted under (`http.pathPrefix`), for links and cookies.
+    let base: String
+
+    public init(
+        database: any PostgresQueryable, issuer: TokenIssuer, configuration: SupportConfiguration, pathPrefix: String
+    ) {
+        self.database = database
+        self.issuer = issuer
+        self.sessions = ConsoleSessions(
+            database: database, idleMinutes: configuration.sessionIdleMinutes, hours: configuration.sessionHours)
+        self.audit = AuditLog(database: database)
+        self.configuration = configuration
+        self.base = pathPrefix
+    }
+
+    /// A signed-in request: the session and its cookie's token.
+    struct SignedIn {
+        let session: ConsoleSessions.Session
+        let token: String
+    }
+
+    public func add(to group: RouterGroup<TransactRequestContext>) {
+        group.get("console/assets/console.css") { _, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(string: ConsoleTemplates.stylesheet)))
+        }
+        group.get("console/sign-in") { request, context -> Response in
+            if try await signedIn(request) != nil { return redirect("/console") }
+            return signInPage(problem: nil, status: .ok)
+        }
+        group.post("console/sign-in") { request, context -> Response in
+            let form = try await Self.form(request)
+            guard let expected = request.cookies[ConsoleSessions.signInCookieName]?.value, let presented = form["csrf"],
+                ConstantTime.equals(expected, presented)
+            else { return signInPage(problem: "The sign-in form expired. Please try again.", status: .forbidden) }
+            let claimed = form["clientId"] ?? ""
+            let client: ClientRecord
+            do {
+                client = try await issuer.authenticate(clientId: claimed, clientSecret: form["clientSecret"])
+            } catch TokenIssuer.Refusal.throttled(let seconds) {
+                try await record(Int64(claimed) ?? 0, "sign-in refused", "throttled", context)
+                return signInPage(problem: "Too many attempts. Try again in \(seconds) seconds.", status: .tooManyRequests)
+            } catch is TokenIssuer.Refusal {
+                try await record(Int64(claimed) ?? 0, "sign-in refused", "unknown client or wrong secret", context)
+                return signInPage(problem: "Unknown client id or wrong secret.", status: .unauthorized)
+            }
+            guard client.role == .support else {
+                try await record(client.clientId, "sign-in refused", "role \(client.role.rawValue)", context)
+                return signInPage(problem: "Only support users may use the console.", status: .forbidden)
+            }
+            let token = try await sessions.start(clientId: client.clientId, remoteAddress: context.remoteAddress)
+            try await record(client.clientId, "sign in", nil, context)
+            var response = redirect("/console")
+            response.setCookie(cookie(ConsoleSessions.cookieName, token, maxAge: configuration.sessionHours * 3_600))
+            response.setCookie(cookie(ConsoleSessions.signInCookieName, "gone", maxAge: 0))
+            return response
+        }
+        group.post("console/sign-out") { request, context -> Response in
+            guard let signedIn = try await signedIn(request) else { return redirect("/console/sign-in") }
+            try await requireCSRF(request, signedIn)
+            try await sessions.end(token: signedIn.token)
+            try await record(signedIn.session.clientId, "sign out", nil, context)
+            var response = redirect("/console/sign-in")
+            response.setCookie(cookie(ConsoleSessions.cookieName, "gone", maxAge: 0))
+            return response
+        }
+        group.get("console") { request, context -> Response in
+            guard let signedIn = try await signedIn(request) else { return redirect("/console/sign-in") }
+            try await record(signedIn.session.clientId, "view dashboard", nil, context)
+            let dashboard = try await ConsoleDashboard.read(on: database)
+            return page("dashboard", "Dashboard", signedIn, dashboard.values)
+        }
+        group.get("console/transactions") { request, context -> Response in
+            guard let signedIn = try await signedIn(request) else { return redirect("/console/sign-in") }
+            return try await searchPage(request, signedIn, context)
+        }
+        group.get("console/transactions/:raasTxnRef") { request, context -> Response in
+            guard let signedIn = try await signedIn(request) else { return redirect("/console/sign-in") }
+            let reference = try SupportRequests.raasTxnRef(context)
+            try await record(signedIn.session.clientId, "view transaction", reference.uuidString.lowercased(), context)
+            guard let story = try await TransactionStory.read(reference, on: database) else { throw SupportRequests.notFound }
+            var values = ConsoleStory(json: story).values
+            values["notice"] = Self.notice(request)
+            return page("transaction", "Transaction \(reference.uuidString.lowercased())", signedIn, values)
+        }
+        group.post("console/transactions/:raasTxnRef/resend") { request, context -> Response in
+            guard let signedIn = try await signedIn(request) else { throw Forbidden("sign in first") }
+            let form = try await requireCSRF(request, signedIn)
+            let reference = try SupportRequests.raasTxnRef(context)
+            try await record(signedIn.session.clientId, "resend result", reference.uuidString.lowercased(), context)
+            switch try await SupportRequests.resendResult(reference, on: database) {
+            case "queued":
+                return redirect(form["back"] == "exceptions"
+                    ? "/console/exceptions?done=resent" : "/console/transactions/\(reference.uuidString.lowercased())?done=resent")
+            case "no_result":
+                throw APIError(status: .conflict, responseCode: "4000", responseMessage: "The transaction has no result to deliver")
+            default:
+                throw SupportRequests.notFound
+            }
+        }
+        group.get("console/exceptions") { request, context -> Response in
+            guard let signedIn = try await signedIn(request) else { return redirect("/console/sign-in") }
+            try await record(signedIn.session.clientId, "list exceptions", nil, context)
+            let items = try await SupportExceptions.list(
+                holidays: configuration.publicHolidays, limit: configuration.maxExceptions, on: database)
+            var values: [String: Any] = [
+                "items": items.map {
+                    ["since": $0.since, "kind": $0.kind, "raasTxnRef": $0.raasTxnRef, "clientId": $0.clientId,
+                     "detail": $0.detail, "resendable": $0.kind == "unacknowledged_result"] as [String: Any]
+                },
+            ]
+            values["notice"] = Self.notice(request)
+            return page("exceptions", "Exceptions", signedIn, values)
+        }
+        group.get("console/settlement") { request, context -> Response in
+            guard let signedIn = try await signedIn(request) else { return redirect("/console/sign-in") }
+            return try await settlementPage(request, signedIn, context)
+        }
+        group.get("console/settlement/download") { request, context -> Response in
+            guard let signedIn = try await signedIn(request) else { return redirect("/console/sign-in") }
+            let (date, clientId, vendorId) = try SupportRequests.settlement(request)
+            let csv = try SupportRequests.wantsCSV(request)
+            try await record(signedIn.session.clientId, "download settlement", date.text, context)
+            let report = try await SettlementReport.make(date: date, clientId: clientId, vendorId: vendorId, on: database)
+            return Self.secured(SupportRequests.file(report, csv: csv))
+        }
+    }
+
+    // MARK: Pages
+
+    private func searchPage(_ request: Request, _ signedIn: SignedIn, _ context: TransactRequestContext) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        let names = [
+            "raasTxnRef", "clientTxnRef", "reserveFundsTxnRef", "sourceIdentifier", "targetIdentifier", "clientId", "vendorId",
+            "productId", "status", "from", "to",
+        ]
+        var query: [String: String] = [:]
+        for name in names {
+            if let value = parameters[Substring(name)].map(String.init), !value.isEmpty { query[name] = value }
+        }
+        var values: [String: Any] = [
+            "query": query,
+            "statuses": TransactionSearch.Status.allCases.map { ["value": $0.rawValue, "selected": query["status"] == $0.rawValue] },
+        ]
+        guard !query.isEmpty || parameters["cursor"] != nil || parameters["search"] != nil else {
+            return page("search", "Search transactions", signedIn, values)
+        }
+        try await record(signedIn.session.clientId, "search transactions", nil, context, detail: request.uri.query)
+        do {
+            let search = try SupportRequests.search(request, configuration: configuration, now: Date())
+            let found = try await search.run(on: database)
+            values["searched"] = true
+            values["rows"] = found.transactions.map {
+                ["createdAt": $0.createdAt, "raasTxnRef": $0.raasTxnRef, "clientId": $0.clientId, "clientTxnRef": $0.clientTxnRef,
+                 "sourceIdentifier": $0.sourceIdentifier, "targetIdentifier": $0.targetIdentifier, "productId": $0.productId,
+                 "amount": "\($0.purchaseAmount) \($0.currencyCode)", "transactionStatus": $0.transactionStatus,
+                 "responseCode": $0.responseCode ?? ""] as [String: Any]
+            }
+            if let cursor = found.nextCursor {
+                var next = URLComponents()
+                next.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+                    + [URLQueryItem(name: "cursor", value: cursor)]
+                values["next"] = base + "/console/transactions?" + (next.percentEncodedQuery ?? "")
+            }
+        } catch let error as APIError {
+            values["problem"] = error.responseMessage
+        }
+        return page("search", "Search transactions", signedIn, values)
+    }
+
+    private func settlementPage(_ request: Request, _ signedIn: SignedIn, _ context: TransactRequestContext) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        let today = ISO8601DateFormatter().string(from: Date()).prefix(10)
+        var values: [String: Any] = [
+            "date": parameters["date"].map(String.init) ?? String(today),
+            "clientId": parameters["clientId"].map(String.init) ?? "", "vendorId": parameters["vendorId"].map(String.init) ?? "",
+        ]
+        guard parameters["date"] != nil else { return page("settlement", "Settlement", signedIn, values) }
+        do {
+            let (date, clientId, vendorId) = try SupportRequests.settlement(request)
+            try await record(signedIn.session.clientId, "settlement report", date.text, context)
+            let report = try await SettlementReport.make(date: date, clientId: clientId, vendorId: vendorId, on: database)
+            var download = URLComponents()
+            download.queryItems = [URLQueryItem(name: "date", value: date.text)]
+                + (clientId.map { [URLQueryItem(name: "clientId", value: String($0))] } ?? [])
+                + (vendorId.map { [URLQueryItem(name: "vendorId", value: String($0))] } ?? [])
+            values["report"] = [
+                "download": base + "/console/settlement/download?" + (download.percentEncodedQuery ?? ""),
+                "totals": report.totals.map(Self.dictionary), "transactions": report.transactions.map(Self.dictionary),
+            ] as [String: Any]
+        } catch let error as APIError {
+            values["problem"] = error.responseMessage
+        }
+        return page("settlement", "Settlement", signedIn, values)
+    }
+
+    private func signInPage(problem: String?, status: HTTPResponse.Status) -> Response {
+        let token = ConsoleSessions.randomToken()
+        var response = Self.html(
+            ConsoleTemplates.render("sign-in", ["title": "Sign in", "base": base, "signInToken": token, "problem": problem as Any]),
+            status: status)
+        response.setCookie(cookie(ConsoleSessions.signInCookieName, token, maxAge: 900))
+        return response
+    }
+
+    private func page(_ template: String, _ title: String, _ signedIn: SignedIn, _ values: [String: Any]) -> Response {
+        var values = values
+        values["title"] = title
+        values["base"] = base
+        values["actor"] = String(signedIn.session.clientId)
+        values["csrf"] = signedIn.session.csrfToken
+        return Self.html(ConsoleTemplates.render(template, values), status: .ok)
+    }
+
+    /// The note an action's redirect asks for, from a fixed set (nothing from the request is echoed).
+    static func notice(_ request: Request) -> String? {
+        request.uri.queryParameters["done"] == "resent" ? "One more delivery of the result is queued." : nil
+    }
+
+    // MARK: Sessions, forms, answers
+
+    private func signedIn(_ request: Request) async throws -> SignedIn? {
+        guard let token = request.cookies[ConsoleSessions.cookieName]?.value,
+            let session = try await sessions.resume(token: token)
+        else { return nil }
+        return SignedIn(session: session, token: token)
+    }
+
+    /// The form's fields, once its CSRF token is the session's.
+    @discardableResult
+    private func requireCSRF(_ request: Request, _ signedIn: SignedIn) async throws -> [String: String] {
+        let form = try await Self.form(request)
+        guard let presented = form["csrf"], ConstantTime.equals(presented, signedIn.session.csrfToken) else {
+            throw Forbidden("the form's CSRF token is missing or wrong")
+        }
+        return form
+    }
+
+    static func form(_ request: Request) async throws -> [String: String] {
+        var request = request
+        let body = try await request.collectBody(upTo: 16 * 1_024)
+        guard let fields = FormURLEncoded.fields(String(buffer: body)) else {
+            throw APIError(status: .badRequest, responseCode: "4000", responseMessage: "body :must be a form")
+        }
+        return fields
+    }
+
+    private func cookie(_ name: String, _ value: String, maxAge: Int) -> Cookie {
+        Cookie(
+            name: name, value: value, maxAge: maxAge, path: (base.isEmpty ? "" : base) + "/console",
+            secure: configuration.consoleSecureCookies, httpOnly: true, sameSite: .strict)
+    }
+
+    private func redirect(_ path: String) -> Response {
+        Self.secured(Response(status: .seeOther, headers: [.location: base + path]))
+    }
+
+    private func record(
+        _ actor: Int64, _ action: String, _ target: String?, _ context: TransactRequestContext, detail: String? = nil
+    ) async throws {
+        try await audit.record(AuditLog.Entry(
+            actorClientId: actor, channel: .console, action: action, target: target, detail: detail,
+            remoteAddress: context.remoteAddress, requestId: context.requestID))
+    }
+
+    static func html(_ text: String, status: HTTPResponse.Status) -> Response {
+        secured(Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text))))
+    }
+
+    /// Headers every console answer carries: nothing but this origin's stylesheet may load, no framing, no caching.
+    static func secured(_ response: Response) -> Response {
+        var response = response
+        response.headers[.contentSecurityPolicy] =
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        return response
+    }
+
+    /// An Encodable value as the dictionary a template reads.
+    static func dictionary(_ value: some Encodable) -> [String: Any] {
+        guard let data = try? JSONEncoder().encode(value),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return [:] }
+        return object
+    }
+}
