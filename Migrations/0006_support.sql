@@ -13,6 +13,8 @@ CREATE INDEX transactions_by_client_time ON purchases.transactions (client_id, c
 CREATE INDEX transactions_by_buyer_time ON purchases.transactions (source_identifier, created_at, raas_txn_ref);
 CREATE INDEX transactions_by_recipient_time ON purchases.transactions (target_identifier, created_at, raas_txn_ref);
 CREATE INDEX transactions_by_client_txn_ref ON purchases.transactions (client_txn_ref);
+-- The transactions still on their way (few at any time): a search for PENDING ones reads only them.
+CREATE INDEX transactions_pending_by_time ON purchases.transactions (created_at, raas_txn_ref) WHERE final_at IS NULL;
 
 -- Who did what, when and from where: every support call and console action. Append-only.
 CREATE TABLE support.audit_log (

@@ -29,6 +29,7 @@ struct SupportSearchPlanTests {
             ("a client's last week", search { $0.clientId = 200; week(&$0) }, "transactions_by_client_time"),
             ("a vendor's failures of the last week", search { $0.vendorId = 100; $0.status = .failed; week(&$0) },
              "transactions_by_time"),
+            ("what is still pending", search { $0.status = .pending; week(&$0) }, "transactions_pending_by_time"),
             ("the next page of the last week", search {
                 week(&$0)
                 $0.after = TransactionSearch.Cursor("\(Int64(now.timeIntervalSince1970 * 1_000_000) - 3_600_000_000)_00000000-00c8-4000-8000-000000000101")

@@ -96,10 +96,16 @@ struct ConsoleFlowTests {
             #expect(try await browser.go(.GET, "/console").status == 200)
             try await harness.db.query("UPDATE support.console_sessions SET idle_expires_at = now() - interval '1 second'")
             #expect(try await browser.go(.GET, "/console").status == 303)
+            // And when the user's secret is rotated (as `transact clients rotate-secret` does).
+            #expect(try await browser.signIn("9001", "support-secret-change-me").status == 303)
+            try await harness.db.query("UPDATE catalogue.clients SET secret_rotated_at = now() WHERE client_id = 9001")
+            #expect(try await browser.go(.GET, "/console").status == 303)
             let actions = try await harness.db.query("""
                 SELECT action FROM support.audit_log WHERE channel = 'console' ORDER BY id
                 """).map { try $0.decode(String.self, "action") }
-            #expect(actions == ["sign-in refused", "sign-in refused", "sign in", "view dashboard", "sign out", "sign in", "view dashboard"])
+            #expect(actions == [
+                "sign-in refused", "sign-in refused", "sign in", "view dashboard", "sign out", "sign in", "view dashboard", "sign in",
+            ])
         }
     }
 
@@ -137,6 +143,21 @@ struct ConsoleFlowTests {
             let download = try await browser.go(.GET, "/console/settlement/download?date=\(today)&format=csv")
             #expect(download.status == 200 && download.text.hasPrefix("recordType,") && download.text.contains(electricity))
             #expect(download.headers.first(name: "Content-Disposition") == "attachment; filename=\"settlement-\(today).csv\"")
+        }
+    }
+}
+
+@Suite("Support console behind TLS")
+struct ConsoleSecureCookieTests {
+    @Test("when the console is served over TLS, its cookies are Secure too")
+    func secure() async throws {
+        try await PurchaseHarness.with(adjust: { $0.support.consoleSecureCookies = true }) { harness in
+            let browser = ConsoleFlowTests.Browser(base: harness.service)
+            let form = try await browser.go(.GET, "/console/sign-in")
+            #expect(form.headers[canonicalForm: "Set-Cookie"].allSatisfy { $0.contains("Secure") })
+            let signedIn = try await browser.signIn("9001", "support-secret-change-me")
+            let session = try #require(signedIn.headers[canonicalForm: "Set-Cookie"].first { $0.hasPrefix("transact_console=") })
+            #expect(session.contains("Secure") && session.contains("HttpOnly") && session.contains("SameSite=Strict"))
         }
     }
 }

@@ -152,6 +152,8 @@ struct SupportFlowTests {
                 INSERT INTO purchases.vendor_conflicts (raas_txn_ref, vend_reference, response_code, response_message)
                 VALUES (\(UUID(uuidString: electricity)!), \(electricity + "-0000"), '2213', 'Invalid MSISDN')
                 """)
+            // A bank without a status lookup: a reservation it never answered stays unknown.
+            try await harness.db.query("UPDATE catalogue.funding_sources SET status_lookup_url = NULL")
             let unanswered = try #require(try await harness.reserveAndTransact([
                 "clientTxnRef": "sup-unanswered", "sourceIdentifier": "27830002060",
             ]).raasTxnRef)

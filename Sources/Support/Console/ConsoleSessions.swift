@@ -4,8 +4,8 @@ import TransactCrypto
 
 /// The console's sign-in sessions (support.console_sessions). The cookie carries a random token; the database keeps
 /// only its SHA-256, so a copy of the table opens no session. Each session has its own CSRF token, an idle expiry
-/// pushed on by every request, and an absolute one. A client disabled, or no longer of role support, loses its
-/// sessions at its next request.
+/// pushed on by every request, and an absolute one. A client disabled, no longer of role support, or whose secret
+/// was rotated since the session began, loses its sessions at its next request.
 public struct ConsoleSessions: Sendable {
     let database: any PostgresQueryable
     let idleMinutes: Int
@@ -55,6 +55,7 @@ public struct ConsoleSessions: Sendable {
             FROM catalogue.clients c
             WHERE s.token_hash = \(Self.hash(token)) AND s.idle_expires_at > now() AND s.expires_at > now()
               AND c.client_id = s.client_id AND c.status = 'active' AND c.role = 'support'
+              AND s.created_at > c.secret_rotated_at
             RETURNING s.client_id, s.csrf_token
             """).first
         else { return nil }
