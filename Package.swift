@@ -344,7 +344,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "ServiceHTTP", "Postgres", "TestSupport", "transact", "TransactCrypto", "Notifications",
+                "Server", "ServiceHTTP", "Postgres", "TestSupport", "transact", "TransactCrypto", "Notifications", "Support",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],

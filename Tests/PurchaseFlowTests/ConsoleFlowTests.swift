@@ -137,6 +137,10 @@ struct ConsoleFlowTests {
             for _ in 0..<200 where harness.bank.resultBodies(electricity).count < 2 { try await Task.sleep(for: .milliseconds(50)) }
             #expect(harness.bank.resultBodies(electricity).count == 2)
             #expect(try await browser.go(.GET, "/console/exceptions").text.contains("Nothing needs a person."))
+            // Refusals are pages too, for the person reading them.
+            let missing = try await browser.go(.GET, "/console/transactions/\(UUID())")
+            #expect(missing.status == 404 && missing.text.contains("<h1>Not found</h1>") && missing.text.contains("Transaction not found"))
+            #expect(missing.headers.first(name: "Content-Type") == "text/html; charset=utf-8")
             let today = try await harness.db.query("SELECT (now() AT TIME ZONE 'UTC')::date::text AS d").single().decode(String.self, "d")
             let settlement = try await browser.go(.GET, "/console/settlement?date=\(today)")
             #expect(settlement.status == 200 && settlement.text.contains(electricity) && settlement.text.contains("Download CSV"))

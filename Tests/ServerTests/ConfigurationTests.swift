@@ -1,5 +1,6 @@
 import Foundation
 import Notifications
+import Support
 import Server
 import Testing
 
@@ -43,6 +44,7 @@ struct ConfigurationTests {
         #expect(project.httpPort == 8080)
         // The file states the defaults of the notification settings.
         #expect(project.notifications == NotificationConfiguration())
+        #expect(project.support == SupportConfiguration())
     }
 
     @Test("a notification gateway needs the gateway secret: without it, serve is refused")

@@ -39,7 +39,8 @@ public struct ConsoleRoutes: Sendable {
         let token: String
     }
 
-    public func add(to group: RouterGroup<TransactRequestContext>) {
+    public func add(to parent: RouterGroup<TransactRequestContext>) {
+        let group = parent.group().add(middleware: ConsoleErrorPages(base: base))
         group.get("console/assets/console.css") { _, _ -> Response in
             Response(
                 status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],

@@ -52,6 +52,12 @@ enum ConsoleTemplates {
             </body>
             </html>
             """,
+        "error": """
+            {{<layout}}{{$body}}
+            <p class="problem" role="alert">{{message}}</p>
+            <p><a href="{{base}}/console">Back to the console</a></p>
+            {{/body}}{{/layout}}
+            """,
         "sign-in": """
             {{<layout}}{{$body}}
             <form method="post" action="{{base}}/console/sign-in" class="card narrow">
