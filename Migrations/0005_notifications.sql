@@ -61,9 +61,12 @@ CREATE TABLE notifications.status_changes (
     PRIMARY KEY (notification_id, sequence)
 );
 
+-- Refuses to rewrite a table that is history, naming it: the notifications' and the support audit log's
+-- (purchases.refuse_rewrite, older, names the purchases' history only).
 CREATE FUNCTION notifications.refuse_rewrite() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'the history of notifications is never updated or deleted' USING ERRCODE = 'PU002';
+    RAISE EXCEPTION '%.% is history: its rows are never updated or deleted', TG_TABLE_SCHEMA, TG_TABLE_NAME
+        USING ERRCODE = 'PU002';
 END $$;
 
 CREATE TRIGGER status_changes_append_only BEFORE UPDATE OR DELETE ON notifications.status_changes
@@ -96,6 +99,12 @@ CREATE TABLE notifications.volumes (
     sent integer NOT NULL DEFAULT 0 CHECK (sent >= 0),
     PRIMARY KEY (client_id, channel_id, period, period_start)
 );
+
+-- The first day of the UTC day or month a volume counter counts now.
+CREATE FUNCTION notifications.period_start(p_period text) RETURNS date LANGUAGE sql STABLE AS $$
+    SELECT CASE p_period WHEN 'day' THEN (now() AT TIME ZONE 'UTC')::date
+                         ELSE date_trunc('month', now() AT TIME ZONE 'UTC')::date END
+$$;
 
 -- The statuses a supplier (a channel) may report; the others only the service decides.
 CREATE FUNCTION notifications.reported_by_supplier(p_code integer) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
@@ -146,8 +155,9 @@ BEGIN
 END $$;
 
 -- Enters statuses, in order, for several messages at once: the message takes the last, each is recorded in its
--- history, and each is queued for the client's callback URL when it has one. Items: {notification_id, codes,
--- cause, supplier_reference (optional), done_sending (nothing more to send)}. The callers hold the rows' locks.
+-- history, and each is queued for the client's callback URL when it has one. Items: {notification_id, codes (may be
+-- empty: then only the reference and the end of sending are recorded), cause, supplier_reference (optional),
+-- done_sending (nothing more to send)}. The callers hold the rows' locks.
 CREATE FUNCTION notifications.enter_statuses(p_changes jsonb) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     queued integer;
@@ -156,10 +166,10 @@ BEGIN
         SELECT c.notification_id, c.codes, c.cause, c.supplier_reference, coalesce(c.done_sending, false) AS done_sending
         FROM jsonb_to_recordset(p_changes)
             AS c(notification_id uuid, codes integer[], cause text, supplier_reference text, done_sending boolean)
-        WHERE cardinality(c.codes) > 0
     ), moved AS (
         UPDATE notifications.messages m
-        SET status_code = c.codes[cardinality(c.codes)], status_sequence = m.status_sequence + cardinality(c.codes),
+        SET status_code = coalesce(c.codes[cardinality(c.codes)], m.status_code),
+            status_sequence = m.status_sequence + cardinality(c.codes),
             supplier_reference = coalesce(c.supplier_reference, m.supplier_reference),
             send_due_at = CASE WHEN c.done_sending THEN NULL ELSE m.send_due_at END,
             send_lease_token = CASE WHEN c.done_sending THEN NULL ELSE m.send_lease_token END,
@@ -258,11 +268,14 @@ BEGIN
     IF p_limit > 100 THEN
         RAISE EXCEPTION 'a claim takes at most 100 messages' USING ERRCODE = '22023';
     END IF;
-    CREATE TEMPORARY TABLE IF NOT EXISTS claimed_messages ON COMMIT DELETE ROWS AS
-        SELECT x.*, c.notification_daily_limit, c.notification_monthly_limit, c.message_prices, c.messaging_account_code,
-               c.messaging_currency
-        FROM notifications.messages x, catalogue.clients c WITH NO DATA;
-    DELETE FROM pg_temp.claimed_messages;
+    -- The batch's messages with their clients' limits and prices, in a table of the session (emptied at commit).
+    IF to_regclass('pg_temp.claimed_messages') IS NULL THEN
+        CREATE TEMPORARY TABLE claimed_messages ON COMMIT DELETE ROWS AS
+            SELECT x.*, c.notification_daily_limit, c.notification_monthly_limit, c.message_prices,
+                   c.messaging_account_code, c.messaging_currency
+            FROM notifications.messages x, catalogue.clients c WITH NO DATA;
+    END IF;
+    DELETE FROM pg_temp.claimed_messages;  -- a second claim in one transaction starts empty too
     INSERT INTO pg_temp.claimed_messages
     SELECT due.*, c.notification_daily_limit, c.notification_monthly_limit, c.message_prices, c.messaging_account_code,
            c.messaging_currency
@@ -276,9 +289,7 @@ BEGIN
     -- The counters and the credit of the batch's first-time messages, locked in one order (counters by key, then
     -- accounts by id, as the ledger locks them) so that concurrent claims never wait for each other in a circle.
     INSERT INTO notifications.volumes (client_id, channel_id, period, period_start)
-    SELECT DISTINCT x.client_id, x.channel_id, p.period,
-           CASE p.period WHEN 'day' THEN (now() AT TIME ZONE 'UTC')::date
-                         ELSE date_trunc('month', now() AT TIME ZONE 'UTC')::date END
+    SELECT DISTINCT x.client_id, x.channel_id, p.period, notifications.period_start(p.period)
     FROM pg_temp.claimed_messages x CROSS JOIN (VALUES ('day'), ('month')) p(period)
     WHERE x.price IS NULL
     ON CONFLICT DO NOTHING;
@@ -286,8 +297,7 @@ BEGIN
     FROM (SELECT * FROM notifications.volumes v
           WHERE (v.client_id, v.channel_id) IN (SELECT x.client_id, x.channel_id FROM pg_temp.claimed_messages x
                                                 WHERE x.price IS NULL)
-            AND ((v.period = 'day' AND v.period_start = (now() AT TIME ZONE 'UTC')::date)
-              OR (v.period = 'month' AND v.period_start = date_trunc('month', now() AT TIME ZONE 'UTC')::date))
+            AND v.period_start = notifications.period_start(v.period)
           ORDER BY v.client_id, v.channel_id, v.period
           FOR UPDATE) v;
     PERFORM ledger.create_account('revenue:messaging:' || cur, cur, 'revenue')
@@ -347,8 +357,7 @@ BEGIN
     WHERE x.notification_id = c.notification_id;
     UPDATE notifications.volumes v SET sent = (counted->>(v.client_id || ':' || v.channel_id || ':' || v.period))::integer
     WHERE counted ? (v.client_id || ':' || v.channel_id || ':' || v.period)
-      AND v.period_start = CASE v.period WHEN 'day' THEN (now() AT TIME ZONE 'UTC')::date
-                                         ELSE date_trunc('month', now() AT TIME ZONE 'UTC')::date END
+      AND v.period_start = notifications.period_start(v.period)
       AND v.sent IS DISTINCT FROM (counted->>(v.client_id || ':' || v.channel_id || ':' || v.period))::integer;
     PERFORM notifications.book(ops);
     PERFORM notifications.enter_statuses(ended);
@@ -364,7 +373,6 @@ DECLARE
     changes jsonb := '[]';
     ops jsonb := '[]';
     recorded integer := 0;
-    codes jsonb;
 BEGIN
     FOR r IN
         SELECT rep.*, m.status_code, m.send_attempts, m.valid_until
@@ -377,17 +385,13 @@ BEGIN
     LOOP
         recorded := recorded + 1;
         IF r.outcome = 'accepted' THEN
-            -- A delivery receipt may have overtaken this report: then the statuses it already moved past are kept.
-            codes := CASE WHEN r.status_code IN (2, 3) THEN to_jsonb(r.codes)
-                          ELSE (SELECT coalesce(jsonb_agg(c), '[]') FROM unnest(r.codes) c WHERE c <> 4 AND r.status_code = 4) END;
+            -- A delivery receipt may have overtaken this report: the statuses it already moved past are not entered again.
             changes := changes || jsonb_build_object(
-                'notification_id', r.notification_id, 'codes', codes, 'cause', 'sent to the supplier',
-                'supplier_reference', r.supplier_reference, 'done_sending', true);
-            IF jsonb_array_length(codes) = 0 THEN
-                UPDATE notifications.messages
-                SET supplier_reference = r.supplier_reference, send_due_at = NULL, send_lease_token = NULL
-                WHERE notification_id = r.notification_id;
-            END IF;
+                'notification_id', r.notification_id,
+                'codes', CASE WHEN r.status_code IN (2, 3) THEN to_jsonb(r.codes)
+                              WHEN r.status_code = 4 THEN to_jsonb(array_remove(r.codes, 4))
+                              ELSE '[]' END,
+                'cause', 'sent to the supplier', 'supplier_reference', r.supplier_reference, 'done_sending', true);
         ELSIF r.outcome = 'refused' OR r.send_attempts >= r.max_attempts THEN
             changes := changes || notifications.ending(
                 r.notification_id, CASE WHEN r.outcome = 'refused' THEN r.codes[1] ELSE 23 END,
@@ -421,8 +425,7 @@ BEGIN
         RETURN 'not_found';
     END IF;
     IF NOT notifications.reported_by_supplier(p_code) OR m.status_code = p_code
-        OR NOT (m.status_code IN (2, 3, 4) OR (m.status_code = 5 AND p_code = 6))
-        OR (m.status_code = 4 AND p_code = 4) THEN
+        OR NOT (m.status_code IN (2, 3, 4) OR (m.status_code = 5 AND p_code = 6)) THEN
         RETURN 'ignored';
     END IF;
     -- A message must have been handed over before a receipt can speak of it. A receipt that overtakes the record of

@@ -31,15 +31,10 @@ CREATE TABLE support.audit_log (
 
 CREATE INDEX audit_log_by_time ON support.audit_log (at);
 
-CREATE FUNCTION support.refuse_rewrite() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'the audit log is never updated or deleted' USING ERRCODE = 'PU002';
-END $$;
-
 CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON support.audit_log
-    FOR EACH ROW EXECUTE FUNCTION support.refuse_rewrite();
+    FOR EACH ROW EXECUTE FUNCTION notifications.refuse_rewrite();
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON support.audit_log
-    FOR EACH STATEMENT EXECUTE FUNCTION support.refuse_rewrite();
+    FOR EACH STATEMENT EXECUTE FUNCTION notifications.refuse_rewrite();
 
 -- The console's sessions: the cookie holds a random token; only its SHA-256 is stored. Each session has its own
 -- CSRF token for its forms, an idle expiry that every request pushes on, and an absolute one.

@@ -32,9 +32,7 @@ public struct AccountValidationRoutes: Sendable {
             targetIdentifier = try body.requiredString("targetIdentifier", length: 1...32, alphanumeric: true)
             clientId = try body.requiredInteger("clientId", maxDigits: 5)
             timestamp = try body.requiredString("timestamp", length: 1...32)
-            guard FieldRules.isTimestamp(timestamp) else {
-                throw FormatError("timestamp", "must be an ISO 8601 date and time with a time zone")
-            }
+            _ = try FieldRules.timestamp(timestamp, field: "timestamp")
         }
     }
 

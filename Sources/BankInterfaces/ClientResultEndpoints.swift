@@ -20,9 +20,9 @@ public final class ClientResultEndpoints: Sendable {
         database: any PostgresQueryable, open: @escaping @Sendable (_ sealed: String, _ purpose: String) throws -> [UInt8],
         url: URLKind = .transactResult, timeout: Duration = .seconds(30), cacheTTL: Duration = .seconds(5)
     ) {
-        self.timeout = timeout
         self.database = database
         self.url = url
+        self.timeout = timeout
         self.open = open
         self.cache = ExpiringCache(ttl: cacheTTL)
     }

@@ -46,10 +46,7 @@ struct NotificationRequest {
 
     static func instant(_ body: JSONRequestBody, _ field: String) throws(FormatError) -> Date? {
         guard let text = try body.string(field, length: 1...40) else { return nil }
-        guard let instant = FieldRules.timestamp(text) else {
-            throw FormatError(field, "must be an ISO 8601 date and time with a time zone")
-        }
-        return instant
+        return try FieldRules.timestamp(text, field: field)
     }
 
     /// An identifier some integrators send as a number and others as a string.

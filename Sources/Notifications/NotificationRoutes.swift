@@ -82,22 +82,19 @@ public struct NotificationRoutes: Sendable {
         group.get(RouterPath(Self.path + "/:notificationId")) { _, context -> Response in
             let text = try context.parameters.require("notificationId")
             let client = try context.requireClient()
-            guard let id = UUID(uuidString: text) else { throw Self.notFound(text) }
+            guard let id = UUID(uuidString: text) else { throw NotFoundError(name: text) }
             return try await show(.id(id), for: client, named: text)
         }
 
         group.delete(RouterPath(Self.path + "/:notificationId")) { _, context -> Response in
             let text = try context.parameters.require("notificationId")
-            let client = try context.requireClient()
-            let (owner, status): (Int64?, MessageStatus) = switch client.role {
-            case .client: (client.clientId, .stoppedByUser)
-            case .support: (nil, .stoppedByAdmin)
-            default: throw Forbidden("role \(client.role.rawValue) may not call this endpoint")
-            }
-            guard let id = UUID(uuidString: text) else { throw Self.notFound(text) }
+            // Its client stops its own message (21); support stops anyone's (22).
+            let owner = try Self.scope(of: context.requireClient())
+            let status: MessageStatus = owner == nil ? .stoppedByAdmin : .stoppedByUser
+            guard let id = UUID(uuidString: text) else { throw NotFoundError(name: text) }
             switch try await store.stop(id, clientId: owner, by: status) {
             case .notFound:
-                throw Self.notFound(text)
+                throw NotFoundError(name: text)
             case .stopped(let stopped):
                 return JSONResponse.make(
                     Stopped(notificationId: id.uuidString.lowercased(), status: stopped.name, statusCode: stopped.code,
@@ -112,16 +109,18 @@ public struct NotificationRoutes: Sendable {
     }
 
     private func show(_ key: NotificationStore.Key, for client: AuthenticatedClient, named name: String) async throws -> Response {
-        let owner: Int64? = switch client.role {
+        guard let view = try await store.find(key, clientId: try Self.scope(of: client)) else { throw NotFoundError(name: name) }
+        return JSONResponse.make(view, status: .ok)
+    }
+
+    /// Whose messages the caller may read and stop: a client its own (its clientId), support anyone's (nil).
+    static func scope(of client: AuthenticatedClient) throws -> Int64? {
+        switch client.role {
         case .client: client.clientId
         case .support: nil
         default: throw Forbidden("role \(client.role.rawValue) may not call this endpoint")
         }
-        guard let view = try await store.find(key, clientId: owner) else { throw Self.notFound(name) }
-        return JSONResponse.make(view, status: .ok)
     }
-
-    static func notFound(_ name: String) -> NotFoundError { NotFoundError(name: name) }
 
     /// The 404 answer as an error, so that routes can throw it.
     struct NotFoundError: HTTPResponseError {

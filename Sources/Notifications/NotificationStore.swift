@@ -58,16 +58,11 @@ public struct NotificationStore: Sendable {
         return try rows.first.map(NotificationView.init(row:))
     }
 
-    /// A timestamp as the API writes it (API.md §0): ISO 8601 in UTC, to the millisecond.
-    static func utc(_ column: String) -> String {
-        "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
-    }
-
     static let viewColumns = """
         SELECT m.notification_id, m.client_id, m.client_notification_ref, m.channel_id, m.destination_identifier,
-               m.source_identifier, m.transaction_ref, m.status_code, \(utc("m.scheduled_at")) AS scheduled_at,
-               \(utc("m.valid_until")) AS valid_until, \(utc("m.created_at")) AS created_at,
-               (SELECT json_agg(json_build_array(s.status_code, \(utc("s.changed_at"))) ORDER BY s.sequence)::text
+               m.source_identifier, m.transaction_ref, m.status_code, purchases.api_time(m.scheduled_at) AS scheduled_at,
+               purchases.api_time(m.valid_until) AS valid_until, purchases.api_time(m.created_at) AS created_at,
+               (SELECT json_agg(json_build_array(s.status_code, purchases.api_time(s.changed_at)) ORDER BY s.sequence)::text
                 FROM notifications.status_changes s WHERE s.notification_id = m.notification_id) AS history
         FROM notifications.messages m
         """
@@ -177,7 +172,7 @@ public struct NotificationStore: Sendable {
 
     func claimCallbacks(limit: Int, leaseSeconds: Int) async throws -> [CallbackClaim] {
         try await database.query("""
-            SELECT *, \(unescaped: Self.utc("changed_at")) AS changed_at_text
+            SELECT *, purchases.api_time(changed_at) AS changed_at_text
             FROM notifications.claim_callbacks(\(Int32(clamping: limit)), \(Int32(clamping: leaseSeconds)))
             """).map { row in
             let id = try row.decode(UUID.self, "notification_id")

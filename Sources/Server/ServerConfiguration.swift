@@ -62,35 +62,31 @@ public struct ServerConfiguration: Sendable, Equatable {
         return "a notification gateway URL is set but TRANSACT_NOTIFICATIONS_GATEWAY_SECRET is not"
     }
 
-    public var postgres: PostgresConfiguration {
-        PostgresConfiguration(
-            connectionString: databaseURL,
-            poolSize: databasePoolSize,
-            maxQueuedRequests: databaseMaxQueuedRequests,
-            connectTimeoutSeconds: databaseConnectTimeoutSeconds,
-            statementTimeoutMs: databaseStatementTimeoutMs)
-    }
+    public var postgres: PostgresConfiguration { pool(poolSize: databasePoolSize) }
 
     /// The notification workers' own pool (`NotificationConfiguration.databasePoolSize`).
     public var notificationPostgres: PostgresConfiguration {
-        PostgresConfiguration(
-            connectionString: databaseURL,
-            poolSize: notifications.databasePoolSize,
-            maxQueuedRequests: databaseMaxQueuedRequests,
-            connectTimeoutSeconds: databaseConnectTimeoutSeconds,
-            statementTimeoutMs: databaseStatementTimeoutMs,
-            applicationName: "transact-notifications")
+        pool(poolSize: notifications.databasePoolSize, applicationName: "transact-notifications")
     }
 
     public var lookupPostgres: PostgresConfiguration {
+        pool(
+            url: databaseLookupURL.isEmpty ? databaseURL : databaseLookupURL, poolSize: databaseLookupPoolSize,
+            applicationName: "transact-lookups", forceGenericPlans: true)
+    }
+
+    /// A pool with the database settings every pool shares.
+    private func pool(
+        url: String? = nil, poolSize: Int, applicationName: String = "transact", forceGenericPlans: Bool = false
+    ) -> PostgresConfiguration {
         PostgresConfiguration(
-            connectionString: databaseLookupURL.isEmpty ? databaseURL : databaseLookupURL,
-            poolSize: databaseLookupPoolSize,
+            connectionString: url ?? databaseURL,
+            poolSize: poolSize,
             maxQueuedRequests: databaseMaxQueuedRequests,
             connectTimeoutSeconds: databaseConnectTimeoutSeconds,
             statementTimeoutMs: databaseStatementTimeoutMs,
-            applicationName: "transact-lookups",
-            forceGenericPlans: true)
+            applicationName: applicationName,
+            forceGenericPlans: forceGenericPlans)
     }
 
     /// The file (when it exists), then the environment.

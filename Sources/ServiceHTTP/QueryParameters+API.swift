@@ -1,3 +1,4 @@
+public import Foundation
 public import Hummingbird
 import TransactCore
 
@@ -41,6 +42,16 @@ extension Request {
         guard let text = try parameterText(name) else { return nil }
         do throws(FormatError) {
             return try FieldRules.text(text, field: name, length: length, alphanumeric: alphanumeric)
+        } catch {
+            throw APIError(error)
+        }
+    }
+
+    /// An ISO 8601 date and time with a time zone, as the instant it names; nil when absent or empty.
+    public func optionalTimestampParameter(_ name: String) throws -> Date? {
+        guard let text = try optionalStringParameter(name, length: 1...40) else { return nil }
+        do throws(FormatError) {
+            return try FieldRules.timestamp(text, field: name)
         } catch {
             throw APIError(error)
         }

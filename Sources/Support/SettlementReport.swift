@@ -48,7 +48,7 @@ public struct SettlementReport: Sendable, Encodable {
         date: ReportDate, clientId: Int64?, vendorId: Int64?, on database: any PostgresQueryable
     ) async throws -> SettlementReport {
         let lines = try await database.query("""
-            SELECT s.*, to_char(s.posted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS posted
+            SELECT s.*, purchases.api_time(s.posted_at) AS posted
             FROM support.settlement(\(date.text)::date, \(clientId)::bigint, \(vendorId)::bigint) s
             """).map { row in
             Line(

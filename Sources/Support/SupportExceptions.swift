@@ -17,7 +17,7 @@ public struct SupportExceptions: Sendable {
     public static func list(holidays: [String], limit: Int, on database: any PostgresQueryable) async throws -> [Item] {
         try await database.query("""
             SELECT e.kind, e.raas_txn_ref, e.client_id, e.detail,
-                   to_char(e.since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS since
+                   purchases.api_time(e.since) AS since
             FROM support.exceptions(\(holidays)::date[], \(Int32(clamping: limit))) e
             """).map { row in
             Item(

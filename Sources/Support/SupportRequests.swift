@@ -8,6 +8,13 @@ import TransactCore
 public enum SupportRequests {
     static let notFound = APIError(status: .notFound, responseCode: "4000", responseMessage: "Transaction not found")
 
+    /// The search's filters by name (the console's form repeats them); with `limit` and `cursor`, all that `search`
+    /// reads.
+    public static let searchParameters = [
+        "raasTxnRef", "clientTxnRef", "reserveFundsTxnRef", "sourceIdentifier", "targetIdentifier", "clientId", "vendorId",
+        "productId", "status", "from", "to",
+    ]
+
     /// The search's parameters: each identifier, client, vendor, product, status, `from`/`to` (ISO 8601),
     /// `limit` and `cursor`. Without an exact identifier the range may span at most `maxSearchDays` (default: the
     /// last 7 days).
@@ -32,8 +39,8 @@ public enum SupportRequests {
             }
             search.status = status
         }
-        search.from = try instant(request, "from")
-        search.to = try instant(request, "to")
+        search.from = try request.optionalTimestampParameter("from")
+        search.to = try request.optionalTimestampParameter("to")
         if let from = search.from, let to = search.to, to <= from { throw APIError.format("to", "must be after from") }
         if let text = try request.optionalStringParameter("cursor", length: 1...64) {
             guard let cursor = TransactionSearch.Cursor(text) else { throw APIError.format("cursor", "is not a cursor of this search") }
@@ -54,22 +61,24 @@ public enum SupportRequests {
         return search
     }
 
-    static func instant(_ request: Request, _ name: String) throws -> Date? {
-        guard let text = try request.optionalStringParameter(name, length: 1...40) else { return nil }
-        guard let instant = FieldRules.timestamp(text) else {
-            throw APIError.format(name, "must be an ISO 8601 date and time with a time zone")
-        }
-        return instant
-    }
-
     static func raasTxnRef(_ context: TransactRequestContext) throws -> UUID {
         guard let reference = UUID(uuidString: try context.parameters.require("raasTxnRef")) else { throw notFound }
         return reference
     }
 
-    /// `queued`, `no_result` or `not_found`.
-    static func resendResult(_ reference: UUID, on database: any PostgresQueryable) async throws -> String {
-        try await database.query("SELECT support.resend_result(\(reference)) AS outcome").single().decode(String.self, "outcome")
+    /// Queues one more delivery of the transaction's result; 404 when there is no such transaction, 409 when it has
+    /// no result to deliver (it reserved nothing, or is not final yet).
+    static func resendResult(_ reference: UUID, on database: any PostgresQueryable) async throws {
+        switch try await database.query("SELECT support.resend_result(\(reference)) AS outcome").single().decode(String.self, "outcome") {
+        case "queued":
+            return
+        case "no_result":
+            throw APIError(
+                status: .conflict, responseCode: "4000",
+                responseMessage: "The transaction has no result to deliver (it reserved nothing, or is not final yet)")
+        default:
+            throw notFound
+        }
     }
 
     static func settlement(_ request: Request) throws -> (ReportDate, Int64?, Int64?) {

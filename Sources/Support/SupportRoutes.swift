@@ -18,7 +18,7 @@ public struct SupportRoutes: Sendable {
 
     public init(database: any PostgresQueryable, configuration: SupportConfiguration) {
         self.database = database
-        self.audit = AuditLog(database: database)
+        self.audit = AuditLog(database: database, channel: .api)
         self.configuration = configuration
     }
 
@@ -26,13 +26,13 @@ public struct SupportRoutes: Sendable {
         group.get("support/transactions") { request, context -> Response in
             let actor = try context.authorize(role: .support)
             let search = try SupportRequests.search(request, configuration: configuration, now: Date())
-            try await record(actor.clientId, "search transactions", target: nil, detail: request.uri.query, context)
+            try await audit.record(actor.clientId, "search transactions", detail: request.uri.query, context)
             return JSONResponse.make(try await search.run(on: database), status: .ok)
         }
         group.get("support/transactions/:raasTxnRef") { _, context -> Response in
             let actor = try context.authorize(role: .support)
             let reference = try SupportRequests.raasTxnRef(context)
-            try await record(actor.clientId, "view transaction", target: reference.uuidString.lowercased(), context)
+            try await audit.record(actor.clientId, "view transaction", target: reference.uuidString.lowercased(), context)
             guard let story = try await TransactionStory.read(reference, on: database) else { throw SupportRequests.notFound }
             return Response(
                 status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: story)))
@@ -40,23 +40,14 @@ public struct SupportRoutes: Sendable {
         group.post("support/transactions/:raasTxnRef/resend-result") { _, context -> Response in
             let actor = try context.authorize(role: .support)
             let reference = try SupportRequests.raasTxnRef(context)
-            try await record(actor.clientId, "resend result", target: reference.uuidString.lowercased(), context)
-            switch try await SupportRequests.resendResult(reference, on: database) {
-            case "queued":
-                return JSONResponse.make(
-                    APIMessage(responseCode: "0000", responseMessage: "One more transactResult delivery is queued"),
-                    status: .accepted)
-            case "no_result":
-                throw APIError(
-                    status: .conflict, responseCode: "4000",
-                    responseMessage: "The transaction has no result to deliver (it reserved nothing, or is not final yet)")
-            default:
-                throw SupportRequests.notFound
-            }
+            try await audit.record(actor.clientId, "resend result", target: reference.uuidString.lowercased(), context)
+            try await SupportRequests.resendResult(reference, on: database)
+            return JSONResponse.make(
+                APIMessage(responseCode: "0000", responseMessage: "One more transactResult delivery is queued"), status: .accepted)
         }
         group.get("support/exceptions") { _, context -> Response in
             let actor = try context.authorize(role: .support)
-            try await record(actor.clientId, "list exceptions", target: nil, context)
+            try await audit.record(actor.clientId, "list exceptions", context)
             let items = try await SupportExceptions.list(
                 holidays: configuration.publicHolidays, limit: configuration.maxExceptions, on: database)
             return JSONResponse.make(["exceptions": items], status: .ok)
@@ -65,18 +56,10 @@ public struct SupportRoutes: Sendable {
             let actor = try context.authorize(role: .support)
             let (date, clientId, vendorId) = try SupportRequests.settlement(request)
             let csv = try SupportRequests.wantsCSV(request)
-            try await record(actor.clientId, "settlement report", target: date.text, detail: request.uri.query, context)
+            try await audit.record(actor.clientId, "settlement report", target: date.text, detail: request.uri.query, context)
             let report = try await SettlementReport.make(date: date, clientId: clientId, vendorId: vendorId, on: database)
             return SupportRequests.file(report, csv: csv)
         }
-    }
-
-    private func record(
-        _ actor: Int64, _ action: String, target: String?, detail: String? = nil, _ context: TransactRequestContext
-    ) async throws {
-        try await audit.record(AuditLog.Entry(
-            actorClientId: actor, channel: .api, action: action, target: target, detail: detail,
-            remoteAddress: context.remoteAddress, requestId: context.requestID))
     }
 }
 

@@ -64,8 +64,9 @@ public struct TransactionSearch: Sendable {
         var query: PostgresQuery = """
             SELECT t.raas_txn_ref, t.client_txn_ref, t.client_id, t.vendor_id, t.product_id, t.source_identifier,
                    t.target_identifier, t.currency_code, t.purchase_amount, t.state,
+                   purchases.public_status(t.state) AS transaction_status,
                    coalesce(t.transact_result_response_code, t.response_code) AS response_code,
-                   to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created,
+                   \(unescaped: TransactionStory.utc("t.created_at")) AS created,
                    (extract(epoch FROM t.created_at) * 1000000)::bigint AS created_micros
             FROM purchases.transactions t WHERE true
             """
@@ -131,7 +132,6 @@ public struct TransactionSearch: Sendable {
         var last: Cursor?
         for row in rows.prefix(limit) {
             let reference = try row.decode(UUID.self, "raas_txn_ref")
-            let state = try row.decode(String.self, "state")
             page.append(Row(
                 raasTxnRef: reference.uuidString.lowercased(), clientTxnRef: try row.decode(String.self, "client_txn_ref"),
                 clientId: try row.decode(Int64.self, "client_id"), vendorId: try row.decode(Int64?.self, "vendor_id"),
@@ -140,8 +140,8 @@ public struct TransactionSearch: Sendable {
                 targetIdentifier: try row.decode(String.self, "target_identifier"),
                 currencyCode: try row.decode(String.self, "currency_code"),
                 purchaseAmount: try row.decode(Int64.self, "purchase_amount"),
-                transactionStatus: state == "success" ? "SUCCESS" : ["failed", "reserve_failed"].contains(state) ? "FAILED" : "PENDING",
-                state: state, responseCode: try row.decode(String?.self, "response_code"),
+                transactionStatus: try row.decode(String.self, "transaction_status"),
+                state: try row.decode(String.self, "state"), responseCode: try row.decode(String?.self, "response_code"),
                 createdAt: try row.decode(String.self, "created")))
             last = Cursor(micros: try row.decode(Int64.self, "created_micros"), raasTxnRef: reference)
         }

@@ -7,6 +7,8 @@ public import Postgres
 /// delivery with the attempts, what a status lookup and the vendor's confirmations said, and the notifications sent
 /// about it. No secret, no auth code and no party's credentials are ever stored, so none can appear here.
 public enum TransactionStory {
+    /// A time to the microsecond, ISO 8601 in UTC: a transaction's steps often fall within one millisecond, and
+    /// support orders them by it. (The APIs answer to the millisecond: `purchases.api_time`.)
     static func utc(_ column: String) -> String {
         "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
     }
@@ -16,8 +18,7 @@ public enum TransactionStory {
             'transaction', json_build_object(
                 'raasTxnRef', t.raas_txn_ref, 'clientTxnRef', t.client_txn_ref, 'clientId', t.client_id,
                 'flow', t.flow, 'state', t.state,
-                'transactionStatus', CASE WHEN t.state = 'success' THEN 'SUCCESS'
-                                          WHEN t.state IN ('failed', 'reserve_failed') THEN 'FAILED' ELSE 'PENDING' END,
+                'transactionStatus', purchases.public_status(t.state),
                 'productId', t.product_id, 'productTypeId', t.product_type_id, 'vendorId', t.vendor_id,
                 'fundingSourceId', t.funding_source_id, 'channelId', t.channel_id, 'channelName', t.channel_name,
                 'channelSessionId', t.channel_session_id, 'sourceIdentifier', t.source_identifier,

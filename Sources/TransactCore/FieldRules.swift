@@ -31,6 +31,14 @@ public enum FieldRules {
         timestamp(text) != nil
     }
 
+    /// The instant a timestamp names; a format error naming `field` when the text is not one.
+    public static func timestamp(_ text: String, field: String) throws(FormatError) -> Date {
+        guard let instant = timestamp(text) else {
+            throw FormatError(field, "must be an ISO 8601 date and time with a time zone")
+        }
+        return instant
+    }
+
     /// The instant an `isTimestamp` text names; nil when it is not one.
     public static func timestamp(_ text: String) -> Date? {
         var reader = TimestampReader(bytes: Array(text.utf8))

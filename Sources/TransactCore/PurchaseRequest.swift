@@ -55,9 +55,7 @@ public struct PurchaseRequest: Sendable, Equatable {
         accountIdentifier = try body.string("accountIdentifier", length: 1...64)
         authCode = try body.string("authCode", length: 1...64)
         timestamp = try body.requiredString("timestamp", length: 1...32)
-        guard FieldRules.isTimestamp(timestamp) else {
-            throw FormatError("timestamp", "must be an ISO 8601 date and time with a time zone")
-        }
+        _ = try FieldRules.timestamp(timestamp, field: "timestamp")
         lookupReference = try body.string("lookupReference", length: 1...64)
         additionalData = try body.stringMap("additionalData", maxPairs: 20, maxLength: 256)
         switch flow {

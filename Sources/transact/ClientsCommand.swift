@@ -6,6 +6,7 @@ import Postgres
 import SecurityService
 import Seeding
 import Server
+import TransactCore
 
 struct Clients: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -95,7 +96,7 @@ extension Clients {
 
         func validate() throws {
             guard (1...999_999_999_999).contains(amount) else { throw ValidationError("--amount must be 1...999999999999") }
-            guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
+            guard CurrencyCode(currency) != nil else {
                 throw ValidationError("--currency must be an ISO 4217 code such as ZAR")
             }
             if let reference, !(1...64).contains(reference.count) { throw ValidationError("--reference must be 1 to 64 characters") }

@@ -28,7 +28,7 @@ public struct ConsoleRoutes: Sendable {
         self.issuer = issuer
         self.sessions = ConsoleSessions(
             database: database, idleMinutes: configuration.sessionIdleMinutes, hours: configuration.sessionHours)
-        self.audit = AuditLog(database: database)
+        self.audit = AuditLog(database: database, channel: .console)
         self.configuration = configuration
         self.base = pathPrefix
     }
@@ -60,18 +60,18 @@ public struct ConsoleRoutes: Sendable {
             do {
                 client = try await issuer.authenticate(clientId: claimed, clientSecret: form["clientSecret"])
             } catch TokenIssuer.Refusal.throttled(let seconds) {
-                try await record(Int64(claimed) ?? 0, "sign-in refused", "throttled", context)
+                try await audit.record(Int64(claimed) ?? 0, "sign-in refused", target: "throttled", context)
                 return signInPage(problem: "Too many attempts. Try again in \(seconds) seconds.", status: .tooManyRequests)
             } catch is TokenIssuer.Refusal {
-                try await record(Int64(claimed) ?? 0, "sign-in refused", "unknown client or wrong secret", context)
+                try await audit.record(Int64(claimed) ?? 0, "sign-in refused", target: "unknown client or wrong secret", context)
                 return signInPage(problem: "Unknown client id or wrong secret.", status: .unauthorized)
             }
             guard client.role == .support else {
-                try await record(client.clientId, "sign-in refused", "role \(client.role.rawValue)", context)
+                try await audit.record(client.clientId, "sign-in refused", target: "role \(client.role.rawValue)", context)
                 return signInPage(problem: "Only support users may use the console.", status: .forbidden)
             }
             let token = try await sessions.start(clientId: client.clientId, remoteAddress: context.remoteAddress)
-            try await record(client.clientId, "sign in", nil, context)
+            try await audit.record(client.clientId, "sign in", context)
             var response = redirect("/console")
             response.setCookie(cookie(ConsoleSessions.cookieName, token, maxAge: configuration.sessionHours * 3_600))
             response.setCookie(cookie(ConsoleSessions.signInCookieName, "gone", maxAge: 0))
@@ -81,14 +81,14 @@ public struct ConsoleRoutes: Sendable {
             guard let signedIn = try await signedIn(request) else { return redirect("/console/sign-in") }
             try await requireCSRF(request, signedIn)
             try await sessions.end(token: signedIn.token)
-            try await record(signedIn.session.clientId, "sign out", nil, context)
+            try await audit.record(signedIn.session.clientId, "sign out", context)
             var response = redirect("/console/sign-in")
             response.setCookie(cookie(ConsoleSessions.cookieName, "gone", maxAge: 0))
             return response
         }
         group.get("console") { request, context -> Response in
             guard let signedIn = try await signedIn(request) else { return redirect("/console/sign-in") }
-            try await record(signedIn.session.clientId, "view dashboard", nil, context)
+            try await audit.record(signedIn.session.clientId, "view dashboard", context)
             let dashboard = try await ConsoleDashboard.read(on: database)
             return page("dashboard", "Dashboard", signedIn, dashboard.values)
         }
@@ -99,7 +99,7 @@ public struct ConsoleRoutes: Sendable {
         group.get("console/transactions/:raasTxnRef") { request, context -> Response in
             guard let signedIn = try await signedIn(request) else { return redirect("/console/sign-in") }
             let reference = try SupportRequests.raasTxnRef(context)
-            try await record(signedIn.session.clientId, "view transaction", reference.uuidString.lowercased(), context)
+            try await audit.record(signedIn.session.clientId, "view transaction", target: reference.uuidString.lowercased(), context)
             guard let story = try await TransactionStory.read(reference, on: database) else { throw SupportRequests.notFound }
             var values = ConsoleStory(json: story).values
             values["notice"] = Self.notice(request)
@@ -109,26 +109,19 @@ public struct ConsoleRoutes: Sendable {
             guard let signedIn = try await signedIn(request) else { throw Forbidden("sign in first") }
             let form = try await requireCSRF(request, signedIn)
             let reference = try SupportRequests.raasTxnRef(context)
-            try await record(signedIn.session.clientId, "resend result", reference.uuidString.lowercased(), context)
-            switch try await SupportRequests.resendResult(reference, on: database) {
-            case "queued":
-                return redirect(form["back"] == "exceptions"
-                    ? "/console/exceptions?done=resent" : "/console/transactions/\(reference.uuidString.lowercased())?done=resent")
-            case "no_result":
-                throw APIError(status: .conflict, responseCode: "4000", responseMessage: "The transaction has no result to deliver")
-            default:
-                throw SupportRequests.notFound
-            }
+            try await audit.record(signedIn.session.clientId, "resend result", target: reference.uuidString.lowercased(), context)
+            try await SupportRequests.resendResult(reference, on: database)
+            return redirect(form["back"] == "exceptions"
+                ? "/console/exceptions?done=resent" : "/console/transactions/\(reference.uuidString.lowercased())?done=resent")
         }
         group.get("console/exceptions") { request, context -> Response in
             guard let signedIn = try await signedIn(request) else { return redirect("/console/sign-in") }
-            try await record(signedIn.session.clientId, "list exceptions", nil, context)
+            try await audit.record(signedIn.session.clientId, "list exceptions", context)
             let items = try await SupportExceptions.list(
                 holidays: configuration.publicHolidays, limit: configuration.maxExceptions, on: database)
             var values: [String: Any] = [
-                "items": items.map {
-                    ["since": $0.since, "kind": $0.kind, "raasTxnRef": $0.raasTxnRef, "clientId": $0.clientId,
-                     "detail": $0.detail, "resendable": $0.kind == "unacknowledged_result"] as [String: Any]
+                "items": items.map { item in
+                    Self.dictionary(item).merging(["resendable": item.kind == "unacknowledged_result"]) { $1 }
                 },
             ]
             values["notice"] = Self.notice(request)
@@ -142,7 +135,7 @@ public struct ConsoleRoutes: Sendable {
             guard let signedIn = try await signedIn(request) else { return redirect("/console/sign-in") }
             let (date, clientId, vendorId) = try SupportRequests.settlement(request)
             let csv = try SupportRequests.wantsCSV(request)
-            try await record(signedIn.session.clientId, "download settlement", date.text, context)
+            try await audit.record(signedIn.session.clientId, "download settlement", target: date.text, context)
             let report = try await SettlementReport.make(date: date, clientId: clientId, vendorId: vendorId, on: database)
             return Self.secured(SupportRequests.file(report, csv: csv))
         }
@@ -152,12 +145,8 @@ public struct ConsoleRoutes: Sendable {
 
     private func searchPage(_ request: Request, _ signedIn: SignedIn, _ context: TransactRequestContext) async throws -> Response {
         let parameters = request.uri.queryParameters
-        let names = [
-            "raasTxnRef", "clientTxnRef", "reserveFundsTxnRef", "sourceIdentifier", "targetIdentifier", "clientId", "vendorId",
-            "productId", "status", "from", "to",
-        ]
         var query: [String: String] = [:]
-        for name in names {
+        for name in SupportRequests.searchParameters {
             if let value = parameters[Substring(name)].map(String.init), !value.isEmpty { query[name] = value }
         }
         var values: [String: Any] = [
@@ -167,17 +156,12 @@ public struct ConsoleRoutes: Sendable {
         guard !query.isEmpty || parameters["cursor"] != nil || parameters["search"] != nil else {
             return page("search", "Search transactions", signedIn, values)
         }
-        try await record(signedIn.session.clientId, "search transactions", nil, context, detail: request.uri.query)
+        try await audit.record(signedIn.session.clientId, "search transactions", detail: request.uri.query, context)
         do {
             let search = try SupportRequests.search(request, configuration: configuration, now: Date())
             let found = try await search.run(on: database)
             values["searched"] = true
-            values["rows"] = found.transactions.map {
-                ["createdAt": $0.createdAt, "raasTxnRef": $0.raasTxnRef, "clientId": $0.clientId, "clientTxnRef": $0.clientTxnRef,
-                 "sourceIdentifier": $0.sourceIdentifier, "targetIdentifier": $0.targetIdentifier, "productId": $0.productId,
-                 "amount": "\($0.purchaseAmount) \($0.currencyCode)", "transactionStatus": $0.transactionStatus,
-                 "responseCode": $0.responseCode ?? ""] as [String: Any]
-            }
+            values["rows"] = found.transactions.map(Self.dictionary)
             if let cursor = found.nextCursor {
                 var next = URLComponents()
                 next.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
@@ -200,7 +184,7 @@ public struct ConsoleRoutes: Sendable {
         guard parameters["date"] != nil else { return page("settlement", "Settlement", signedIn, values) }
         do {
             let (date, clientId, vendorId) = try SupportRequests.settlement(request)
-            try await record(signedIn.session.clientId, "settlement report", date.text, context)
+            try await audit.record(signedIn.session.clientId, "settlement report", target: date.text, context)
             let report = try await SettlementReport.make(date: date, clientId: clientId, vendorId: vendorId, on: database)
             var download = URLComponents()
             download.queryItems = [URLQueryItem(name: "date", value: date.text)]
@@ -275,14 +259,6 @@ public struct ConsoleRoutes: Sendable {
 
     private func redirect(_ path: String) -> Response {
         Self.secured(Response(status: .seeOther, headers: [.location: base + path]))
-    }
-
-    private func record(
-        _ actor: Int64, _ action: String, _ target: String?, _ context: TransactRequestContext, detail: String? = nil
-    ) async throws {
-        try await audit.record(AuditLog.Entry(
-            actorClientId: actor, channel: .console, action: action, target: target, detail: detail,
-            remoteAddress: context.remoteAddress, requestId: context.requestID))
     }
 
     static func html(_ text: String, status: HTTPResponse.Status) -> Response {

@@ -118,7 +118,7 @@ enum ConsoleTemplates {
             <table id="results">
               <thead><tr><th>Created (UTC)</th><th>raasTxnRef</th><th>Client</th><th>clientTxnRef</th><th>Buyer</th><th>Recipient</th><th>Product</th><th>Amount</th><th>Status</th><th>Code</th></tr></thead>
               <tbody>
-              {{#rows}}<tr><td class="time">{{createdAt}}</td><td class="ref"><a href="{{base}}/console/transactions/{{raasTxnRef}}">{{raasTxnRef}}</a></td><td>{{clientId}}</td><td>{{clientTxnRef}}</td><td>{{sourceIdentifier}}</td><td>{{targetIdentifier}}</td><td>{{productId}}</td><td>{{amount}}</td><td class="status {{transactionStatus}}">{{transactionStatus}}</td><td>{{responseCode}}</td></tr>{{/rows}}
+              {{#rows}}<tr><td class="time">{{createdAt}}</td><td class="ref"><a href="{{base}}/console/transactions/{{raasTxnRef}}">{{raasTxnRef}}</a></td><td>{{clientId}}</td><td>{{clientTxnRef}}</td><td>{{sourceIdentifier}}</td><td>{{targetIdentifier}}</td><td>{{productId}}</td><td>{{purchaseAmount}} {{currencyCode}}</td><td class="status {{transactionStatus}}">{{transactionStatus}}</td><td>{{responseCode}}</td></tr>{{/rows}}
               {{^rows}}<tr><td colspan="10">No transactions match.</td></tr>{{/rows}}
               </tbody>
             </table>
