@@ -25,14 +25,12 @@ public struct AccountValidationRoutes: Sendable {
         let timestamp: String
 
         init(_ body: JSONRequestBody) throws(FormatError) {
-            productId = try body.requiredInteger("productId", maxDigits: 12)
-            purchaseAmount = try body.requiredInteger("purchaseAmount", maxDigits: 12)
-            guard purchaseAmount > 0 else { throw FormatError("purchaseAmount", "must be greater than 0") }
+            productId = try body.requiredInteger("productId", .digits(12))
+            purchaseAmount = try body.requiredInteger("purchaseAmount", .positiveAmount)
             sourceIdentifier = try body.requiredString("sourceIdentifier", length: 1...32, alphanumeric: true)
             targetIdentifier = try body.requiredString("targetIdentifier", length: 1...32, alphanumeric: true)
-            clientId = try body.requiredInteger("clientId", maxDigits: 5)
-            timestamp = try body.requiredString("timestamp", length: 1...32)
-            _ = try FieldRules.timestamp(timestamp, field: "timestamp")
+            clientId = try body.requiredInteger("clientId", .digits(5))
+            timestamp = try body.requiredTimestamp("timestamp", maxLength: 32).text
         }
     }
 

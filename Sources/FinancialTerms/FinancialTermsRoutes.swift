@@ -32,9 +32,9 @@ public struct FinancialTermsRoutes: Sendable {
 
     public func add(to group: RouterGroup<TransactRequestContext>) {
         group.get("financial-terms/1.0") { request, context in
-            let clientId = try request.integerParameter("clientId", maxDigits: 5)
-            let productId = try request.integerParameter("productId", maxDigits: 12)
-            let purchaseAmount = try request.integerParameter("purchaseAmount", maxDigits: 12)
+            let clientId = try request.integerParameter("clientId", .digits(5))
+            let productId = try request.integerParameter("productId", .digits(12))
+            let purchaseAmount = try request.integerParameter("purchaseAmount", .digits(12))
             guard purchaseAmount > 0 else { throw APIError.format("purchaseAmount", "must be greater than 0") }
             _ = try context.authorize(clientId: clientId)
             guard let (currencyCode, terms) = try await store.quote(clientId: clientId, productId: productId) else {

@@ -26,7 +26,7 @@ public struct InFlightCheckRoutes: Sendable {
         group.post("in-flight-transaction-check/1.0") { request, context -> Response in
             let query = try await request.validatedBody { body throws(FormatError) in try InFlightQuery(body: body) }
             _ = try context.authorize(clientId: query.clientId, allowing: [.support])
-            let transactions = try await database.query(query.statement).map { row in
+            let transactions = try await database.read(query.statement).map { row in
                 Answer.Transaction(raasTxnRef: try row.decode(String.self, "raas_txn_ref"), created: try row.decode(String.self, "created"))
             }
             return JSONResponse.make(Answer(hasPendingTransactions: !transactions.isEmpty, transactions: transactions), status: .ok)
@@ -39,10 +39,9 @@ extension InFlightQuery {
     init(body: JSONRequestBody) throws(FormatError) {
         let sourceIdentifier = try body.requiredString("sourceIdentifier", length: 1...32, alphanumeric: true)
         let targetIdentifier = try body.requiredString("targetIdentifier", length: 1...32, alphanumeric: true)
-        let clientId = try body.requiredInteger("clientId", maxDigits: 5)
-        let productId = try body.requiredInteger("productId", maxDigits: 12)
-        let purchaseAmount = try body.requiredInteger("purchaseAmount", maxDigits: 12)
-        guard purchaseAmount > 0 else { throw FormatError("purchaseAmount", "must be greater than 0") }
+        let clientId = try body.requiredInteger("clientId", .digits(5))
+        let productId = try body.requiredInteger("productId", .digits(12))
+        let purchaseAmount = try body.requiredInteger("purchaseAmount", .positiveAmount)
         self.init(
             clientId: clientId, sourceIdentifier: sourceIdentifier, targetIdentifier: targetIdentifier, productId: productId,
             purchaseAmount: purchaseAmount)

@@ -30,11 +30,11 @@ public struct MNOLookupRoutes: Sendable {
 
     public func add(to group: RouterGroup<TransactRequestContext>) {
         group.get("mnoLookup/1.0") { request, context -> Response in
-            let clientId = try request.integerParameter("clientId", maxDigits: 5)
+            let clientId = try request.integerParameter("clientId", .digits(5))
             let msisdn = try request.stringParameter("msisdn", length: 1...32)
-            let countryCallingCode = try request.integerParameter("countryCallingCode", maxDigits: 4)
+            let countryCallingCode = try request.integerParameter("countryCallingCode", .digits(4))
             _ = try request.optionalStringParameter("clientTxnRef", length: 1...64)
-            _ = try request.optionalIntegerParameter("channelId", in: 1...99)
+            _ = try request.optionalIntegerParameter("channelId", .channelId)
             _ = try context.authorize(clientId: clientId, allowing: [.support])
 
             let catalogue = try await catalogue.catalogue()

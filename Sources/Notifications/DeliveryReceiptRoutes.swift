@@ -30,7 +30,7 @@ public struct DeliveryReceiptRoutes: Sendable {
             guard let notificationId = UUID(uuidString: id) else { throw FormatError("notificationId", "must be a UUID") }
             self.notificationId = notificationId
             supplierReference = try body.requiredString("supplierReference", length: 1...128)
-            let code = try body.requiredInteger("statusCode", maxDigits: 3)
+            let code = try body.requiredInteger("statusCode", .digits(3))
             guard let status = MessageStatus(code: Int(code)), status.isReportedBySupplier else {
                 throw FormatError("statusCode", "must be a status a supplier reports (API.md §7)")
             }

@@ -17,8 +17,8 @@ struct NotificationRequest {
     static let invalidReference = FormatError(field: "clientNotificationRef", message: "invalid value for field clientNotificationRef")
 
     init(_ body: JSONRequestBody, now: Date, maxScheduleDays: Int) throws(FormatError) {
-        clientId = try body.requiredInteger("clientId", maxDigits: 5)
-        channelId = try body.requiredInteger("channelId", maxDigits: 2)
+        clientId = try body.requiredInteger("clientId", .digits(5))
+        channelId = try body.requiredInteger("channelId", .channelId)
         destinationIdentifier = try body.requiredString("destinationIdentifier", length: 8...15)
         guard destinationIdentifier.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
             throw FormatError("destinationIdentifier", "must be an MSISDN in international form (8 to 15 digits)")
@@ -45,13 +45,12 @@ struct NotificationRequest {
     static let referenceBytes = Set(Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-".utf8))
 
     static func instant(_ body: JSONRequestBody, _ field: String) throws(FormatError) -> Date? {
-        guard let text = try body.string(field, length: 1...40) else { return nil }
-        return try FieldRules.timestamp(text, field: field)
+        try body.timestamp(field, maxLength: 40)?.instant
     }
 
     /// An identifier some integrators send as a number and others as a string.
     static func textOrInteger(_ body: JSONRequestBody, _ field: String) throws(FormatError) -> String? {
-        if let number = try? body.integer(field, maxDigits: 18) { return String(number) }
+        if let number = try? body.integer(field, .digits(18)) { return String(number) }
         return try body.string(field, length: 1...64)
     }
 }

@@ -74,7 +74,7 @@ public struct NotificationRoutes: Sendable {
             let reference = try request.stringParameter("clientNotificationRef", length: 1...64)
             let caller = try context.requireClient()
             // A client's own reference; support names the client.
-            let owner = try request.optionalIntegerParameter("clientId", maxDigits: 5) ?? caller.clientId
+            let owner = try request.optionalIntegerParameter("clientId", .digits(5)) ?? caller.clientId
             let client = try context.authorize(clientId: owner, allowing: [.support])
             return try await show(.clientReference(clientId: owner, reference: reference), for: client, named: reference)
         }

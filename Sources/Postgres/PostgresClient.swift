@@ -44,9 +44,30 @@ public final class PostgresClient: Service, Sendable {
         }
     }
 
-    private func dispatch(_ job: ConnectionWorker.Job) {
+    /// Runs a statement that only reads; when its connection was lost, runs it once more on the same worker, which
+    /// replaces a lost connection before it takes more work: so the second attempt has a fresh connection, even when
+    /// every connection of the pool died at once (a fail-over) and the others have not noticed yet.
+    public func read(_ query: PostgresQuery) async throws -> PostgresRows {
+        var worker: Int?
+        do {
+            return try await withCheckedThrowingContinuation { continuation in
+                worker = dispatch(.statement(query, continuation))
+            }
+        } catch let error as PostgresError where error.isLostConnection {
+            logger.notice("A read lost its connection; running it once more on a fresh one", metadata: ["error": "\(error)"])
+            return try await withCheckedThrowingContinuation { continuation in
+                dispatch(.statement(query, continuation), preferring: worker)
+            }
+        }
+    }
+
+    /// Hands a job to the least loaded free worker (or `preferring`, when it is free) and says which; nil when the
+    /// job waits for a lease to end, or failed at once.
+    @discardableResult
+    private func dispatch(_ job: ConnectionWorker.Job, preferring preferred: Int? = nil) -> Int? {
         let target: Result<ConnectionWorker?, PostgresError> = leases.withLock { state in
             if state.isShutDown { return .failure(.shutDown) }
+            if let preferred, !state.leased[preferred] { return .success(workers[preferred]) }
             guard let worker = leastLoadedWorker(excluding: state.leased) else {
                 if let reason = everyWorkerDown() { return .failure(.unavailable(reason)) }
                 guard state.waitingJobs.count < configuration.maxQueuedRequests else {
@@ -58,9 +79,14 @@ public final class PostgresClient: Service, Sendable {
             return .success(worker)
         }
         switch target {
-        case .success(let worker?): worker.enqueue(job)
-        case .success(nil): break
-        case .failure(let error): job.fail(error)
+        case .success(let worker?):
+            worker.enqueue(job)
+            return worker.index
+        case .success(nil):
+            return nil
+        case .failure(let error):
+            job.fail(error)
+            return nil
         }
     }
 

@@ -33,6 +33,16 @@ public enum PostgresError: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// True when the statement's connection broke under it, or the server ended the session (57P01 after
+    /// `pg_terminate_backend`, a fast shutdown or a fail-over): another connection may well succeed.
+    public var isLostConnection: Bool {
+        switch self {
+        case .connectionLost, .unavailable: true
+        case .server(let error): error.sqlState.isConnectionClass
+        case .overloaded, .shutDown, .invalidParameter, .decoding: false
+        }
+    }
+
     public var description: String {
         switch self {
         case .server(let error): error.description

@@ -22,12 +22,12 @@ public struct ProductLookupRoutes: Sendable {
         let vendorId: Int64?
 
         init(_ request: Request) throws {
-            clientId = try request.integerParameter("clientId", maxDigits: 5)
-            productId = try request.optionalIntegerParameter("productId", maxDigits: 12)
-            productTypeId = try request.optionalIntegerParameter("productTypeId", maxDigits: 9)
+            clientId = try request.integerParameter("clientId", .digits(5))
+            productId = try request.optionalIntegerParameter("productId", .digits(12))
+            productTypeId = try request.optionalIntegerParameter("productTypeId", .digits(9))
             includeInactive = try request.optionalBooleanParameter("includeInactive") ?? false
-            channelId = try request.optionalIntegerParameter("channelId", in: 1...99)
-            vendorId = try request.optionalIntegerParameter("vendorId", maxDigits: 12)
+            channelId = try request.optionalIntegerParameter("channelId", .channelId)
+            vendorId = try request.optionalIntegerParameter("vendorId", .digits(12))
         }
 
         func admits(_ product: Catalogue.Product) -> Bool {

@@ -5,9 +5,10 @@ public import Postgres
 public import ServiceHTTP
 public import TransactCore
 
-/// `POST /reserveAndTransact/4.0` and `POST /raas/v4/reserveAndTransact` (API.md §3.1): the purchase is stored,
-/// the bank is asked synchronously to reserve the funds, and its answer decides the reply. Vending and the
-/// transactResult follow in the background (module TransactResult).
+/// `POST /reserveAndTransact/4.0`, `POST /raas/v4/reserveAndTransact` (API.md §3.1) and the older versions
+/// `POST /raas/v3/reserveAndTransact`, `POST /raas/v2/reserveAndTransact` (§3.2a): the purchase is stored, the bank
+/// is asked synchronously to reserve the funds, and its answer decides the reply. Vending and the transactResult
+/// follow in the background (module TransactResult).
 public struct ReserveAndTransactRoutes: Sendable {
     let intake: PurchaseIntake
     let fundingSources: FundingSourceDirectory
@@ -15,7 +16,11 @@ public struct ReserveAndTransactRoutes: Sendable {
     /// recorded (its process stopped) is settled as unanswered by a worker.
     let deadlineGraceSeconds: Int
 
-    public static let paths = ["reserveAndTransact/4.0", "raas/v4/reserveAndTransact"]
+    /// Every path, with the version it serves. (v1 shares `POST /raas/v1/transact` with Transact: `Server` routes it.)
+    public static let paths: [(String, PurchaseVersion)] = [
+        ("reserveAndTransact/4.0", .v4), ("raas/v4/reserveAndTransact", .v4), ("raas/v3/reserveAndTransact", .v3),
+        ("raas/v2/reserveAndTransact", .v2),
+    ]
 
     public init(
         database: any PostgresQueryable, steps: PurchaseSteps? = nil, fundingSources: FundingSourceDirectory,
@@ -27,36 +32,34 @@ public struct ReserveAndTransactRoutes: Sendable {
     }
 
     public func add(to group: RouterGroup<TransactRequestContext>) {
-        for path in Self.paths {
-            group.post(RouterPath(path)) { request, context in try await handle(request, context: context) }
+        for (path, version) in Self.paths {
+            group.post(RouterPath(path)) { request, context in try await handle(request, context: context, version: version) }
         }
     }
 
-    func handle(_ request: Request, context: TransactRequestContext) async throws -> Response {
-        let purchase = try await PurchaseHTTP.request(from: request, context: context, flow: .reserveAndTransact)
-        let source = try await fundingSources.entry(for: purchase.fundingSourceId)
+    public func handle(_ request: Request, context: TransactRequestContext, version: PurchaseVersion) async throws -> Response {
+        let purchase = try await PurchaseHTTP.request(from: request, context: context, flow: .reserveAndTransact, version: version)
+        let decision = try await PurchaseHTTP.decide(purchase, with: intake)
+        let source = try await fundingSources.entry(for: decision.fundingSourceId)
         let timeoutMs = source?.reservationTimeoutMs ?? 12_000
-        let opened = try await PurchaseHTTP.open(
-            purchase, flow: .reserveAndTransact, with: intake,
-            reservationDeadlineSeconds: timeoutMs / 1_000 + deadlineGraceSeconds)
-        if let response = PurchaseHTTP.response(to: opened.opening) { return response }
-        guard case .created(let reference, _) = opened.opening, case .accept(let product, let breakdown) = opened.decision,
-            let source
-        else {
+        let opening = try await intake.open(
+            purchase, decision: decision, reservationDeadlineSeconds: timeoutMs / 1_000 + deadlineGraceSeconds)
+        if let response = PurchaseHTTP.response(to: opening, of: purchase) { return response }
+        guard case .created(let reference, _) = opening, case .accept(let breakdown) = decision.verdict, let source else {
             // An accepted purchase always has a linked, existing funding source (the catalogue's keys say so).
             throw PurchaseFlowError.inconsistent("accepted purchase without its funding source")
         }
         let reservation = ReserveFundsRequest(
             clientTxnRef: purchase.clientTxnRef, raasTxnRef: reference.value, productId: purchase.productId,
-            productType: product.productTypeName, purchaseAmount: breakdown.purchaseAmount,
+            productType: decision.product.productTypeName, purchaseAmount: breakdown.purchaseAmount,
             reserveAmount: breakdown.reserveAmount, feeAmount: breakdown.feeAmount, vendAmount: breakdown.vendAmount,
-            currencyCode: purchase.currencyCode, clientId: purchase.clientId, sourceIdentifier: purchase.sourceIdentifier,
+            currencyCode: decision.currencyCode, clientId: purchase.clientId, sourceIdentifier: purchase.sourceIdentifier,
             targetIdentifier: purchase.targetIdentifier, accountIdentifier: purchase.accountIdentifier,
             authCode: purchase.authCode, channelId: purchase.channelId, channelName: purchase.channelName,
             channelSessionId: purchase.channelSessionId, timestamp: purchase.timestamp)
         let (outcome, latencyMs) = await timed { await source.adapter.reserveFunds(reservation) }
         let answer = try await intake.store.recordReservation(reference, outcome, latencyMs: latencyMs)
-        return PurchaseHTTP.answer(answer, reference: reference)
+        return PurchaseHTTP.answer(answer, reference: reference, to: purchase)
     }
 }
 

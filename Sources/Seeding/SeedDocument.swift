@@ -106,6 +106,8 @@ public struct SeedDocument: Sendable, Equatable {
         public var signatureSecret: String?
         public var vendorId: Int64?
         public var fundingSources: [Int64]
+        /// The funding source of purchase API versions that name none (API.md §3.2a); one of `fundingSources`.
+        public var defaultFundingSourceId: Int64?
         public var products: [Int64]
         public var transactResultUrl: String?
         public var rateLimitPerSecond: Int64

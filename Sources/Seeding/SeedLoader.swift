@@ -272,13 +272,13 @@ private struct Writer {
             INSERT INTO catalogue.clients (client_id, name, role, status, secret_hash, secret_rotated_at, api_key_hash,
                 signature_required, signature_secret_sealed, vendor_id, transact_result_url, rate_limit_per_second,
                 notification_channels, notification_callback_url, notification_daily_limit, notification_monthly_limit,
-                message_prices, messaging_currency, messaging_account_code, auto_notify_tokens)
+                message_prices, messaging_currency, messaging_account_code, auto_notify_tokens, default_funding_source_id)
             VALUES (\(client.clientId), \(client.name), \(client.role), \(client.status), \(secretHash), now(),
                 \(apiKeyHash), \(client.signatureRequired), \(signature), \(client.vendorId), \(client.transactResultUrl),
                 \(Int32(client.rateLimitPerSecond)), \(client.notificationChannels)::integer[],
                 \(client.notificationCallbackUrl), \(client.notificationDailyLimit.map { Int32($0) }),
                 \(client.notificationMonthlyLimit.map { Int32($0) }), \(prices), \(client.messagingCredit?.currencyCode),
-                \(messagingAccountCode), \(client.autoNotifyTokens))
+                \(messagingAccountCode), \(client.autoNotifyTokens), \(client.defaultFundingSourceId))
             ON CONFLICT (client_id) DO UPDATE SET
                 name = EXCLUDED.name, role = EXCLUDED.role, status = EXCLUDED.status, secret_hash = EXCLUDED.secret_hash,
                 secret_rotated_at = CASE WHEN \(secretChanged) THEN now() ELSE catalogue.clients.secret_rotated_at END,
@@ -291,7 +291,8 @@ private struct Writer {
                 notification_monthly_limit = EXCLUDED.notification_monthly_limit,
                 message_prices = EXCLUDED.message_prices, messaging_currency = EXCLUDED.messaging_currency,
                 messaging_account_code = EXCLUDED.messaging_account_code,
-                auto_notify_tokens = EXCLUDED.auto_notify_tokens, updated_at = now()
+                auto_notify_tokens = EXCLUDED.auto_notify_tokens,
+                default_funding_source_id = EXCLUDED.default_funding_source_id, updated_at = now()
             """)
         // The links are exactly the lists in the file.
         try await session.query("""

@@ -131,6 +131,11 @@ public enum SeedReader {
             let daily = try limits?.optionalInteger("daily", 0...100_000_000)
             let monthly = try limits?.optionalInteger("monthly", 0...1_000_000_000)
             try limits?.done()
+            let fundingSources = try node.integerList("fundingSources", 1...999_999_999_999) ?? []
+            let defaultFundingSourceId = try node.optionalInteger("defaultFundingSourceId", 1...999_999_999_999)
+            if let defaultFundingSourceId, !fundingSources.contains(defaultFundingSourceId) {
+                throw node.error("defaultFundingSourceId", "must be one of the client's fundingSources")
+            }
             return SeedDocument.Client(
                 clientId: try node.integer("clientId", 1...99_999),
                 name: try node.string("name", maxLength: 100),
@@ -141,7 +146,8 @@ public enum SeedReader {
                 signatureRequired: signatureRequired,
                 signatureSecret: signatureSecret,
                 vendorId: vendorId,
-                fundingSources: try node.integerList("fundingSources", 1...999_999_999_999) ?? [],
+                fundingSources: fundingSources,
+                defaultFundingSourceId: defaultFundingSourceId,
                 products: try node.integerList("products", 1...999_999_999_999) ?? [],
                 transactResultUrl: try node.optionalString("transactResultUrl", maxLength: 2_048, pattern: urlPattern),
                 rateLimitPerSecond: try node.optionalInteger("rateLimitPerSecond", 1...100_000) ?? 100,

@@ -130,11 +130,13 @@ public enum TransactApplication {
 
         // Routes that carry money: the Signature over the raw body when the client requires one (API.md §1.4).
         let signed = protected.group().add(middleware: SignatureMiddleware(sealer: SecretSealer(masterKey: dependencies.masterKey)))
-        ReserveAndTransactRoutes(
+        let reserveAndTransact = ReserveAndTransactRoutes(
             database: postgres, steps: dependencies.purchaseSteps, fundingSources: dependencies.fundingSources,
-            deadlineGraceSeconds: configuration.reservationDeadlineGraceSeconds
-        ).add(to: signed)
-        TransactRoutes(database: postgres, steps: dependencies.purchaseSteps).add(to: signed)
+            deadlineGraceSeconds: configuration.reservationDeadlineGraceSeconds)
+        let transact = TransactRoutes(database: postgres, steps: dependencies.purchaseSteps)
+        reserveAndTransact.add(to: signed)
+        transact.add(to: signed)
+        VersionOneTransactRoute(reserveAndTransact: reserveAndTransact, transact: transact).add(to: signed)
         VendorResultRoutes(database: postgres).add(to: signed)
         return router
     }

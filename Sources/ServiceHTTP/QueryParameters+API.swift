@@ -1,38 +1,31 @@
 public import Foundation
 public import Hummingbird
-import TransactCore
+public import TransactCore
 
-/// Query parameters read by the API's field rules (API.md §0): a rule broken is 400 `4000` naming the parameter.
+/// Query parameters read by the API's field rules (API.md §0, §0.2): a rule broken is 400 `4000` in Clickatell's
+/// words. An empty parameter counts as absent, as an empty number field of a body does (`productId=&channelId=` is a
+/// search without those filters).
 extension Request {
-    /// A required integer: digits only, at most `maxDigits`.
-    public func integerParameter(_ name: String, maxDigits: Int) throws -> Int64 {
-        guard let value = try optionalIntegerParameter(name, maxDigits: maxDigits) else {
-            throw APIError.format(name, "must not be null")
-        }
+    /// A required integer within `rule`.
+    public func integerParameter(_ name: String, _ rule: IntegerRule) throws -> Int64 {
+        guard let value = try optionalIntegerParameter(name, rule) else { throw APIError(.missing(name)) }
         return value
     }
 
     /// The same, nil when absent or empty.
-    public func optionalIntegerParameter(_ name: String, maxDigits: Int) throws -> Int64? {
+    public func optionalIntegerParameter(_ name: String, _ rule: IntegerRule) throws -> Int64? {
         guard let text = try parameterText(name) else { return nil }
         do throws(FormatError) {
-            return try FieldRules.integer(text, field: name, maxDigits: maxDigits)
+            return try FieldRules.integer(text, field: name, rule)
         } catch {
             throw APIError(error)
         }
     }
 
-    /// An optional integer within `range` (for example `limit` or `channelId`).
-    public func optionalIntegerParameter(_ name: String, in range: ClosedRange<Int64>) throws -> Int64? {
-        guard let value = try optionalIntegerParameter(name, maxDigits: 18) else { return nil }
-        guard range.contains(value) else { throw APIError.format(name, "must be between \(range.lowerBound) and \(range.upperBound)") }
-        return value
-    }
-
     /// A required string of `length` characters (`alphanumeric`: ASCII letters and digits only).
     public func stringParameter(_ name: String, length: ClosedRange<Int>, alphanumeric: Bool = false) throws -> String {
         guard let value = try optionalStringParameter(name, length: length, alphanumeric: alphanumeric) else {
-            throw APIError.format(name, "must not be null")
+            throw APIError(.missing(name))
         }
         return value
     }

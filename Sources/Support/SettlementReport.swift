@@ -47,7 +47,7 @@ public struct SettlementReport: Sendable, Encodable {
     public static func make(
         date: ReportDate, clientId: Int64?, vendorId: Int64?, on database: any PostgresQueryable
     ) async throws -> SettlementReport {
-        let lines = try await database.query("""
+        let lines = try await database.read("""
             SELECT s.*, purchases.api_time(s.posted_at) AS posted
             FROM support.settlement(\(date.text)::date, \(clientId)::bigint, \(vendorId)::bigint) s
             """).map { row in

@@ -15,7 +15,7 @@ public struct SupportExceptions: Sendable {
     }
 
     public static func list(holidays: [String], limit: Int, on database: any PostgresQueryable) async throws -> [Item] {
-        try await database.query("""
+        try await database.read("""
             SELECT e.kind, e.raas_txn_ref, e.client_id, e.detail,
                    purchases.api_time(e.since) AS since
             FROM support.exceptions(\(holidays)::date[], \(Int32(clamping: limit))) e

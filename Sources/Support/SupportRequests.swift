@@ -20,7 +20,7 @@ public enum SupportRequests {
     /// last 7 days).
     public static func search(_ request: Request, configuration: SupportConfiguration, now: Date) throws -> TransactionSearch {
         var search = TransactionSearch(limit: Int(
-            try request.optionalIntegerParameter("limit", in: 1...Int64(configuration.maxPageSize))
+            try request.optionalIntegerParameter("limit", IntegerRule(1...Int64(configuration.maxPageSize)))
                 ?? Int64(configuration.defaultPageSize)))
         if let text = try request.optionalStringParameter("raasTxnRef", length: 1...64) {
             guard let reference = UUID(uuidString: text) else { throw APIError.format("raasTxnRef", "must be a UUID") }
@@ -30,9 +30,9 @@ public enum SupportRequests {
         search.reserveFundsTxnRef = try request.optionalStringParameter("reserveFundsTxnRef", length: 1...64)
         search.sourceIdentifier = try request.optionalStringParameter("sourceIdentifier", length: 1...32)
         search.targetIdentifier = try request.optionalStringParameter("targetIdentifier", length: 1...32)
-        search.clientId = try request.optionalIntegerParameter("clientId", maxDigits: 5)
-        search.vendorId = try request.optionalIntegerParameter("vendorId", maxDigits: 12)
-        search.productId = try request.optionalIntegerParameter("productId", maxDigits: 12)
+        search.clientId = try request.optionalIntegerParameter("clientId", .digits(5))
+        search.vendorId = try request.optionalIntegerParameter("vendorId", .digits(12))
+        search.productId = try request.optionalIntegerParameter("productId", .digits(12))
         if let text = try request.optionalStringParameter("status", length: 1...16) {
             guard let status = TransactionSearch.Status(rawValue: text.uppercased()) else {
                 throw APIError.format("status", "must be PENDING, SUCCESS or FAILED")
@@ -84,8 +84,8 @@ public enum SupportRequests {
     static func settlement(_ request: Request) throws -> (ReportDate, Int64?, Int64?) {
         let text = try request.stringParameter("date", length: 10...10)
         guard let date = ReportDate(text) else { throw APIError.format("date", "must be a date, YYYY-MM-DD") }
-        let clientId = try request.optionalIntegerParameter("clientId", maxDigits: 5)
-        let vendorId = try request.optionalIntegerParameter("vendorId", maxDigits: 12)
+        let clientId = try request.optionalIntegerParameter("clientId", .digits(5))
+        let vendorId = try request.optionalIntegerParameter("vendorId", .digits(12))
         return (date, clientId, vendorId)
     }
 

@@ -127,7 +127,7 @@ public struct TransactionSearch: Sendable {
     }
 
     public func run(on database: any PostgresQueryable) async throws -> Page {
-        let rows = try await database.query(statement)
+        let rows = try await database.read(statement)
         var page: [Row] = []
         var last: Cursor?
         for row in rows.prefix(limit) {

@@ -86,6 +86,6 @@ public enum TransactionStory {
     public static func read(_ raasTxnRef: UUID, on database: any PostgresQueryable) async throws -> String? {
         var query = PostgresQuery(sql: statement)
         query.bindings = [PostgresBinding(raasTxnRef)]
-        return try await database.query(query).first?.decode(String.self, "story")
+        return try await database.read(query).first?.decode(String.self, "story")
     }
 }

@@ -36,7 +36,7 @@ public struct TokenLookupRoutes: Sendable {
         group.get("tokenLookup/1.0") { request, context -> Response in
             let query = try TokenLookupQuery(request)
             _ = try context.authorize(clientId: query.clientId, allowing: [.support])
-            let tokens = try await database.query(query.statement).map { row in
+            let tokens = try await database.read(query.statement).map { row in
                 Answer.UserToken(purchase: try PurchaseSummary(row: row), token: try row.decode(String.self, "token"))
             }
             return JSONResponse.make(Answer(userTokens: tokens), status: .ok)
@@ -47,10 +47,10 @@ public struct TokenLookupRoutes: Sendable {
 extension TokenLookupQuery {
     init(_ request: Request) throws {
         self.init(
-            clientId: try request.integerParameter("clientId", maxDigits: 5),
+            clientId: try request.integerParameter("clientId", .digits(5)),
             sourceIdentifier: try request.stringParameter("sourceIdentifier", length: 1...32, alphanumeric: true),
-            channelId: try request.optionalIntegerParameter("channelId", in: 1...99),
-            productTypeId: try request.optionalIntegerParameter("productTypeId", maxDigits: 9),
-            limit: try request.optionalIntegerParameter("limit", in: 1...Self.maxLimit) ?? Self.defaultLimit)
+            channelId: try request.optionalIntegerParameter("channelId", .channelId),
+            productTypeId: try request.optionalIntegerParameter("productTypeId", .digits(9)),
+            limit: try request.optionalIntegerParameter("limit", IntegerRule(1...Self.maxLimit)) ?? Self.defaultLimit)
     }
 }

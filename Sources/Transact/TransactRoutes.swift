@@ -3,29 +3,35 @@ public import Postgres
 public import ServiceHTTP
 public import TransactCore
 
-/// `POST /transact/4.0` and `POST /raas/v4/transact` (API.md §3.2): the client reserved the funds itself
-/// (`reserveFundsTxnRef`), so the purchase is accepted at once ("Processing request") and vended in the background;
-/// the outcome goes to the client's `transactResultUrl`.
+/// `POST /transact/4.0`, `POST /raas/v4/transact` (API.md §3.2) and the older versions `POST /raas/v3/transact`,
+/// `POST /raas/v2/transact` (§3.2a): the client reserved the funds itself (`reserveFundsTxnRef`), so the purchase is
+/// accepted at once ("Processing request") and vended in the background; the outcome goes to the client's
+/// `transactResultUrl`.
 public struct TransactRoutes: Sendable {
     let intake: PurchaseIntake
 
-    public static let paths = ["transact/4.0", "raas/v4/transact"]
+    /// Every path, with the version it serves. (v1 shares `POST /raas/v1/transact` with Reserve and Transact:
+    /// `Server` routes it.)
+    public static let paths: [(String, PurchaseVersion)] = [
+        ("transact/4.0", .v4), ("raas/v4/transact", .v4), ("raas/v3/transact", .v3), ("raas/v2/transact", .v2),
+    ]
 
     public init(database: any PostgresQueryable, steps: PurchaseSteps? = nil) {
         self.intake = PurchaseIntake(database: database, steps: steps)
     }
 
     public func add(to group: RouterGroup<TransactRequestContext>) {
-        for path in Self.paths {
-            group.post(RouterPath(path)) { request, context in try await handle(request, context: context) }
+        for (path, version) in Self.paths {
+            group.post(RouterPath(path)) { request, context in try await handle(request, context: context, version: version) }
         }
     }
 
-    func handle(_ request: Request, context: TransactRequestContext) async throws -> Response {
-        let purchase = try await PurchaseHTTP.request(from: request, context: context, flow: .transact)
-        let opening = try await PurchaseHTTP.open(purchase, flow: .transact, with: intake).opening
+    public func handle(_ request: Request, context: TransactRequestContext, version: PurchaseVersion) async throws -> Response {
+        let purchase = try await PurchaseHTTP.request(from: request, context: context, flow: .transact, version: version)
+        let decision = try await PurchaseHTTP.decide(purchase, with: intake)
+        let opening = try await intake.open(purchase, decision: decision)
         // A Transact purchase is answered when it is stored: accepted, rejected, or a repeat.
-        guard let response = PurchaseHTTP.response(to: opening) else {
+        guard let response = PurchaseHTTP.response(to: opening, of: purchase) else {
             throw APIError(status: .internalServerError, responseCode: "0001", responseMessage: "Unexpected error")
         }
         return response

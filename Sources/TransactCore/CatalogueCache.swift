@@ -54,7 +54,7 @@ public final class CatalogueCache: Sendable {
     }
 
     static func read(from database: any PostgresQueryable) async throws -> Catalogue {
-        let types = Dictionary(try await database.query(
+        let types = Dictionary(try await database.read(
             "SELECT product_type_id, product_type_name FROM catalogue.product_types"
         ).map { row in
             (try row.decode(Int64.self, "product_type_id"),
@@ -62,23 +62,23 @@ public final class CatalogueCache: Sendable {
                 productTypeId: try row.decode(Int64.self, "product_type_id"),
                 productTypeName: try row.decode(String.self, "product_type_name")))
         }, uniquingKeysWith: { first, _ in first })
-        let products = try await database.query("""
+        let products = try await database.read("""
             SELECT product_id, product_type_id, vendor_id, description, short_description, currency_code, fixed_amount,
                    min_amount, max_amount, amount_increment, supports_token, supports_account_validation, active, channels
             FROM catalogue.products
             """
         ).map { row in try Catalogue.Product(row: row, types: types) }
-        let links = try await database.query("SELECT client_id, product_id FROM catalogue.client_products").map { row in
+        let links = try await database.read("SELECT client_id, product_id FROM catalogue.client_products").map { row in
             (clientId: try row.decode(Int64.self, "client_id"), productId: try row.decode(Int64.self, "product_id"))
         }
-        let countries = try await database.query(
+        let countries = try await database.read(
             "SELECT country_code, country_name, dialing_prefix FROM catalogue.countries"
         ).map { row in
             Catalogue.Country(
                 countryCode: try row.decode(String.self, "country_code"), countryName: try row.decode(String.self, "country_name"),
                 dialingPrefix: try row.decode(String.self, "dialing_prefix"))
         }
-        let prefixes = try await database.query(
+        let prefixes = try await database.read(
             "SELECT country_calling_code, prefix, operator_code, operator_name FROM catalogue.mno_prefixes"
         ).map { row in
             (countryCallingCode: try row.decode(String.self, "country_calling_code"), prefix: try row.decode(String.self, "prefix"),

@@ -2,24 +2,29 @@ public import Foundation
 
 /// The API's rules for one field's text (API.md §0), wherever it arrives: a JSON body or a query string.
 public enum FieldRules {
-    /// A non-negative integer written as digits only, at most `maxDigits` of them.
-    public static func integer(_ text: String, field: String, maxDigits: Int) throws(FormatError) -> Int64 {
-        guard !text.isEmpty, text.utf8.count <= maxDigits,
-            text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), let value = Int64(text)
-        else { throw FormatError(field, wholeNumberConstraint(maxDigits: maxDigits)) }
-        return value
+    /// An integer written as digits (a leading minus allowed, so that a negative value is refused by its range,
+    /// not as unreadable) within `rule`: empty is missing, other characters unreadable (API.md §0.2).
+    public static func integer(_ text: String, field: String, _ rule: IntegerRule) throws(FormatError) -> Int64 {
+        guard !text.isEmpty else { throw .missing(field) }
+        let negative = text.utf8.first == UInt8(ascii: "-")
+        let digits = text.utf8.dropFirst(negative ? 1 : 0)
+        guard !digits.isEmpty, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+            throw .unreadable(field)
+        }
+        guard let value = Int64(text) else {
+            throw negative ? FormatError.below(rule.reportedName ?? field, minimum: rule.range.lowerBound) : rule.tooLarge(field: field)
+        }
+        return try rule.check(value, field: field)
     }
 
-    static func wholeNumberConstraint(maxDigits: Int) -> String { "must be a whole number of at most \(maxDigits) digits" }
-
     /// A string of `length` characters without NUL; `alphanumeric` restricts it to ASCII letters and digits.
+    /// Characters are Unicode scalars, as JSON Schema's `maxLength` and PostgreSQL's `length()` count them (a letter
+    /// with a combining accent is two): a string that passes here fits every column checked the same way.
     public static func text(_ text: String, field: String, length: ClosedRange<Int>, alphanumeric: Bool = false) throws(FormatError) -> String {
-        guard length.contains(text.count) else {
-            throw FormatError(field, "size must be between \(length.lowerBound) and \(length.upperBound)")
-        }
-        guard !text.unicodeScalars.contains(where: { $0.value == 0 }) else { throw FormatError(field, "must not contain NUL") }
+        guard length.contains(text.unicodeScalars.count) else { throw .size(field, length) }
+        guard !text.unicodeScalars.contains(where: { $0.value == 0 }) else { throw .nul(field) }
         if alphanumeric, !text.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }) {
-            throw FormatError(field, "must be alphanumeric")
+            throw .notAlphanumeric(field)
         }
         return text
     }
@@ -31,11 +36,9 @@ public enum FieldRules {
         timestamp(text) != nil
     }
 
-    /// The instant a timestamp names; a format error naming `field` when the text is not one.
+    /// The instant a timestamp names; unreadable (API.md §0.2) when the text is not one.
     public static func timestamp(_ text: String, field: String) throws(FormatError) -> Date {
-        guard let instant = timestamp(text) else {
-            throw FormatError(field, "must be an ISO 8601 date and time with a time zone")
-        }
+        guard let instant = timestamp(text) else { throw .unreadable(field) }
         return instant
     }
 

@@ -12,7 +12,7 @@ public struct FinancialTermsStore: Sendable {
     /// linked to the client (the two look the same, so one client cannot learn another's catalogue). A linked
     /// product without terms has no fee and no shares (decided here).
     public func quote(clientId: Int64, productId: Int64) async throws -> (currencyCode: String, terms: FeeSchedule)? {
-        let rows = try await database.query("""
+        let rows = try await database.read("""
             SELECT p.currency_code, t.fee_fixed, t.fee_bps, t.fee_min, t.fee_max, t.client_share_bps, t.vendor_share_bps
             FROM catalogue.products p
             JOIN catalogue.client_products cp ON cp.product_id = p.product_id AND cp.client_id = \(clientId)

@@ -42,3 +42,27 @@ public struct MinorAmount: Hashable, Comparable, Sendable, CustomStringConvertib
 public enum AmountError: Error, Sendable, Equatable {
     case overflow
 }
+
+extension MinorAmount {
+    /// The amount as people read it: the currency's code and the major units, grouped in thousands, with the
+    /// currency's own number of decimals (`ZAR 1,234.56`, `JPY 1,200`, `ZAR -0.50`). For display only: files and
+    /// the API keep minor units.
+    public func formatted(in currency: CurrencyCode) -> String {
+        let digits = currency.minorUnitDigits
+        let magnitude = value.magnitude
+        var divisor: UInt64 = 1
+        for _ in 0..<digits { divisor *= 10 }
+        var whole = String(magnitude / divisor)
+        var grouped = ""
+        while whole.count > 3 {
+            grouped = "," + whole.suffix(3) + grouped
+            whole.removeLast(3)
+        }
+        grouped = whole + grouped
+        if digits > 0 {
+            let fraction = String(magnitude % divisor)
+            grouped += "." + String(repeating: "0", count: digits - fraction.count) + fraction
+        }
+        return "\(currency.code) \(value < 0 ? "-" : "")\(grouped)"
+    }
+}

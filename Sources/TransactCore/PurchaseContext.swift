@@ -1,8 +1,8 @@
 public import Postgres
 
 /// What the business checks of a purchase need from the catalogue (API.md §3.1), read in one round trip: the
-/// product as this client may buy it, the client's current terms, whether the buyer is blacklisted and whether
-/// the funding source is the client's.
+/// product as this client may buy it, the client's current terms, whether the buyer is blacklisted and the funding
+/// source the purchase is paid from.
 public struct PurchaseContext: Sendable, Equatable {
     /// A product linked to the client.
     public struct Product: Sendable, Equatable {
@@ -57,13 +57,15 @@ public struct PurchaseContext: Sendable, Equatable {
     public let product: Product?
     public let terms: FeeSchedule
     public let buyerBlacklisted: Bool
-    public let fundingSourceLinked: Bool
+    /// The request's funding source when it is the client's; for a version without `fundingSourceId`, the client's
+    /// default (seed `defaultFundingSourceId`), else its only one (API.md §3.2a). nil: none of these.
+    public let fundingSourceId: Int64?
 
-    public init(product: Product?, terms: FeeSchedule, buyerBlacklisted: Bool, fundingSourceLinked: Bool) {
+    public init(product: Product?, terms: FeeSchedule, buyerBlacklisted: Bool, fundingSourceId: Int64?) {
         self.product = product
         self.terms = terms
         self.buyerBlacklisted = buyerBlacklisted
-        self.fundingSourceLinked = fundingSourceLinked
+        self.fundingSourceId = fundingSourceId
     }
 
     /// Reads the context of `request` from the catalogue.
@@ -77,9 +79,13 @@ public struct PurchaseContext: Sendable, Equatable {
                    t.fee_fixed, t.fee_bps, t.fee_min, t.fee_max, t.client_share_bps, t.vendor_share_bps,
                    EXISTS (SELECT 1 FROM catalogue.blacklist b
                            WHERE b.source_identifier = \(request.sourceIdentifier)) AS buyer_blacklisted,
-                   EXISTS (SELECT 1 FROM catalogue.client_funding_sources f
-                           WHERE f.client_id = \(request.clientId)
-                             AND f.funding_source_id = \(request.fundingSourceId)) AS funding_source_linked
+                   (SELECT f.funding_source_id FROM catalogue.client_funding_sources f
+                    WHERE f.client_id = \(request.clientId)
+                      AND f.funding_source_id = coalesce(
+                          \(request.fundingSourceId),
+                          (SELECT c.default_funding_source_id FROM catalogue.clients c WHERE c.client_id = \(request.clientId)),
+                          (SELECT min(g.funding_source_id) FROM catalogue.client_funding_sources g
+                           WHERE g.client_id = \(request.clientId) HAVING count(*) = 1))) AS funding_source_id
             FROM (VALUES (1)) AS one (x)
             LEFT JOIN (catalogue.products p
                        JOIN catalogue.client_products cp ON cp.product_id = p.product_id AND cp.client_id = \(request.clientId)
@@ -110,6 +116,6 @@ public struct PurchaseContext: Sendable, Equatable {
         return PurchaseContext(
             product: product, terms: try FeeSchedule(row: row),
             buyerBlacklisted: try row.decode(Bool.self, "buyer_blacklisted"),
-            fundingSourceLinked: try row.decode(Bool.self, "funding_source_linked"))
+            fundingSourceId: try row.decode(Int64?.self, "funding_source_id"))
     }
 }

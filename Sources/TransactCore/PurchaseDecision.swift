@@ -1,72 +1,88 @@
-/// The business checks of a purchase (API.md §3.1), in the contract's order: product linked and active, amount
-/// within its pricing (2050 below, 2040 above), increment 2511, fee 2055, currency, blacklist 2070, funding source
-/// linked. A rejection is an answer with HTTP 200, stored as FAILED.
-public enum PurchaseDecision: Sendable, Equatable {
-    case accept(PurchaseContext.Product, FinancialBreakdown)
-    case reject(code: String, message: String)
+/// What the catalogue makes of a purchase (API.md §3.1, §0.2, §3.2a): the refusals that store nothing (an unknown
+/// product, a target that must be an MSISDN, a currency or funding source that is not the purchase's), the values
+/// an older version leaves to the catalogue, and then the business checks in the contract's order — product
+/// active, amount within its pricing (2050 below, 2040 above), increment 2511, fee 2055, blacklist 2070, the
+/// vendor's float 2221. A business rejection is an answer with HTTP 200, stored as FAILED.
+public struct PurchaseDecision: Sendable, Equatable {
+    public enum Verdict: Sendable, Equatable {
+        case accept(FinancialBreakdown)
+        case reject(code: String, message: String)
+    }
 
-    /// Decides `request` against `context`. A target that the product needs to be an MSISDN but is not is a format
-    /// error (400 `4000`, nothing stored), as API.md §3.1 says.
+    public let product: PurchaseContext.Product
+    /// The request's, or the client's default for a version without the field.
+    public let fundingSourceId: Int64
+    /// The request's, or the product's for a version without the field.
+    public let currencyCode: String
+    /// The request's; for a version without the field (v1, v2), the fee of the client's terms when it can be worked
+    /// out.
+    public let feeAmount: Int64?
+    public let verdict: Verdict
+
+    public init(
+        product: PurchaseContext.Product, fundingSourceId: Int64, currencyCode: String, feeAmount: Int64?, verdict: Verdict
+    ) {
+        self.product = product
+        self.fundingSourceId = fundingSourceId
+        self.currencyCode = currencyCode
+        self.feeAmount = feeAmount
+        self.verdict = verdict
+    }
+
+    /// Decides `request` against `context`; throws the refusals of API.md §0.2 that store nothing (400 `4000`).
     public init(request: PurchaseRequest, context: PurchaseContext) throws(FormatError) {
-        guard let product = context.product else {
-            self = .reject(code: "2513", message: "Product not linked to the client")
-            return
-        }
+        guard let product = context.product else { throw Self.productNotFound(request.productId) }
         if product.targetIdentifierKind == "msisdn" && !Self.isMSISDN(request.targetIdentifier) {
             throw FormatError("targetIdentifier", "Target Identifier expected to be an MSISDN based on the product")
         }
-        guard product.active else {
-            self = .reject(code: "2512", message: "Product inactive")
-            return
+        if let currency = request.currencyCode, currency != product.currencyCode { throw PurchaseRequest.currencyInvalid }
+        guard let fundingSourceId = context.fundingSourceId else {
+            throw request.fundingSourceId == nil ? PurchaseRequest.fundingSourceMandatory : Self.fundingSourceNotLinked
         }
+        let breakdown = try? FinancialBreakdown(purchaseAmount: request.purchaseAmount, terms: context.terms)
+        let fee = request.feeAmount ?? (request.version.feeFromTerms ? breakdown?.feeAmount : nil)
+        self.init(
+            product: product, fundingSourceId: fundingSourceId, currencyCode: product.currencyCode, feeAmount: fee,
+            verdict: Self.verdict(request, product, breakdown, fee: fee, buyerBlacklisted: context.buyerBlacklisted))
+    }
+
+    public static func productNotFound(_ productId: Int64) -> FormatError {
+        FormatError(field: "productId", message: "productId:\(productId) not found")
+    }
+
+    public static let fundingSourceNotLinked = FormatError(field: "fundingSourceId", message: "Funding Source not linked to Client")
+
+    private static func verdict(
+        _ request: PurchaseRequest, _ product: PurchaseContext.Product, _ breakdown: FinancialBreakdown?, fee: Int64?,
+        buyerBlacklisted: Bool
+    ) -> Verdict {
+        guard product.active else { return .reject(code: "2512", message: "Product inactive") }
         if let channels = product.channels, !channels.contains(request.channelId) {
-            self = .reject(code: "2512", message: "Product inactive on channel \(request.channelId)")
-            return
+            return .reject(code: "2512", message: "Product inactive on channel \(request.channelId)")
         }
         let amount = request.purchaseAmount
         switch product.pricing {
         case .fixed(let fixed):
-            if amount < fixed { self = .reject(code: "2050", message: "Below minimum amount"); return }
-            if amount > fixed { self = .reject(code: "2040", message: "Maximum amount exceeded"); return }
+            if amount < fixed { return .reject(code: "2050", message: "Below minimum amount") }
+            if amount > fixed { return .reject(code: "2040", message: "Maximum amount exceeded") }
         case .range(let min, let max, let increment):
-            if amount < min { self = .reject(code: "2050", message: "Below minimum amount"); return }
-            if amount > max { self = .reject(code: "2040", message: "Maximum amount exceeded"); return }
+            if amount < min { return .reject(code: "2050", message: "Below minimum amount") }
+            if amount > max { return .reject(code: "2040", message: "Maximum amount exceeded") }
             if (amount - min) % increment != 0 {
-                self = .reject(code: "2511", message: "Invalid amount increment: amounts go up in steps of \(increment)")
-                return
+                return .reject(code: "2511", message: "Invalid amount increment: amounts go up in steps of \(increment)")
             }
         }
-        guard let breakdown = try? FinancialBreakdown(purchaseAmount: amount, terms: context.terms) else {
-            // Only terms no amount of 12 digits can reach (an overflow) end here.
-            self = .reject(code: "2055", message: "Invalid fee amount")
-            return
-        }
-        guard let fee = request.feeAmount else {
-            self = .reject(code: "2055", message: "No feeAmount provided")
-            return
-        }
-        guard fee == breakdown.feeAmount else {
-            self = .reject(code: "2055", message: "Invalid fee amount")
-            return
-        }
-        guard request.currencyCode == product.currencyCode else {
-            self = .reject(code: "4000", message: "currencyCode :must be \(product.currencyCode), the product's currency")
-            return
-        }
-        guard !context.buyerBlacklisted else {
-            self = .reject(code: "2070", message: "sourceIdentifier blacklisted")
-            return
-        }
-        guard context.fundingSourceLinked else {
-            self = .reject(code: "4000", message: "fundingSourceId :is not linked to the client")
-            return
-        }
-        guard product.vendorHasFloat else {
-            self = .reject(code: "2221", message: "Insufficient vendor float")
-            return
-        }
-        self = .accept(product, breakdown)
+        // No breakdown: terms that no amount of 12 digits can reach (an overflow).
+        guard let breakdown else { return .reject(code: "2055", message: invalidFee) }
+        guard let fee else { return .reject(code: "2055", message: "No feeAmount provided") }
+        guard fee == breakdown.feeAmount else { return .reject(code: "2055", message: invalidFee) }
+        guard !buyerBlacklisted else { return .reject(code: "2070", message: "sourceIdentifier blacklisted") }
+        guard product.vendorHasFloat else { return .reject(code: "2221", message: "Insufficient vendor float") }
+        return .accept(breakdown)
     }
+
+    /// Clickatell's capitalisation (API.md §0.2).
+    static let invalidFee = "Invalid Fee Amount"
 
     /// An international number without the `+`: 8 to 15 digits, not starting with 0 (E.164).
     static func isMSISDN(_ text: String) -> Bool {

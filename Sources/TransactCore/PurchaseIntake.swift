@@ -1,7 +1,8 @@
 public import Postgres
 
-/// The first step of both purchase flows (API.md §3.1, §3.2, DESIGN.md §3 steps 3–4): the catalogue context, the
-/// business checks, and the purchase stored as decided, with its reference claimed.
+/// The first step of every purchase flow and version (API.md §3.1, §3.2, §3.2a; DESIGN.md §3 steps 3–4): the
+/// catalogue context and the business checks (`decide`), then the purchase stored as decided, with its reference
+/// claimed (`open`). Between the two, a Reserve and Transact learns its funding source's timeout.
 public struct PurchaseIntake: Sendable {
     let database: any PostgresQueryable
     public let store: PurchaseStore
@@ -11,15 +12,17 @@ public struct PurchaseIntake: Sendable {
         self.store = PurchaseStore(database: database, steps: steps)
     }
 
-    /// Opens the purchase. Throws `FormatError` when the target must be an MSISDN for this product and is not
-    /// (nothing is stored). `reservationDeadlineSeconds`: when an unrecorded reservation is settled as unanswered.
+    /// Decides the purchase against the catalogue. Throws `FormatError` for the refusals that store nothing
+    /// (`PurchaseDecision.init`).
+    public func decide(_ request: PurchaseRequest) async throws -> PurchaseDecision {
+        try PurchaseDecision(request: request, context: try await PurchaseContext.load(for: request, from: database))
+    }
+
+    /// Stores the purchase as decided. `reservationDeadlineSeconds`: when an unrecorded reservation is settled as
+    /// unanswered.
     public func open(
-        _ request: PurchaseRequest, flow: PurchaseRequest.Flow, reservationDeadlineSeconds: Int = 60
-    ) async throws -> (opening: PurchaseStore.Opening, decision: PurchaseDecision) {
-        let context = try await PurchaseContext.load(for: request, from: database)
-        let decision = try PurchaseDecision(request: request, context: context)
-        let opening = try await store.open(
-            request, flow: flow, decision: decision, reservationDeadlineSeconds: reservationDeadlineSeconds)
-        return (opening, decision)
+        _ request: PurchaseRequest, decision: PurchaseDecision, reservationDeadlineSeconds: Int = 60
+    ) async throws -> PurchaseStore.Opening {
+        try await store.open(request, decision: decision, reservationDeadlineSeconds: reservationDeadlineSeconds)
     }
 }

@@ -47,8 +47,8 @@ public struct PurchaseStore: Sendable {
     /// an acceptance with its breakdown, its pending ledger transfer (2221 when the vendor's float cannot cover it)
     /// and its next job — the reservation's deadline (Reserve and Transact), or the vend (Transact).
     public func open(
-        _ request: PurchaseRequest, flow: PurchaseRequest.Flow, decision: PurchaseDecision,
-        raasTxnRef: RaasTxnRef = RaasTxnRef(), reservationDeadlineSeconds: Int = 60
+        _ request: PurchaseRequest, decision: PurchaseDecision, raasTxnRef: RaasTxnRef = RaasTxnRef(),
+        reservationDeadlineSeconds: Int = 60
     ) async throws -> Opening {
         struct Opened: Decodable {
             let claimed: Bool
@@ -58,7 +58,7 @@ public struct PurchaseStore: Sendable {
             let response_message: String?
         }
         let opened = try JSONDecoder().decode(Opened.self, from: try await steps.apply(.init(fields: [
-            "step": .text("open"), "transaction": .object(NewTransaction(request, flow, decision, raasTxnRef).values),
+            "step": .text("open"), "transaction": .object(NewTransaction(request, decision, raasTxnRef).values),
             "deadline_seconds": .integer(Int64(reservationDeadlineSeconds)),
         ])))
         let reference = RaasTxnRef(opened.raas_txn_ref)
@@ -96,24 +96,25 @@ public struct PurchaseStore: Sendable {
 struct NewTransaction {
     let values: [String: StepValue]
 
-    init(_ request: PurchaseRequest, _ flow: PurchaseRequest.Flow, _ decision: PurchaseDecision, _ reference: RaasTxnRef) {
+    init(_ request: PurchaseRequest, _ decision: PurchaseDecision, _ reference: RaasTxnRef) {
+        let flow = request.flow
         var values: [String: StepValue] = [
             "raas_txn_ref": .text(reference.value), "client_id": .integer(request.clientId),
             "client_txn_ref": .text(request.clientTxnRef),
             "flow": .text(flow == .reserveAndTransact ? "reserve_and_transact" : "transact"),
             "request_fingerprint": .text(PurchaseStore.fingerprint(of: request)), "product_id": .integer(request.productId),
-            "funding_source_id": .integer(request.fundingSourceId), "channel_id": .integer(request.channelId),
+            "funding_source_id": .integer(decision.fundingSourceId), "channel_id": .integer(request.channelId),
             "channel_name": .text(request.channelName), "channel_session_id": .text(request.channelSessionId),
             "source_identifier": .text(request.sourceIdentifier), "target_identifier": .text(request.targetIdentifier),
-            "currency_code": .text(request.currencyCode), "purchase_amount": .integer(request.purchaseAmount),
+            "currency_code": .text(decision.currencyCode), "purchase_amount": .integer(request.purchaseAmount),
             "request_timestamp": .text(request.timestamp),
         ]
         values["account_identifier"] = request.accountIdentifier.map(StepValue.text)
-        values["fee_amount"] = request.feeAmount.map(StepValue.integer)
+        values["fee_amount"] = decision.feeAmount.map(StepValue.integer)
         values["lookup_reference"] = request.lookupReference.map(StepValue.text)
         values["additional_data"] = request.additionalData.map(StepValue.map)
         values["reserve_funds_txn_ref"] = request.reserveFundsTxnRef.map(StepValue.text)
-        switch decision {
+        switch decision.verdict {
         case .reject(let code, let message):
             values["state"] = .text("failed")
             values["state_cause"] = .text("rejected: \(code) \(message)")
@@ -121,7 +122,8 @@ struct NewTransaction {
             values["response_message"] = .text(message)
             values["transact_result_response_code"] = .text(code)
             values["transact_result_response_message"] = .text(message)
-        case .accept(let product, let breakdown):
+        case .accept(let breakdown):
+            let product = decision.product
             values["product_type_id"] = .integer(product.productTypeId)
             values["vendor_id"] = .integer(product.vendorId)
             values["token_kind"] = product.tokenKind.map(StepValue.text)
@@ -139,7 +141,7 @@ struct NewTransaction {
                 values["state_cause"] = .text("accepted; the client reserved the funds")
                 values["reserve_funds_response_code"] = .text("0000")
                 values["response_code"] = .text("0000")
-                values["response_message"] = .text("Processing request")
+                values["response_message"] = .text(PurchaseVersion.processing)
             }
         }
         self.values = values

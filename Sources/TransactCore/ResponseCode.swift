@@ -47,7 +47,6 @@ public struct ResponseCode: Hashable, Sendable, CustomStringConvertible {
     public static let amountAboveProductMaximum = ResponseCode(known: "2510")
     public static let invalidAmountIncrement = ResponseCode(known: "2511")
     public static let productInactive = ResponseCode(known: "2512")
-    public static let productNotLinked = ResponseCode(known: "2513")
     public static let duplicateClientTxnRef = ResponseCode(known: "2604")
     public static let formatError = ResponseCode(known: "4000")
     public static let serviceNotFound = ResponseCode(known: "4010")

@@ -24,7 +24,7 @@ public struct VendorResultRoutes: Sendable {
         let token: String?
 
         init(_ body: JSONRequestBody) throws(FormatError) {
-            vendorId = try body.requiredInteger("vendorId", maxDigits: 12)
+            vendorId = try body.requiredInteger("vendorId", .digits(12))
             let reference = try body.requiredString("raasTxnRef", length: 36...36)
             guard let raasTxnRef = RaasTxnRef(parsing: reference) else {
                 throw FormatError("raasTxnRef", "must be a raasTxnRef issued by this service")

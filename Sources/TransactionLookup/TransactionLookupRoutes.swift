@@ -15,44 +15,65 @@ public struct TransactionLookupRoutes: Sendable {
 
     public func add(to group: RouterGroup<TransactRequestContext>) {
         group.get("lookup-api/2.0") { request, context -> Response in
-            let query = try TransactionLookupQuery(request)
-            _ = try context.authorize(clientId: query.clientId, allowing: [.support])
-            guard let row = try await database.query(query.statement).first,
+            let lookup = try TransactionLookupRequest(request)
+            _ = try context.authorize(clientId: lookup.clientId, allowing: [.support])
+            guard case .query(let query) = lookup.search, let row = try await database.read(query.statement).first,
                 case let transaction = try TransactionView(row: row), transaction.matches(every: query.references)
-            else {
-                throw APIError(
-                    status: .notFound, responseCode: "4000",
-                    responseMessage: "Client transaction reference ID \(query.references[0].text) not found")
-            }
+            else { throw Self.notFound(lookup.firstReference) }
             return JSONResponse.make(transaction, status: .ok)
         }
     }
+
+    static func notFound(_ reference: String) -> APIError {
+        APIError(status: .notFound, responseCode: "4000", responseMessage: "Client transaction reference ID \(reference) not found")
+    }
 }
 
-extension TransactionLookupQuery {
+/// The parameters of a Transaction Lookup. A raasTxnRef that is not a UUID names no transaction this service
+/// issued, so it is answered as not found (API.md §6), like any other reference that matches nothing.
+struct TransactionLookupRequest {
+    enum Search {
+        case query(TransactionLookupQuery)
+        case nothingCanMatch
+    }
+
+    let clientId: Int64
+    let search: Search
+    /// The reference the answer names when nothing is found.
+    let firstReference: String
+
     static let missingReference = APIError(
         status: .badRequest, responseCode: "4000",
         responseMessage: "Missing parameter; at least one of these parameters are mandatory: raasTxnRef, clientTxnRef or reserveFundsTxnRef")
 
     init(_ request: Request) throws {
-        let clientId = try request.integerParameter("clientId", maxDigits: 5)
-        var references: [Reference] = []
+        clientId = try request.integerParameter("clientId", .digits(5))
+        var references: [TransactionLookupQuery.Reference] = []
+        var texts: [String] = []
+        var matchable = true
         if let text = try request.optionalStringParameter("raasTxnRef", length: 1...64) {
-            guard let reference = RaasTxnRef(parsing: text.lowercased()) else {
-                throw APIError.format("raasTxnRef", "must be a raasTxnRef issued by this service")
+            texts.append(text)
+            if let reference = RaasTxnRef(parsing: text.lowercased()) {
+                references.append(.raasTxnRef(reference))
+            } else {
+                matchable = false
             }
-            references.append(.raasTxnRef(reference))
         }
         let clientTxnRef = try request.optionalStringParameter("clientTxnRef", length: 1...64)
         let alias = try request.optionalStringParameter("clientTransactionReference", length: 1...64)
         if let clientTxnRef, let alias, clientTxnRef != alias {
             throw APIError.format("clientTxnRef", "must equal clientTransactionReference when both are given")
         }
-        if let text = clientTxnRef ?? alias { references.append(.clientTxnRef(text)) }
+        if let text = clientTxnRef ?? alias {
+            texts.append(text)
+            references.append(.clientTxnRef(text))
+        }
         if let text = try request.optionalStringParameter("reserveFundsTxnRef", length: 1...64) {
+            texts.append(text)
             references.append(.reserveFundsTxnRef(text))
         }
-        guard !references.isEmpty else { throw Self.missingReference }
-        self.init(clientId: clientId, references: references)
+        guard let first = texts.first else { throw Self.missingReference }
+        firstReference = first
+        search = matchable ? .query(TransactionLookupQuery(clientId: clientId, references: references)) : .nothingCanMatch
     }
 }

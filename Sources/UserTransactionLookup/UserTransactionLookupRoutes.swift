@@ -18,7 +18,7 @@ public struct UserTransactionLookupRoutes: Sendable {
         group.get("userTransactions/1.0") { request, context -> Response in
             let query = try UserTransactionsQuery(request)
             _ = try context.authorize(clientId: query.clientId, allowing: [.support])
-            let transactions = try await database.query(query.statement).map(PurchaseSummary.init(row:))
+            let transactions = try await database.read(query.statement).map(PurchaseSummary.init(row:))
             return JSONResponse.make(transactions, status: .ok)
         }
     }
@@ -26,12 +26,12 @@ public struct UserTransactionLookupRoutes: Sendable {
 
 extension UserTransactionsQuery {
     init(_ request: Request) throws {
-        let clientId = try request.integerParameter("clientId", maxDigits: 5)
+        let clientId = try request.integerParameter("clientId", .digits(5))
         let sourceIdentifier = try request.stringParameter("sourceIdentifier", length: 1...32, alphanumeric: true)
-        let channelId = try request.optionalIntegerParameter("channelId", in: 1...99)
-        let productId = try request.optionalIntegerParameter("productId", maxDigits: 12)
-        let productTypeId = try request.optionalIntegerParameter("productTypeId", maxDigits: 9)
-        let limit = try request.optionalIntegerParameter("limit", in: 1...Self.maxLimit)
+        let channelId = try request.optionalIntegerParameter("channelId", .channelId)
+        let productId = try request.optionalIntegerParameter("productId", .digits(12))
+        let productTypeId = try request.optionalIntegerParameter("productTypeId", .digits(9))
+        let limit = try request.optionalIntegerParameter("limit", IntegerRule(1...Self.maxLimit))
         let filtered = channelId != nil || productId != nil || productTypeId != nil || limit != nil
         self.init(
             clientId: clientId, sourceIdentifier: sourceIdentifier, channelId: channelId, productId: productId,

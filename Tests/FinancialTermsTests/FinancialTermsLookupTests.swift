@@ -57,7 +57,7 @@ struct FinancialTermsLookupTests {
                 }
                 try await client.execute(uri: "/financial-terms/1.0?clientId=200&productId=719", method: .get, headers: headers) { response in
                     #expect(response.status == .badRequest)
-                    #expect(String(buffer: response.body) == #"{"responseCode":"4000","responseMessage":"purchaseAmount :must not be null"}"#)
+                    #expect(String(buffer: response.body) == #"{"responseCode":"4000","responseMessage":"purchaseAmount :may not be null"}"#)
                 }
                 for bad in ["1.5", "-1", "1e3", "1234567890123", "0"] {
                     try await client.execute(uri: "/financial-terms/1.0?clientId=200&productId=719&purchaseAmount=\(bad)", method: .get, headers: headers) { response in

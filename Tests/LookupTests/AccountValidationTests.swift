@@ -32,7 +32,7 @@ struct AccountValidationTests {
             let unknown = try await harness.post(client, "/customerAccountValidation/2.0/validate", Self.body(product: 999))
             #expect(unknown.status == .badRequest && unknown.responseMessage == "Product ID 999 does not exist")
             let format = try await harness.post(client, "/customerAccountValidation/2.0/validate", #"{"productId":719}"#)
-            #expect(format.status == .badRequest && format.responseMessage == "purchaseAmount :must not be null")
+            #expect(format.status == .badRequest && format.responseMessage == "purchaseAmount :may not be null")
             #expect(try await harness.post(client, "/customerAccountValidation/2.0/validate", Self.body(client: 201)).status == .forbidden)
         }
     }

@@ -40,6 +40,7 @@ struct LookupHarness {
             // The lookups read through a pool of their own, on generic plans, as `transact serve` sets them up.
             var lookupConfiguration = database.configuration(poolSize: 2)
             lookupConfiguration.forceGenericPlans = true
+            lookupConfiguration.applicationName = Self.lookupApplicationName
             let lookupPool = PostgresClient(configuration: lookupConfiguration)
             let dependencies = ServiceDependencies(
                 postgres: db, lookupPool: lookupPool, migrations: try TestDatabase.projectMigrations(),
@@ -54,6 +55,25 @@ struct LookupHarness {
             }
             await lookupPool.shutdown()
         }
+    }
+
+    /// The lookup pool's connections, as `pg_stat_activity` names them.
+    static let lookupApplicationName = "transact-lookups"
+
+    /// Terminates every backend of the lookup pool, as a fail-over or a restart does, and waits until they are gone;
+    /// returns how many there were.
+    func terminateLookupConnections() async throws -> Int {
+        let pids = try await db.query("""
+            SELECT pid FROM pg_stat_activity WHERE datname = \(database.name) AND application_name = \(Self.lookupApplicationName)
+            """).map { try $0.decode(Int64.self, "pid") }
+        for pid in pids { try await db.query("SELECT pg_terminate_backend(\(pid)::integer)") }
+        for _ in 0..<250 {
+            let left = try await db.query("SELECT count(*) AS n FROM pg_stat_activity WHERE pid = ANY(\(pids)::integer[])")
+                .single().decode(Int.self, "n")
+            if left == 0 { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return pids.count
     }
 
     static func seed(_ db: PostgresClient, file: String) async throws {

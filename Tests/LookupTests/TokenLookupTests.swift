@@ -34,7 +34,7 @@ struct TokenLookupTests {
                 let recipient = try await harness.get(client, "/tokenLookup/1.0?clientId=200&sourceIdentifier=27822222222&limit=50")
                 #expect(recipient.text == #"{"userTokens":[]}"#)
                 let limit = try await harness.get(client, "/tokenLookup/1.0?clientId=200&sourceIdentifier=\(buyer)&limit=51")
-                #expect(limit.status == .badRequest && limit.responseMessage == "limit :must be between 1 and 50")
+                #expect(limit.status == .badRequest && limit.responseMessage == "limit :must be less than or equal to 50")
                 #expect(try await harness.get(client, "/tokenLookup/1.0?clientId=201&sourceIdentifier=\(buyer)").status == .forbidden)
             }
         }

@@ -84,7 +84,7 @@ struct NotificationAPITests {
                 let unknownChannel = try await h.send(client, ref: "c7", channel: 7)
                 #expect(unknownChannel.responseMessage == "Channel not configured for client")
                 let cases: [(String, String)] = [
-                    (#", "scheduledAt": "tomorrow""#, "scheduledAt :must be an ISO 8601 date and time with a time zone"),
+                    (#", "scheduledAt": "tomorrow""#, "Transaction request not valid"),
                     (#", "scheduledAt": "2026-01-01T10:00:00Z", "validUntil": "2026-01-01T09:00:00Z""#,
                      "validUntil :must be after scheduledAt"),
                     (#", "scheduledAt": "2099-01-01T10:00:00Z""#, "scheduledAt :must be at most 30 days ahead"),

@@ -72,7 +72,9 @@ struct ConsoleFlowTests {
             // Without the form's own token, and with a wrong secret: refused.
             let forged = try await browser.go(.POST, "/console/sign-in", form: ["clientId": "9001", "clientSecret": "support-secret-change-me"])
             #expect(forged.status == 403)
-            #expect(try await browser.signIn("9001", "wrong").status == 401)
+            let wrong = try await browser.signIn("9001", "wrong")
+            #expect(wrong.status == 401 && wrong.text.contains("Unknown client id or wrong secret."))
+            for page in [form, wrong] { Self.expectNoPlaceholders(page) }
             // A bank's credentials are not a support user's.
             let bank = try await browser.signIn("200", "demo-secret-change-me")
             #expect(bank.status == 403 && bank.text.contains("Only support users"))
@@ -109,6 +111,13 @@ struct ConsoleFlowTests {
         }
     }
 
+    /// Nothing a program uses for a missing value ever reaches a page.
+    static func expectNoPlaceholders(_ page: Browser.Page, sourceLocation: SourceLocation = #_sourceLocation) {
+        for placeholder in [">nil<", "Optional(", "<null>", "(null)", "NaN", "undefined"] {
+            #expect(!page.text.contains(placeholder), "\(placeholder)", sourceLocation: sourceLocation)
+        }
+    }
+
     @Test("search, a transaction's timeline, resend from the page, exceptions, the settlement report and its download")
     func pages() async throws {
         try await PurchaseHarness.with { harness in
@@ -121,10 +130,30 @@ struct ConsoleFlowTests {
             #expect(try await browser.signIn("9001", "support-secret-change-me").status == 303)
             let search = try await browser.go(.GET, "/console/transactions?clientTxnRef=console-elec")
             #expect(search.status == 200 && search.text.contains("/console/transactions/\(electricity)"))
+            // Money in major units with its currency, in lists, stories and settlement (minor units in downloads).
+            #expect(search.text.contains("<td class=\"amount\">ZAR 100.00</td>"))
+            // A form left empty lists the last 7 days, newest first, as the API does; the hints are dates near today.
+            let airtime = try #require(try await harness.reserveAndTransact(["clientTxnRef": "console-later"]).raasTxnRef)
+            let everything = try await browser.go(.GET, "/console/transactions")
+            #expect(everything.status == 200 && everything.text.contains("The last 7 days, newest first"))
+            let newer = try #require(everything.text.range(of: "/console/transactions/\(airtime)"))
+            let older = try #require(everything.text.range(of: "/console/transactions/\(electricity)"))
+            #expect(newer.lowerBound < older.lowerBound)
+            let formatter = ISO8601DateFormatter()
+            let weekAgo = String(formatter.string(from: Date().addingTimeInterval(-7 * 86_400)).prefix(10))
+            let thisDay = String(formatter.string(from: Date()).prefix(10))
+            #expect(everything.text.contains("placeholder=\"\(weekAgo)T00:00:00Z\""))
+            #expect(everything.text.contains("placeholder=\"\(thisDay)T23:59:59Z\""))
+            let emptyForm = try await browser.go(
+                .GET, "/console/transactions?raasTxnRef=&clientTxnRef=&sourceIdentifier=&clientId=&status=&from=&to=&search=")
+            #expect(emptyForm.text.contains("/console/transactions/\(airtime)"))
             let refused = try await browser.go(.GET, "/console/transactions?status=DONE")
             #expect(refused.status == 200 && refused.text.contains("status :must be PENDING, SUCCESS or FAILED"))
             let page = try await browser.go(.GET, "/console/transactions/\(electricity)")
             #expect(page.status == 200)
+            for amount in ["<dd>ZAR 100.00</dd>", "<dd>ZAR 2.00</dd>", "<dd>ZAR 102.00</dd>", "<dd>ZAR 100.47</dd>", "revenue:ZAR ZAR "] {
+                #expect(page.text.contains(amount), "\(amount)")
+            }
             for expected in ["reserving", "vending", "bank reserveFunds", "vendor vend", "ledger pending", "ledger post",
                              "result acknowledged", "console-elec"] {
                 #expect(page.text.contains(expected), "\(expected)")
@@ -144,8 +173,17 @@ struct ConsoleFlowTests {
             let today = try await harness.db.query("SELECT (now() AT TIME ZONE 'UTC')::date::text AS d").single().decode(String.self, "d")
             let settlement = try await browser.go(.GET, "/console/settlement?date=\(today)")
             #expect(settlement.status == 200 && settlement.text.contains(electricity) && settlement.text.contains("Download CSV"))
+            #expect(settlement.text.contains("<td class=\"amount\">ZAR 100.00</td>") && settlement.text.contains("<td class=\"amount\">ZAR 2.00</td>"))
             let download = try await browser.go(.GET, "/console/settlement/download?date=\(today)&format=csv")
             #expect(download.status == 200 && download.text.hasPrefix("recordType,") && download.text.contains(electricity))
+            #expect(download.text.contains(",10000,") && !download.text.contains("ZAR 100.00"))
+            for shown in [search, everything, page, settlement] { Self.expectNoPlaceholders(shown) }
+            // A reference that names nothing is not found, signed in or not; a download without a session is 401.
+            let stranger = Browser(base: harness.service)
+            let notAReference = try await stranger.go(.GET, "/console/transactions/not-a-reference")
+            #expect(notAReference.status == 404 && notAReference.headers.first(name: "Content-Type") == "text/html; charset=utf-8")
+            let signedOut = try await stranger.go(.GET, "/console/settlement/download?date=\(today)&format=csv")
+            #expect(signedOut.status == 401 && signedOut.text.contains("/console/sign-in") && !signedOut.text.contains(electricity))
             #expect(download.headers.first(name: "Content-Disposition") == "attachment; filename=\"settlement-\(today).csv\"")
         }
     }

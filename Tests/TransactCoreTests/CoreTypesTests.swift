@@ -26,6 +26,20 @@ struct CoreTypesTests {
         for bad in ["zar", "ZA", "ZARR", "Z1R", "ÄAR"] { #expect(CurrencyCode(bad) == nil) }
     }
 
+    @Test("amounts as people read them: major units with the currency's decimals, grouped in thousands")
+    func formattedAmounts() throws {
+        let zar = try #require(CurrencyCode("ZAR"))
+        #expect(MinorAmount(10_000).formatted(in: zar) == "ZAR 100.00")
+        #expect(MinorAmount(5).formatted(in: zar) == "ZAR 0.05")
+        #expect(MinorAmount(0).formatted(in: zar) == "ZAR 0.00")
+        #expect(MinorAmount(-50).formatted(in: zar) == "ZAR -0.50")
+        #expect(MinorAmount(123_456_789).formatted(in: zar) == "ZAR 1,234,567.89")
+        #expect(MinorAmount(999_999_999_999).formatted(in: zar) == "ZAR 9,999,999,999.99")
+        #expect(MinorAmount(1_200).formatted(in: try #require(CurrencyCode("JPY"))) == "JPY 1,200")
+        #expect(MinorAmount(1_234).formatted(in: try #require(CurrencyCode("KWD"))) == "KWD 1.234")
+        #expect(MinorAmount(Int64.min).formatted(in: zar) == "ZAR -92,233,720,368,547,758.08")
+    }
+
     @Test("response codes keep their leading zeros and know their classes")
     func responseCodes() {
         #expect(ResponseCode.success.code == "0000")

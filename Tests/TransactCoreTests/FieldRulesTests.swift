@@ -18,17 +18,26 @@ struct FieldRulesTests {
         }
     }
 
-    @Test("integers as digits, within their length; text within its length, without NUL, alphanumeric when asked")
+    @Test("integers as digits within their range; text within its length, without NUL, alphanumeric when asked; Clickatell's words")
     func integersAndText() throws {
-        #expect(try FieldRules.integer("00042", field: "n", maxDigits: 5) == 42)
-        for bad in ["", "-1", "1.5", "1e3", "123456", " 1", "٣"] {
-            #expect(throws: FormatError("n", "must be a whole number of at most 5 digits"), "\(bad)") {
-                try FieldRules.integer(bad, field: "n", maxDigits: 5)
-            }
+        #expect(try FieldRules.integer("00042", field: "n", .digits(5)) == 42)
+        #expect(throws: FormatError("n", "may not be null")) { try FieldRules.integer("", field: "n", .digits(5)) }
+        for unreadable in ["1.5", "1e3", " 1", "٣", "-", "1-"] {
+            #expect(throws: FormatError.unreadable("n"), "\(unreadable)") { try FieldRules.integer(unreadable, field: "n", .digits(5)) }
+        }
+        #expect(FormatError.unreadable("n").message == "Transaction request not valid")
+        #expect(throws: FormatError("n", "must be less than or equal to 99999")) { try FieldRules.integer("123456", field: "n", .digits(5)) }
+        #expect(throws: FormatError("n", "must be greater than or equal to 0")) { try FieldRules.integer("-1", field: "n", .digits(5)) }
+        #expect(throws: FormatError("amount", "must be less than or equal to 999999999999")) {
+            try FieldRules.integer("1000000000000", field: "purchaseAmount", .amount)
+        }
+        #expect(throws: FormatError("amount", "must be less than or equal to 999999999999")) {
+            try FieldRules.integer("99999999999999999999", field: "feeAmount", .amount)
         }
         #expect(try FieldRules.text("abc", field: "t", length: 1...3, alphanumeric: true) == "abc")
         #expect(throws: FormatError("t", "size must be between 1 and 3")) { try FieldRules.text("abcd", field: "t", length: 1...3) }
         #expect(throws: FormatError("t", "must not contain NUL")) { try FieldRules.text("a\u{0}", field: "t", length: 1...3) }
-        #expect(throws: FormatError("t", "must be alphanumeric")) { try FieldRules.text("a-b", field: "t", length: 1...3, alphanumeric: true) }
+        #expect(FormatError.notAlphanumeric("t").message == "t : must be an alphanumeric")
+        #expect(throws: FormatError.notAlphanumeric("t")) { try FieldRules.text("a-b", field: "t", length: 1...3, alphanumeric: true) }
     }
 }

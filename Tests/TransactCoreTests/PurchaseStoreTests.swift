@@ -23,8 +23,12 @@ struct PurchaseStoreTests {
             productId: 110, productTypeId: 3, productTypeName: "Airtime", vendorId: 100, currencyCode: "ZAR",
             pricing: .range(min: 500, max: 100_000, increment: 100), targetIdentifierKind: "msisdn", supportsToken: false,
             active: true, channels: nil, vendorHasFloat: true)
-        return .accept(product, try FinancialBreakdown(
-            purchaseAmount: request.purchaseAmount, terms: FeeSchedule(clientShareBasisPoints: 1_000, vendorShareBasisPoints: 500)))
+        return decision(product, .accept(try FinancialBreakdown(
+            purchaseAmount: request.purchaseAmount, terms: FeeSchedule(clientShareBasisPoints: 1_000, vendorShareBasisPoints: 500))))
+    }
+
+    func decision(_ product: PurchaseContext.Product, _ verdict: PurchaseDecision.Verdict) -> PurchaseDecision {
+        PurchaseDecision(product: product, fundingSourceId: 3, currencyCode: "ZAR", feeAmount: 0, verdict: verdict)
     }
 
     /// Vendor 100's float with `balance` in it.
@@ -45,7 +49,7 @@ struct PurchaseStoreTests {
             let purchase = try request()
             let decision = try accepted(purchase)
             let openings = try await withThrowingTaskGroup(of: PurchaseStore.Opening.self) { group in
-                for _ in 0..<50 { group.addTask { try await store.open(purchase, flow: .reserveAndTransact, decision: decision) } }
+                for _ in 0..<50 { group.addTask { try await store.open(purchase, decision: decision) } }
                 return try await group.reduce(into: [PurchaseStore.Opening]()) { $0.append($1) }
             }
             let created = openings.compactMap { if case .created(let reference, nil) = $0 { reference } else { nil } }
@@ -58,16 +62,16 @@ struct PurchaseStoreTests {
             #expect(try history.map { try $0.decode(String.self, "state") } == ["reserving"])
 
             // Different content under the same reference is a duplicate; the auth code does not count as content.
-            #expect(try await store.open(try request(["purchaseAmount": 10_100]), flow: .reserveAndTransact, decision: decision) == .duplicate)
-            #expect(try await store.open(try request(["authCode": "9999"]), flow: .reserveAndTransact, decision: decision) == .inProgress(winner))
+            #expect(try await store.open(try request(["purchaseAmount": 10_100]), decision: decision) == .duplicate)
+            #expect(try await store.open(try request(["authCode": "9999"]), decision: decision) == .inProgress(winner))
             // Once answered, a repeat gets the same answer.
             let answer = try await store.recordReservation(winner, .reserved(reserveFundsTxnRef: "BANK-1"), latencyMs: 3)
             #expect(answer == .init(code: "0000", message: "Processing request (funds reserved)"))
-            #expect(try await store.open(purchase, flow: .reserveAndTransact, decision: decision) == .replay(winner, answer))
+            #expect(try await store.open(purchase, decision: decision) == .replay(winner, answer))
             // A second answer for the same reservation changes nothing.
             #expect(try await store.recordReservation(winner, .declined(code: "2010", message: "Insufficient funds"), latencyMs: 1) == answer)
             // Another client's identical reference is its own.
-            guard case .created = try await store.open(try request(["clientId": 201]), flow: .reserveAndTransact, decision: decision) else {
+            guard case .created = try await store.open(try request(["clientId": 201]), decision: decision) else {
                 Issue.record("another client's reference was not claimed")
                 return
             }
@@ -80,17 +84,19 @@ struct PurchaseStoreTests {
             try await fundFloat(db, balance: 9_000)
             let store = PurchaseStore(database: db)
             let rejected = try request(["clientTxnRef": "rejected"])
-            let rejection = PurchaseDecision.reject(code: "2070", message: "sourceIdentifier blacklisted")
-            guard case .created(let reference, let answer?) = try await store.open(rejected, flow: .reserveAndTransact, decision: rejection) else {
+            let rejection = PurchaseDecision(
+                product: try accepted(rejected).product, fundingSourceId: 3, currencyCode: "ZAR", feeAmount: 0,
+                verdict: .reject(code: "2070", message: "sourceIdentifier blacklisted"))
+            guard case .created(let reference, let answer?) = try await store.open(rejected, decision: rejection) else {
                 Issue.record("not created")
                 return
             }
             #expect(answer == .init(code: "2070", message: "sourceIdentifier blacklisted"))
-            #expect(try await store.open(rejected, flow: .reserveAndTransact, decision: rejection) == .replay(reference, answer))
+            #expect(try await store.open(rejected, decision: rejection) == .replay(reference, answer))
 
             // 10000 at 5 % vendor share owes the vendor 9500 from a float of 9000.
             let tooBig = try request(["clientTxnRef": "too-big"])
-            guard case .created(_, let floatAnswer?) = try await store.open(tooBig, flow: .reserveAndTransact, decision: try accepted(tooBig)) else {
+            guard case .created(_, let floatAnswer?) = try await store.open(tooBig, decision: try accepted(tooBig)) else {
                 Issue.record("not refused")
                 return
             }
@@ -106,7 +112,7 @@ struct PurchaseStoreTests {
             try await fundFloat(db, balance: 1_000_000)
             let purchase = try request()
             guard case .created(let reference, nil) = try await PurchaseStore(database: db).open(
-                purchase, flow: .reserveAndTransact, decision: try accepted(purchase))
+                purchase, decision: try accepted(purchase))
             else {
                 Issue.record("not created")
                 return

@@ -7,7 +7,7 @@ struct ConsoleDashboard {
     let values: [String: Any]
 
     static func read(on database: any PostgresQueryable) async throws -> ConsoleDashboard {
-        let row = try await database.query("""
+        let row = try await database.read("""
             SELECT
                 (SELECT coalesce(json_agg(json_build_array(to_char(x.hour, 'YYYY-MM-DD HH24:00'), x.n, x.succeeded)
                                           ORDER BY x.hour), '[]')::text

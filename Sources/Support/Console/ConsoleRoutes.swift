@@ -97,8 +97,9 @@ public struct ConsoleRoutes: Sendable {
             return try await searchPage(request, signedIn, context)
         }
         group.get("console/transactions/:raasTxnRef") { request, context -> Response in
-            guard let signedIn = try await signedIn(request) else { return redirect("/console/sign-in") }
+            // A reference that names no transaction is not found, signed in or not: nothing to sign in for.
             let reference = try SupportRequests.raasTxnRef(context)
+            guard let signedIn = try await signedIn(request) else { return redirect("/console/sign-in") }
             try await audit.record(signedIn.session.clientId, "view transaction", target: reference.uuidString.lowercased(), context)
             guard let story = try await TransactionStory.read(reference, on: database) else { throw SupportRequests.notFound }
             var values = ConsoleStory(json: story).values
@@ -121,7 +122,7 @@ public struct ConsoleRoutes: Sendable {
                 holidays: configuration.publicHolidays, limit: configuration.maxExceptions, on: database)
             var values: [String: Any] = [
                 "items": items.map { item in
-                    Self.dictionary(item).merging(["resendable": item.kind == "unacknowledged_result"]) { $1 }
+                    ConsoleValues.row(item).merging(["resendable": item.kind == "unacknowledged_result"]) { $1 }
                 },
             ]
             values["notice"] = Self.notice(request)
@@ -132,9 +133,11 @@ public struct ConsoleRoutes: Sendable {
             return try await settlementPage(request, signedIn, context)
         }
         group.get("console/settlement/download") { request, context -> Response in
-            guard let signedIn = try await signedIn(request) else { return redirect("/console/sign-in") }
             let (date, clientId, vendorId) = try SupportRequests.settlement(request)
             let csv = try SupportRequests.wantsCSV(request)
+            // A file, not a page: without a session it is refused with a page that leads to the sign-in form,
+            // rather than answered with the form itself in the file's place.
+            guard let signedIn = try await signedIn(request) else { return signInRequired() }
             try await audit.record(signedIn.session.clientId, "download settlement", target: date.text, context)
             let report = try await SettlementReport.make(date: date, clientId: clientId, vendorId: vendorId, on: database)
             return Self.secured(SupportRequests.file(report, csv: csv))
@@ -149,19 +152,20 @@ public struct ConsoleRoutes: Sendable {
         for name in SupportRequests.searchParameters {
             if let value = parameters[Substring(name)].map(String.init), !value.isEmpty { query[name] = value }
         }
+        let now = Date()
         var values: [String: Any] = [
             "query": query,
             "statuses": TransactionSearch.Status.allCases.map { ["value": $0.rawValue, "selected": query["status"] == $0.rawValue] },
+            "fromHint": Self.day(now.addingTimeInterval(-7 * 86_400)) + "T00:00:00Z", "toHint": Self.day(now) + "T23:59:59Z",
         ]
-        guard !query.isEmpty || parameters["cursor"] != nil || parameters["search"] != nil else {
-            return page("search", "Search transactions", signedIn, values)
-        }
+        // A form left empty searches as the API does without filters: the last 7 days, newest first.
+        if query.isEmpty { values["defaultRange"] = true }
         try await audit.record(signedIn.session.clientId, "search transactions", detail: request.uri.query, context)
         do {
-            let search = try SupportRequests.search(request, configuration: configuration, now: Date())
+            let search = try SupportRequests.search(request, configuration: configuration, now: now)
             let found = try await search.run(on: database)
             values["searched"] = true
-            values["rows"] = found.transactions.map(Self.dictionary)
+            values["rows"] = found.transactions.map(ConsoleValues.row)
             if let cursor = found.nextCursor {
                 var next = URLComponents()
                 next.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
@@ -174,11 +178,15 @@ public struct ConsoleRoutes: Sendable {
         return page("search", "Search transactions", signedIn, values)
     }
 
+    /// A day as YYYY-MM-DD (UTC).
+    static func day(_ instant: Date) -> String {
+        String(ISO8601DateFormatter().string(from: instant).prefix(10))
+    }
+
     private func settlementPage(_ request: Request, _ signedIn: SignedIn, _ context: TransactRequestContext) async throws -> Response {
         let parameters = request.uri.queryParameters
-        let today = ISO8601DateFormatter().string(from: Date()).prefix(10)
         var values: [String: Any] = [
-            "date": parameters["date"].map(String.init) ?? String(today),
+            "date": parameters["date"].map(String.init) ?? Self.day(Date()),
             "clientId": parameters["clientId"].map(String.init) ?? "", "vendorId": parameters["vendorId"].map(String.init) ?? "",
         ]
         guard parameters["date"] != nil else { return page("settlement", "Settlement", signedIn, values) }
@@ -192,7 +200,7 @@ public struct ConsoleRoutes: Sendable {
                 + (vendorId.map { [URLQueryItem(name: "vendorId", value: String($0))] } ?? [])
             values["report"] = [
                 "download": base + "/console/settlement/download?" + (download.percentEncodedQuery ?? ""),
-                "totals": report.totals.map(Self.dictionary), "transactions": report.transactions.map(Self.dictionary),
+                "totals": report.totals.map(ConsoleValues.row), "transactions": report.transactions.map(ConsoleValues.row),
             ] as [String: Any]
         } catch let error as APIError {
             values["problem"] = error.responseMessage
@@ -202,11 +210,17 @@ public struct ConsoleRoutes: Sendable {
 
     private func signInPage(problem: String?, status: HTTPResponse.Status) -> Response {
         let token = ConsoleSessions.randomToken()
-        var response = Self.html(
-            ConsoleTemplates.render("sign-in", ["title": "Sign in", "base": base, "signInToken": token, "problem": problem as Any]),
-            status: status)
+        var values: [String: Any] = ["title": "Sign in", "base": base, "signInToken": token]
+        values["problem"] = problem
+        var response = Self.html(ConsoleTemplates.render("sign-in", values), status: status)
         response.setCookie(cookie(ConsoleSessions.signInCookieName, token, maxAge: 900))
         return response
+    }
+
+    /// 401: the session has ended (or never began); the page links to the sign-in form.
+    private func signInRequired() -> Response {
+        Self.html(
+            ConsoleTemplates.render("sign-in-required", ["title": "Sign in first", "base": base]), status: .unauthorized)
     }
 
     private func page(_ template: String, _ title: String, _ signedIn: SignedIn, _ values: [String: Any]) -> Response {
@@ -275,13 +289,5 @@ public struct ConsoleRoutes: Sendable {
         response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         return response
-    }
-
-    /// An Encodable value as the dictionary a template reads.
-    static func dictionary(_ value: some Encodable) -> [String: Any] {
-        guard let data = try? JSONEncoder().encode(value),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { return [:] }
-        return object
     }
 }

@@ -9,13 +9,12 @@ struct ConsoleStory {
     init(json: String) {
         let story = (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]) ?? [:]
         let transaction = story["transaction"] as? [String: Any] ?? [:]
-        func text(_ value: Any?) -> String {
-            switch value {
-            case nil, is NSNull: ""
-            case let number as NSNumber: number.stringValue
-            case let string as String: string
-            default: "\(value!)"
-            }
+        let text = ConsoleValues.text
+        let currency = text(transaction["currencyCode"])
+        // An amount of the transaction's currency as people read it.
+        func money(_ value: Any?) -> String {
+            guard let minor = value as? NSNumber else { return text(value) }
+            return ConsoleValues.money(minor.int64Value, currency)
         }
         let factNames: [(String, String)] = [
             ("raasTxnRef", "raasTxnRef"), ("clientTxnRef", "clientTxnRef"), ("clientId", "Client"), ("flow", "Flow"),
@@ -27,7 +26,7 @@ struct ConsoleStory {
             ("token", "Token"), ("vendedReference", "Vended under"), ("createdAt", "Created"), ("finalAt", "Final"),
         ]
         let facts: [[String: String]] = factNames.compactMap { key, name in
-            let value = text(transaction[key])
+            let value = ConsoleValues.amountFields.contains(key) ? money(transaction[key]) : text(transaction[key])
             return value.isEmpty ? nil : ["name": name, "value": value]
         }
 
@@ -45,7 +44,7 @@ struct ConsoleStory {
                 text(call["outcome"]) + (latency.isEmpty ? "" : ", \(latency) ms"))
         }
         for transfer in story["ledgerTransfers"] as? [[String: Any]] ?? [] {
-            let postings = (transfer["postings"] as? [[String: Any]] ?? []).map { "\(text($0["account"])) \(text($0["amount"]))" }
+            let postings = (transfer["postings"] as? [[String: Any]] ?? []).map { "\(text($0["account"])) \(money($0["amount"]))" }
             add(transfer["at"], "ledger", "ledger \(text(transfer["kind"]))", postings.joined(separator: "; "))
         }
         if let delivery = story["resultDelivery"] as? [String: Any] {

@@ -58,6 +58,12 @@ enum ConsoleTemplates {
             <p><a href="{{base}}/console">Back to the console</a></p>
             {{/body}}{{/layout}}
             """,
+        "sign-in-required": """
+            {{<layout}}{{$body}}
+            <p class="problem" role="alert">Your session has ended, or you have not signed in yet.</p>
+            <p><a href="{{base}}/console/sign-in" id="sign-in-again">Sign in</a>, then download the file again.</p>
+            {{/body}}{{/layout}}
+            """,
         "sign-in": """
             {{<layout}}{{$body}}
             <form method="post" action="{{base}}/console/sign-in" class="card narrow">
@@ -110,15 +116,16 @@ enum ConsoleTemplates {
                 <option value="">any</option>
                 {{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/statuses}}
               </select></label>
-              <label>From <input name="from" value="{{query.from}}" placeholder="2026-11-29T00:00:00Z" maxlength="40"></label>
-              <label>To <input name="to" value="{{query.to}}" placeholder="2026-11-30T00:00:00Z" maxlength="40"></label>
+              <label>From <input name="from" value="{{query.from}}" placeholder="{{fromHint}}" maxlength="40"></label>
+              <label>To <input name="to" value="{{query.to}}" placeholder="{{toHint}}" maxlength="40"></label>
               <button type="submit" id="search">Search</button>
             </form>
+            {{#defaultRange}}<p class="hint" id="default-range">The last 7 days, newest first. Fill in any field to narrow the search.</p>{{/defaultRange}}
             {{#searched}}
             <table id="results">
               <thead><tr><th>Created (UTC)</th><th>raasTxnRef</th><th>Client</th><th>clientTxnRef</th><th>Buyer</th><th>Recipient</th><th>Product</th><th>Amount</th><th>Status</th><th>Code</th></tr></thead>
               <tbody>
-              {{#rows}}<tr><td class="time">{{createdAt}}</td><td class="ref"><a href="{{base}}/console/transactions/{{raasTxnRef}}">{{raasTxnRef}}</a></td><td>{{clientId}}</td><td>{{clientTxnRef}}</td><td>{{sourceIdentifier}}</td><td>{{targetIdentifier}}</td><td>{{productId}}</td><td>{{purchaseAmount}} {{currencyCode}}</td><td class="status {{transactionStatus}}">{{transactionStatus}}</td><td>{{responseCode}}</td></tr>{{/rows}}
+              {{#rows}}<tr><td class="time">{{createdAt}}</td><td class="ref"><a href="{{base}}/console/transactions/{{raasTxnRef}}">{{raasTxnRef}}</a></td><td>{{clientId}}</td><td>{{clientTxnRef}}</td><td>{{sourceIdentifier}}</td><td>{{targetIdentifier}}</td><td>{{productId}}</td><td class="amount">{{purchaseAmount}}</td><td class="status {{transactionStatus}}">{{transactionStatus}}</td><td>{{responseCode}}</td></tr>{{/rows}}
               {{^rows}}<tr><td colspan="10">No transactions match.</td></tr>{{/rows}}
               </tbody>
             </table>
@@ -171,15 +178,15 @@ enum ConsoleTemplates {
             <table id="totals">
               <thead><tr><th>Currency</th><th>Purchases</th><th>Purchase amount</th><th>Fees</th><th>Reserved</th><th>Client share</th><th>Settlement</th><th>Vendor owed</th><th>Revenue</th></tr></thead>
               <tbody>
-              {{#totals}}<tr><td>{{currencyCode}}</td><td>{{count}}</td><td>{{purchaseAmount}}</td><td>{{feeAmount}}</td><td>{{reserveAmount}}</td><td>{{clientShareAmount}}</td><td>{{settlementAmount}}</td><td>{{vendorOwed}}</td><td>{{revenue}}</td></tr>{{/totals}}
+              {{#totals}}<tr><td>{{currencyCode}}</td><td>{{count}}</td><td class="amount">{{purchaseAmount}}</td><td class="amount">{{feeAmount}}</td><td class="amount">{{reserveAmount}}</td><td class="amount">{{clientShareAmount}}</td><td class="amount">{{settlementAmount}}</td><td class="amount">{{vendorOwed}}</td><td class="amount">{{revenue}}</td></tr>{{/totals}}
               {{^totals}}<tr><td colspan="9">No purchase was posted on this day.</td></tr>{{/totals}}
               </tbody>
             </table>
             <h2>Purchases</h2>
             <table>
-              <thead><tr><th>Posted (UTC)</th><th>raasTxnRef</th><th>Client</th><th>Vendor</th><th>Product</th><th>Currency</th><th>Purchase</th><th>Settlement</th><th>Vendor owed</th><th>Revenue</th></tr></thead>
+              <thead><tr><th>Posted (UTC)</th><th>raasTxnRef</th><th>Client</th><th>Vendor</th><th>Product</th><th>Purchase</th><th>Settlement</th><th>Vendor owed</th><th>Revenue</th></tr></thead>
               <tbody>
-              {{#transactions}}<tr><td class="time">{{postedAt}}</td><td class="ref"><a href="{{base}}/console/transactions/{{raasTxnRef}}">{{raasTxnRef}}</a></td><td>{{clientId}}</td><td>{{vendorId}}</td><td>{{productId}}</td><td>{{currencyCode}}</td><td>{{purchaseAmount}}</td><td>{{settlementAmount}}</td><td>{{vendorOwed}}</td><td>{{revenue}}</td></tr>{{/transactions}}
+              {{#transactions}}<tr><td class="time">{{postedAt}}</td><td class="ref"><a href="{{base}}/console/transactions/{{raasTxnRef}}">{{raasTxnRef}}</a></td><td>{{clientId}}</td><td>{{vendorId}}</td><td>{{productId}}</td><td class="amount">{{purchaseAmount}}</td><td class="amount">{{settlementAmount}}</td><td class="amount">{{vendorOwed}}</td><td class="amount">{{revenue}}</td></tr>{{/transactions}}
               </tbody>
             </table>
             {{/report}}
@@ -212,6 +219,8 @@ enum ConsoleTemplates {
         th { white-space: nowrap; }
         td.ref { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; font-size: .8rem; overflow-wrap: anywhere; min-width: 9rem; }
         td.time { white-space: nowrap; font-variant-numeric: tabular-nums; }
+        td.amount { white-space: nowrap; text-align: right; font-variant-numeric: tabular-nums; }
+        .hint { color: var(--muted); margin: .75rem 0; }
         th { font-size: .85rem; color: var(--muted); }
         .status.SUCCESS { color: var(--good); } .status.FAILED { color: var(--bad); }
         .tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(12rem, 1fr)); gap: 1rem; }
