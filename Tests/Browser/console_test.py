@@ -36,6 +36,15 @@ def wait_for(driver, text):
         pass
 
 
+def wait_for_url(driver, fragment):
+    """Waits (up to 10 s) until the browser is at a URL holding `fragment`: the page a click asked for has loaded,
+    rather than the one it was clicked on, which may hold the same elements."""
+    try:
+        WebDriverWait(driver, 10).until(lambda d: fragment in d.current_url)
+    except Exception:
+        pass
+
+
 PLACEHOLDERS = re.compile(r"\b(nil|null|None|undefined|NaN)\b|Optional\(|<null>")
 
 
@@ -99,12 +108,14 @@ try:
           "the From and To hints are dated from today (%s, %s)" % hints)
     shot(driver, "3a-search-default")
     driver.find_element(By.ID, "search").click()
+    wait_for_url(driver, "raasTxnRef=&")
     wait_for(driver, 'id="results"')
     check(any(REFERENCE in row.get_attribute("textContent")
               for row in driver.find_elements(By.CSS_SELECTOR, "#results tbody tr")),
           "submitting the empty form lists the same")
     driver.find_element(By.NAME, "clientTxnRef").send_keys(CLIENT_TXN_REF)
     driver.find_element(By.ID, "search").click()
+    wait_for_url(driver, "clientTxnRef=" + CLIENT_TXN_REF)
     wait_for(driver, 'id="results"')
     rows = driver.find_elements(By.CSS_SELECTOR, "#results tbody tr")
     row = rows[0].get_attribute("textContent") if rows else ""
