@@ -46,12 +46,34 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "TransactCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        // Generic runtime pieces on top of the client: the durable-work loop, write batching, a short-lived cache.
+        .target(
+            name: "Runtime",
+            dependencies: [
+                "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Calls to other parties over HTTP: auth, Signature, timeouts, bounded answers; clients' own endpoints.
+        .target(
+            name: "OutboundHTTP",
+            dependencies: [
+                "Postgres", "Runtime", "TransactCrypto",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "DatabaseMigrations",
             dependencies: ["Postgres", "TransactCrypto", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Ledger", dependencies: ["Postgres"], swiftSettings: swiftSettings),
+        .target(name: "Ledger", dependencies: ["Postgres", "Runtime"], swiftSettings: swiftSettings),
         .target(name: "TransactCore", dependencies: ["Postgres", "TransactCrypto"], swiftSettings: swiftSettings),
         .target(
             name: "ServiceHTTP",
@@ -66,7 +88,7 @@ let package = Package(
         .target(
             name: "SecurityService",
             dependencies: [
-                "TransactCrypto", "Postgres", "ServiceHTTP",
+                "TransactCrypto", "Postgres", "Runtime", "ServiceHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -76,7 +98,7 @@ let package = Package(
         .target(
             name: "BankInterfaces",
             dependencies: [
-                "TransactCrypto", "Postgres", "TransactCore",
+                "TransactCrypto", "Postgres", "Runtime", "OutboundHTTP", "TransactCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -87,7 +109,7 @@ let package = Package(
         .target(
             name: "Vendors",
             dependencies: [
-                "TransactCrypto", "TransactCore", "Postgres",
+                "TransactCrypto", "TransactCore", "Postgres", "Runtime",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -99,7 +121,8 @@ let package = Package(
         .target(
             name: "Simulators",
             dependencies: [
-                "BankInterfaces", "Vendors", "Notifications", "TransactCrypto", .product(name: "Hummingbird", package: "hummingbird"),
+                "BankInterfaces", "Vendors", "Notifications", "OutboundHTTP", "TransactCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -148,7 +171,7 @@ let package = Package(
         .target(
             name: "Notifications",
             dependencies: [
-                "Postgres", "ServiceHTTP", "TransactCore", "TransactCrypto", "BankInterfaces",
+                "Postgres", "Runtime", "ServiceHTTP", "TransactCore", "TransactCrypto", "OutboundHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -165,27 +188,39 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Purchases (API.md §3–§5).
+        // Purchases (API.md §3–§5): one home for intake, the store, the batched steps, the answers and the workers;
+        // the design card's purchase modules are thin faces on it.
+        .target(
+            name: "Purchases",
+            dependencies: [
+                "Postgres", "Runtime", "TransactCore", "TransactCrypto", "ServiceHTTP", "BankInterfaces", "Vendors",
+                "OutboundHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ReserveAndTransact",
             dependencies: [
-                "Postgres", "ServiceHTTP", "TransactCore", "BankInterfaces", .product(name: "Hummingbird", package: "hummingbird"),
+                "Postgres", "ServiceHTTP", "TransactCore", "Purchases", "BankInterfaces",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Transact",
-            dependencies: ["Postgres", "ServiceHTTP", "TransactCore", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "Postgres", "ServiceHTTP", "TransactCore", "Purchases", .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "TransactResult",
             dependencies: [
-                "Postgres", "ServiceHTTP", "TransactCore", "BankInterfaces", "Vendors",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "Postgres", "ServiceHTTP", "TransactCore", "Purchases", .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -200,7 +235,8 @@ let package = Package(
             name: "Server",
             dependencies: [
                 "Postgres", "DatabaseMigrations", "Ledger", "TransactCore", "ServiceHTTP", "SecurityService", "TransactCrypto",
-                "FinancialTerms", "BankInterfaces", "Vendors", "ReserveAndTransact", "Transact", "TransactResult",
+                "FinancialTerms", "BankInterfaces", "Vendors", "OutboundHTTP", "Purchases", "ReserveAndTransact", "Transact",
+                "TransactResult",
                 "InFlightCheck", "TransactionLookup", "UserTransactionLookup", "TokenLookup", "ProductLookup", "MNOLookup",
                 "AccountValidation", "Notifications", "Support",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -217,7 +253,7 @@ let package = Package(
             name: "transact",
             dependencies: [
                 "Server", "Postgres", "DatabaseMigrations", "TransactCrypto", "Seeding", "SecurityService", "Ledger",
-                "Simulators", "TransactCore", "Notifications", "Support",
+                "Simulators", "TransactCore", "Purchases", "Notifications", "Support",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -258,6 +294,9 @@ let package = Package(
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Postgres", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TransactCoreTests", dependencies: ["TransactCore", "Postgres", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PurchasesTests", dependencies: ["Purchases", "TransactCore", "Postgres", "TestSupport"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "SecurityServiceTests",
             dependencies: [
@@ -304,7 +343,8 @@ let package = Package(
         .testTarget(
             name: "PurchaseFlowTests",
             dependencies: [
-                "Server", "Simulators", "Support", "BankInterfaces", "Vendors", "TransactCore", "Seeding", "SecurityService", "ServiceHTTP",
+                "Server", "Simulators", "Support", "BankInterfaces", "Vendors", "OutboundHTTP", "Purchases", "TransactCore", "Seeding",
+                "SecurityService", "ServiceHTTP",
                 "Postgres", "Ledger", "TestSupport", "TransactCrypto", "transact",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -328,7 +368,7 @@ let package = Package(
             name: "NotificationsTests",
             dependencies: [
                 "Notifications", "Server", "ServiceHTTP", "SecurityService", "Seeding", "Simulators", "TransactCore", "Postgres",
-                "TestSupport", "TransactCrypto", "BankInterfaces", "Ledger", "transact",
+                "TestSupport", "TransactCrypto", "OutboundHTTP", "Ledger", "transact",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,5 +1,6 @@
 import Foundation
-public import TransactCore
+public import OutboundHTTP
+import TransactCore
 
 /// A bank interface (API.md §4): pluggable, chosen per funding source by its `adapter`. It also receives the
 /// results of the purchases it reserved funds for.
@@ -45,12 +46,12 @@ public struct SimulatedFundingSource: FundingSource {
         }
     }
 
-    public func deliverResult(body: [UInt8]) async -> ResultDelivery {
+    public func deliverResult(body: [UInt8]) async -> Delivery {
         guard let notice = try? JSONDecoder().decode(TransactResultNotice.self, from: Data(body)) else {
-            return ResultDelivery(acknowledged: false, detail: "the simulated bank could not read the result")
+            return Delivery(acknowledged: false, detail: "the simulated bank could not read the result")
         }
         bank.transactResult(notice)
-        return ResultDelivery(acknowledged: true, detail: "acknowledged by the simulated bank")
+        return Delivery(acknowledged: true, detail: "acknowledged by the simulated bank")
     }
 
     /// The simulated bank always answers: its hold, or 2090 "No reservation".

@@ -1,4 +1,6 @@
 public import Postgres
+import OutboundHTTP
+import Runtime
 
 /// The adapter of each funding source, built from its `catalogue.funding_sources` row (sealed credentials opened
 /// with the master key) and kept for `cacheTTL`, so that a purchase does not read the row each time.

@@ -1,11 +1,11 @@
 public import AsyncHTTPClient
 import Foundation
-public import TransactCore
+public import OutboundHTTP
 
-/// The `http` adapter: the bank's own endpoints, called with JSON (API.md §4) through a `BankHTTPTransport` (auth,
+/// The `http` adapter: the bank's own endpoints, called with JSON (API.md §4) through a `SignedHTTPTransport` (auth,
 /// Signature, timeouts).
 public struct HTTPFundingSource: FundingSource {
-    public typealias Auth = BankHTTPTransport.Auth
+    public typealias Auth = SignedHTTPTransport.Auth
 
     public struct Endpoints: Sendable, Equatable {
         public var reserveFundsURL: String
@@ -20,7 +20,7 @@ public struct HTTPFundingSource: FundingSource {
     }
 
     let endpoints: Endpoints
-    let transport: BankHTTPTransport
+    let transport: SignedHTTPTransport
     let reservationTimeout: Duration
     let resultTimeout: Duration
 
@@ -29,7 +29,7 @@ public struct HTTPFundingSource: FundingSource {
         resultTimeout: Duration = .seconds(30), client: HTTPClient = .shared
     ) {
         self.endpoints = endpoints
-        self.transport = BankHTTPTransport(auth: auth, signatureSecret: signatureSecret, client: client)
+        self.transport = SignedHTTPTransport(auth: auth, signatureSecret: signatureSecret, client: client)
         self.reservationTimeout = reservationTimeout
         self.resultTimeout = resultTimeout
     }
@@ -49,7 +49,7 @@ public struct HTTPFundingSource: FundingSource {
         }
     }
 
-    public func deliverResult(body: [UInt8]) async -> ResultDelivery {
+    public func deliverResult(body: [UInt8]) async -> Delivery {
         await transport.deliver(body, to: endpoints.transactResultURL, timeout: resultTimeout)
     }
 

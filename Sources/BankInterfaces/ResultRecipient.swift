@@ -1,20 +1,17 @@
 import Foundation
+public import OutboundHTTP
 
 /// Whoever a transactResult goes to (API.md §4.2): the bank in Reserve and Transact, the client's
 /// `transactResultUrl` in Transact. Deliveries carry the exact bytes stored for the transaction, so every
 /// delivery of one result is the same.
 public protocol ResultRecipient: Sendable {
-    func deliverResult(body: [UInt8]) async -> ResultDelivery
+    func deliverResult(body: [UInt8]) async -> Delivery
 }
 
-/// What one delivery attempt came to: acknowledged (any 2xx), and what happened, for the record.
-public struct ResultDelivery: Sendable, Equatable {
-    public let acknowledged: Bool
-    public let detail: String
-
-    public init(acknowledged: Bool, detail: String) {
-        self.acknowledged = acknowledged
-        self.detail = detail
+/// A client's own `transactResultUrl` (the Transact flow, API.md §3.2).
+extension HTTPEndpoint: ResultRecipient {
+    public func deliverResult(body: [UInt8]) async -> Delivery {
+        await deliver(body: body)
     }
 }
 

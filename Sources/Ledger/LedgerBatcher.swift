@@ -1,4 +1,5 @@
 public import Postgres
+import Runtime
 
 /// Ledger writes from many concurrent callers, applied in batches (`WriteBatcher`): one statement and one commit
 /// per batch, so a hot account's row lock and the commit's WAL flush are paid once per batch.

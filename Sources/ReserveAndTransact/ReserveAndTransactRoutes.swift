@@ -3,7 +3,8 @@ import Foundation
 public import Hummingbird
 public import Postgres
 public import ServiceHTTP
-public import TransactCore
+public import Purchases
+import TransactCore
 
 /// `POST /reserveAndTransact/4.0`, `POST /raas/v4/reserveAndTransact` (API.md §3.1) and the older versions
 /// `POST /raas/v3/reserveAndTransact`, `POST /raas/v2/reserveAndTransact` (§3.2a): the purchase is stored, the bank

@@ -2,7 +2,7 @@ public import Foundation
 public import Logging
 public import Postgres
 import Yams
-public import TransactResult
+public import Purchases
 public import Notifications
 public import Support
 

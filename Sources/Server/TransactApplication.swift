@@ -20,6 +20,8 @@ import SecurityService
 import Transact
 public import TransactCrypto
 import TransactResult
+public import Purchases
+import OutboundHTTP
 public import TransactCore
 import ServiceLifecycle
 public import Vendors
@@ -160,14 +162,14 @@ public enum TransactApplication {
             application.addServices(PurchaseWorkers(
                 database: dependencies.postgres, steps: dependencies.purchaseSteps, listener: listener, fundingSources: dependencies.fundingSources,
                 vendors: dependencies.vendors,
-                clientEndpoints: ClientResultEndpoints(database: dependencies.postgres, open: { try sealer.open($0, purpose: $1) }),
+                clientEndpoints: ClientEndpoints(database: dependencies.postgres, open: { try sealer.open($0, purpose: $1) }),
                 configuration: configuration.workers, logger: logger))
             let notificationPool = PostgresClient(configuration: configuration.notificationPostgres, logger: logger)
             application.addServices(notificationPool)
             application.addServices(NotificationWorkers(
                 database: notificationPool, listener: listener,
                 channels: ChannelDirectory(configuration: configuration.notifications),
-                clientEndpoints: ClientResultEndpoints(
+                clientEndpoints: ClientEndpoints(
                     database: dependencies.postgres, open: { try sealer.open($0, purpose: $1) }, url: .notificationCallback,
                     timeout: .milliseconds(configuration.notifications.callbackTimeoutMs)),
                 configuration: configuration.notifications, logger: logger))

@@ -2,6 +2,7 @@ import Hummingbird
 import ReserveAndTransact
 import ServiceHTTP
 import Transact
+import Purchases
 import TransactCore
 
 /// `POST /raas/v1/transact` (API.md §3.2a): version 1 had one path for both flows. A body that names

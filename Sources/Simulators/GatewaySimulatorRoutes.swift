@@ -1,4 +1,4 @@
-import BankInterfaces
+import OutboundHTTP
 import Foundation
 public import Hummingbird
 import Notifications
@@ -12,12 +12,12 @@ import TransactCrypto
 public struct GatewaySimulatorRoutes: Sendable {
     let receiptsURL: String?
     let secret: [UInt8]
-    let transport: BankHTTPTransport
+    let transport: SignedHTTPTransport
 
     public init(receiptsURL: String?, secret: String) {
         self.receiptsURL = receiptsURL
         self.secret = Array(secret.utf8)
-        self.transport = BankHTTPTransport(auth: .none, signatureSecret: Array(secret.utf8))
+        self.transport = SignedHTTPTransport(auth: .none, signatureSecret: Array(secret.utf8))
     }
 
     struct Submission: Decodable {

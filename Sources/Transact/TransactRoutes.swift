@@ -1,7 +1,8 @@
 public import Hummingbird
 public import Postgres
 public import ServiceHTTP
-public import TransactCore
+public import Purchases
+import TransactCore
 
 /// `POST /transact/4.0`, `POST /raas/v4/transact` (API.md §3.2) and the older versions `POST /raas/v3/transact`,
 /// `POST /raas/v2/transact` (§3.2a): the client reserved the funds itself (`reserveFundsTxnRef`), so the purchase is

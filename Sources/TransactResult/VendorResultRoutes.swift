@@ -1,6 +1,7 @@
 public import Hummingbird
 public import Postgres
 public import ServiceHTTP
+import Purchases
 import TransactCore
 
 /// `POST /vendorResult/1.0` (API.md §5.2): a vendor confirms an asynchronous vend. Role `vendor`, for its own

@@ -1,4 +1,4 @@
-public import TransactCore
+import TransactCore
 public import AsyncHTTPClient
 import Foundation
 import NIOCore

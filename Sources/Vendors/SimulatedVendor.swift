@@ -1,4 +1,4 @@
-public import TransactCore
+import TransactCore
 import TransactCrypto
 
 /// The simulated vendor of API.md §5.3, decided by the last four digits of `targetIdentifier`:

@@ -1,4 +1,4 @@
-public import TransactCore
+import TransactCore
 /// The JSON of the `http` vendor adapter (decided here; API.md leaves vendors' own protocols to their adapters):
 /// `POST <url>/vend` with a `VendWireRequest`, `GET <url>/status?reference=…`, both answered by a `VendWireAnswer`.
 public struct VendWireRequest: Codable, Sendable, Equatable {

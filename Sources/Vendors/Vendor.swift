@@ -1,4 +1,4 @@
-public import TransactCore
+import TransactCore
 /// A vendor interface (API.md §5.1): pluggable, chosen per vendor by its `adapter`.
 public protocol Vendor: Sendable {
     /// One vend attempt under `request.reference`.

@@ -1,4 +1,5 @@
 public import Postgres
+import Runtime
 
 /// The adapter of each vendor, built from its `catalogue.vendors` row and kept for `cacheTTL`, so that a vend does
 /// not read the row each time.

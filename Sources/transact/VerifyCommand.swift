@@ -6,6 +6,7 @@ import Notifications
 import NIOCore
 import NIOFoundationCompat
 import Postgres
+import Purchases
 import TransactCore
 
 struct Verify: AsyncParsableCommand {

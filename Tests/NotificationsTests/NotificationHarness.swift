@@ -1,4 +1,4 @@
-import BankInterfaces
+import OutboundHTTP
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -77,7 +77,7 @@ struct NotificationHarness {
             Task { [db, configuration] in
                 try await NotificationWorkers(
                     database: db, listener: nil, channels: channels ?? ChannelDirectory(configuration: configuration.notifications),
-                    clientEndpoints: ClientResultEndpoints(
+                    clientEndpoints: ClientEndpoints(
                         database: db, open: { try sealer.open($0, purpose: $1) }, url: .notificationCallback, cacheTTL: .zero),
                     configuration: configuration.notifications, logger: Logger(label: "test.notifications")
                 ).run()

@@ -1,0 +1,75 @@
+public import TransactCore
+public import Foundation
+import Vendors
+
+/// A piece of durable purchase work claimed under a lease (DESIGN.md §7): its report is accepted only while the
+/// lease is held.
+public struct PurchaseJob: Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
+        /// A vend attempt, or a status query about the last attempt when its outcome is not known.
+        case vend
+        /// Deliver the transactResult.
+        case deliverResult = "deliver_result"
+        /// The reservation's answer was never recorded (the process calling the bank stopped): settle it as
+        /// unanswered.
+        case reservationDeadline = "reservation_deadline"
+        /// Ask the bank what it holds for a reservation that was never answered.
+        case reservationLookup = "reservation_lookup"
+    }
+
+    /// What a vend job does this time.
+    public enum VendStep: Sendable, Equatable {
+        /// A new attempt, under `<raasTxnRef>-<attempt>`; its start is already recorded.
+        case vend(attempt: Int)
+        /// Ask the vendor what became of attempt `attempt`, whose outcome was never recorded or is unknown.
+        case status(attempt: Int)
+
+        public var attempt: Int {
+            switch self {
+            case .vend(let attempt), .status(let attempt): attempt
+            }
+        }
+    }
+
+    public let raasTxnRef: RaasTxnRef
+    public let kind: Kind
+    public let leaseToken: UUID
+    /// Set for vend jobs.
+    public let vendStep: VendStep?
+    public let transaction: PurchaseRecord
+    /// Set for result deliveries: who receives the result and the exact bytes to send.
+    public let delivery: (recipient: ResultRecipientKind, body: [UInt8])?
+
+    public init(
+        raasTxnRef: RaasTxnRef, kind: Kind, leaseToken: UUID, vendStep: VendStep?, transaction: PurchaseRecord,
+        delivery: (recipient: ResultRecipientKind, body: [UInt8])?
+    ) {
+        self.raasTxnRef = raasTxnRef
+        self.kind = kind
+        self.leaseToken = leaseToken
+        self.vendStep = vendStep
+        self.transaction = transaction
+        self.delivery = delivery
+    }
+}
+
+/// Where a transaction's result goes (API.md §4.2).
+public enum ResultRecipientKind: String, Sendable {
+    /// The bank's transactResultUrl (Reserve and Transact).
+    case fundingSource = "funding_source"
+    /// The client's own transactResultUrl (Transact).
+    case client
+}
+
+/// The columns of a transaction a worker needs.
+public struct PurchaseRecord: Sendable, Decodable, Equatable {
+    public let clientId: Int64
+    public let productId: Int64
+    public let productTypeId: Int64?
+    public let vendorId: Int64?
+    public let tokenKind: String?
+    public let fundingSourceId: Int64
+    public let targetIdentifier: String
+    public let currencyCode: String
+    public let vendAmount: Int64?
+}

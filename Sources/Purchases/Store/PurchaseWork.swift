@@ -1,0 +1,120 @@
+public import TransactCore
+import Foundation
+import Postgres
+public import Vendors
+
+/// What a vendor's confirmation (API.md §5.2) came to.
+public enum VendConfirmation: String, Sendable {
+    /// No transaction of this vendor with this attempt.
+    case notFound = "not_found"
+    /// It settled the transaction.
+    case applied
+    /// Already final the same way (or still unknown): nothing changed.
+    case agreed
+    /// Final the other way: recorded for support.
+    case conflict
+}
+
+extension PurchaseStore {
+    /// Claims up to `limit` due jobs of `kinds`, each under a lease of `leaseSeconds`.
+    public func claimJobs(_ kinds: [PurchaseJob.Kind], limit: Int, leaseSeconds: Int) async throws -> [PurchaseJob] {
+        let rows = try await database.query("""
+            SELECT * FROM purchases.claim_jobs(\(kinds.map(\.rawValue)), \(Int32(clamping: limit)), \(Int32(clamping: leaseSeconds)))
+            """)
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try rows.map { row in
+            guard let kind = PurchaseJob.Kind(rawValue: try row.decode(String.self, "kind")) else {
+                throw PostgresError.decoding("unknown job kind")
+            }
+            let attempt = try row.decode(Int?.self, "attempt")
+            let vendStep: PurchaseJob.VendStep? = switch (try row.decode(String?.self, "mode"), attempt) {
+            case ("vend", let attempt?): .vend(attempt: attempt)
+            case ("status", let attempt?): .status(attempt: attempt)
+            default: nil
+            }
+            var delivery: (recipient: ResultRecipientKind, body: [UInt8])?
+            if let recipient = try row.decode(String?.self, "recipient").flatMap(ResultRecipientKind.init),
+                let body = try row.decode(String?.self, "body")
+            {
+                delivery = (recipient, Array(body.utf8))
+            }
+            return PurchaseJob(
+                raasTxnRef: RaasTxnRef(try row.decode(UUID.self, "raas_txn_ref")), kind: kind,
+                leaseToken: try row.decode(UUID.self, "lease_token"), vendStep: vendStep,
+                transaction: try decoder.decode(PurchaseRecord.self, from: Data(try row.decode(String.self, "transaction").utf8)),
+                delivery: delivery)
+        }
+    }
+
+    /// Records what a vend attempt or status query came to (nil: the vendor could not say). False when the lease
+    /// was lost, and nothing was recorded.
+    @discardableResult
+    public func recordVend(_ job: PurchaseJob, outcome: VendOutcome?, latencyMs: Int, policy: VendPolicy) async throws -> Bool {
+        guard let step = job.vendStep else { preconditionFailure("recordVend needs a vend job") }
+        let (kind, code, message, token): (String, String?, String?, String?) = switch outcome {
+        case .success(let token): ("success", "0000", "Success", token)
+        case .declined(let code, let message): ("declined", code, message, nil)
+        case .retryable(let code, let message): ("retryable", code, message, nil)
+        case .uncertain(let code, let message): ("uncertain", code, message, nil)
+        case .unknown, nil: ("unknown", "2240", "Vend outcome unknown", nil)
+        }
+        let mode = if case .status = step { "status" } else { "vend" }
+        return try await recorded(steps.apply(.init(fields: [
+            "step": .text("vend"), "raas_txn_ref": .text(job.raasTxnRef.value), "lease_token": .text(job.leaseToken.uuidString),
+            "mode": .text(mode), "attempt": .integer(Int64(step.attempt)), "outcome": .text(kind), "code": .optional(code),
+            "message": .optional(message), "token": .optional(token), "latency_ms": .integer(Int64(latencyMs)),
+            "max_attempts": .integer(Int64(policy.maxAttempts)),
+            "retry_delay_ms": .integer(Int64(policy.retryDelayMs(afterAttempt: step.attempt))),
+            "max_polls": .integer(Int64(policy.maxStatusPolls)), "poll_delay_ms": .integer(Int64(policy.statusPollDelayMs)),
+        ])))
+    }
+
+    private func recorded(_ result: Data) throws -> Bool {
+        try JSONDecoder().decode(Bool.self, from: result)
+    }
+
+    /// Records a result delivery attempt; the funding source's retry policy decides what comes next.
+    @discardableResult
+    public func recordDelivery(_ job: PurchaseJob, acknowledged: Bool, detail: String, latencyMs: Int) async throws -> Bool {
+        try await recorded(steps.apply(.init(fields: [
+            "step": .text("delivery"), "raas_txn_ref": .text(job.raasTxnRef.value),
+            "lease_token": .text(job.leaseToken.uuidString), "acknowledged": .bool(acknowledged), "outcome": .text(detail),
+            "latency_ms": .integer(Int64(latencyMs)),
+        ])))
+    }
+
+    /// Records what the bank's status lookup said about an unanswered reservation (nil: no answer).
+    @discardableResult
+    public func recordReservationLookup(
+        _ job: PurchaseJob, answer: (code: String, message: String, reserveFundsTxnRef: String?)?, latencyMs: Int,
+        retryDelayMs: Int, maxClaims: Int
+    ) async throws -> Bool {
+        try await database.query("""
+            SELECT purchases.record_reservation_lookup(\(job.raasTxnRef.uuid), \(job.leaseToken), \(answer != nil),
+                \(answer?.code), \(answer?.message), \(answer?.reserveFundsTxnRef), \(Int32(clamping: latencyMs)),
+                \(Int32(clamping: retryDelayMs)), \(Int32(clamping: maxClaims))) AS recorded
+            """).single().decode(Bool.self, "recorded")
+    }
+
+    /// A vendor's asynchronous confirmation of a vend attempt (API.md §5.2).
+    public func confirmVend(
+        vendorId: Int64, raasTxnRef: RaasTxnRef, vendReference: String, code: String, message: String, token: String?
+    ) async throws -> VendConfirmation {
+        let outcome = try await database.query("""
+            SELECT purchases.confirm_vend(\(vendorId), \(raasTxnRef.uuid), \(vendReference), \(code), \(message),
+                \(token)) AS outcome
+            """).single().decode(String.self, "outcome")
+        guard let confirmation = VendConfirmation(rawValue: outcome) else {
+            throw PostgresError.decoding("unknown confirmation outcome \(outcome)")
+        }
+        return confirmation
+    }
+
+    /// Every broken purchase invariant (API.md §11); empty when sound.
+    public func invariantViolations() async throws -> [String] {
+        try await database.query("SELECT purchases.invariant_violations() AS problem").map {
+            try $0.decode(String.self, "problem")
+        }
+    }
+}

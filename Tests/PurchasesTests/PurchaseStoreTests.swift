@@ -1,0 +1,136 @@
+import Foundation
+import Postgres
+import TestSupport
+import Testing
+import Purchases
+import TransactCore
+
+@Suite("Opening a purchase: the client reference claimed, the purchase stored as decided (API.md §3.3)")
+struct PurchaseStoreTests {
+    func request(_ overrides: [String: any Sendable] = [:]) throws -> PurchaseRequest {
+        var fields: [String: Any] = [
+            "clientId": 200, "clientTxnRef": "ref-1", "channelId": 7, "channelName": "USSD", "channelSessionId": "s1",
+            "productId": 110, "purchaseAmount": 10_000, "feeAmount": 0, "currencyCode": "ZAR", "fundingSourceId": 3,
+            "sourceIdentifier": "27831234567", "targetIdentifier": "27831234567", "timestamp": "2016-06-29T16:39:42Z",
+        ]
+        for (key, value) in overrides { fields[key] = value }
+        let data = try JSONSerialization.data(withJSONObject: fields)
+        return try PurchaseRequest(body: JSONRequestBody(bytes: Array(data)), flow: .reserveAndTransact)
+    }
+
+    /// Product 110 of vendor 100 with a client share of 10 %, as the demo seed has it.
+    func accepted(_ request: PurchaseRequest) throws -> PurchaseDecision {
+        let product = PurchaseContext.Product(
+            productId: 110, productTypeId: 3, productTypeName: "Airtime", vendorId: 100, currencyCode: "ZAR",
+            pricing: .range(min: 500, max: 100_000, increment: 100), targetIdentifierKind: "msisdn", supportsToken: false,
+            active: true, channels: nil, vendorHasFloat: true)
+        return decision(product, .accept(try FinancialBreakdown(
+            purchaseAmount: request.purchaseAmount, terms: FeeSchedule(clientShareBasisPoints: 1_000, vendorShareBasisPoints: 500))))
+    }
+
+    func decision(_ product: PurchaseContext.Product, _ verdict: PurchaseDecision.Verdict) -> PurchaseDecision {
+        PurchaseDecision(product: product, fundingSourceId: 3, currencyCode: "ZAR", feeAmount: 0, verdict: verdict)
+    }
+
+    /// Vendor 100's float with `balance` in it.
+    func fundFloat(_ db: PostgresClient, balance: Int64) async throws {
+        try await db.query("SELECT ledger.create_account('vendor:100:float:ZAR', 'ZAR', 'asset', false, true)")
+        try await db.query("SELECT ledger.create_account('equity:opening-balances:ZAR', 'ZAR', 'equity', false, false)")
+        try await db.query("""
+            SELECT ledger.create_transfer(gen_random_uuid(), 'single', ARRAY['vendor:100:float:ZAR', 'equity:opening-balances:ZAR'],
+                                          ARRAY[\(balance), \(-balance)]::bigint[])
+            """)
+    }
+
+    @Test("50 concurrent identical requests create exactly one transaction; the others see it in progress")
+    func concurrentIdenticalOpens() async throws {
+        try await TestDatabase.with(poolSize: 8) { db, _ in
+            try await fundFloat(db, balance: 1_000_000)
+            let store = PurchaseStore(database: db)
+            let purchase = try request()
+            let decision = try accepted(purchase)
+            let openings = try await withThrowingTaskGroup(of: PurchaseStore.Opening.self) { group in
+                for _ in 0..<50 { group.addTask { try await store.open(purchase, decision: decision) } }
+                return try await group.reduce(into: [PurchaseStore.Opening]()) { $0.append($1) }
+            }
+            let created = openings.compactMap { if case .created(let reference, nil) = $0 { reference } else { nil } }
+            #expect(created.count == 1)
+            let winner = try #require(created.first)
+            #expect(openings.filter { $0 == .inProgress(winner) }.count == 49)
+            #expect(try await db.query("SELECT count(*) AS n FROM purchases.transactions").single().decode(Int.self, "n") == 1)
+            #expect(try await db.query("SELECT count(*) AS n FROM ledger.transfers").single().decode(Int.self, "n") == 2)
+            let history = try await db.query("SELECT state FROM purchases.state_changes WHERE raas_txn_ref = \(winner.uuid)")
+            #expect(try history.map { try $0.decode(String.self, "state") } == ["reserving"])
+
+            // Different content under the same reference is a duplicate; the auth code does not count as content.
+            #expect(try await store.open(try request(["purchaseAmount": 10_100]), decision: decision) == .duplicate)
+            #expect(try await store.open(try request(["authCode": "9999"]), decision: decision) == .inProgress(winner))
+            // Once answered, a repeat gets the same answer.
+            let answer = try await store.recordReservation(winner, .reserved(reserveFundsTxnRef: "BANK-1"), latencyMs: 3)
+            #expect(answer == .init(code: "0000", message: "Processing request (funds reserved)"))
+            #expect(try await store.open(purchase, decision: decision) == .replay(winner, answer))
+            // A second answer for the same reservation changes nothing.
+            #expect(try await store.recordReservation(winner, .declined(code: "2010", message: "Insufficient funds"), latencyMs: 1) == answer)
+            // Another client's identical reference is its own.
+            guard case .created = try await store.open(try request(["clientId": 201]), decision: decision) else {
+                Issue.record("another client's reference was not claimed")
+                return
+            }
+        }
+    }
+
+    @Test("a rejection is stored as FAILED with its code and replayed; a float that cannot cover the purchase fails it with 2221")
+    func rejectionsAndFloat() async throws {
+        try await TestDatabase.with { db, _ in
+            try await fundFloat(db, balance: 9_000)
+            let store = PurchaseStore(database: db)
+            let rejected = try request(["clientTxnRef": "rejected"])
+            let rejection = PurchaseDecision(
+                product: try accepted(rejected).product, fundingSourceId: 3, currencyCode: "ZAR", feeAmount: 0,
+                verdict: .reject(code: "2070", message: "sourceIdentifier blacklisted"))
+            guard case .created(let reference, let answer?) = try await store.open(rejected, decision: rejection) else {
+                Issue.record("not created")
+                return
+            }
+            #expect(answer == .init(code: "2070", message: "sourceIdentifier blacklisted"))
+            #expect(try await store.open(rejected, decision: rejection) == .replay(reference, answer))
+
+            // 10000 at 5 % vendor share owes the vendor 9500 from a float of 9000.
+            let tooBig = try request(["clientTxnRef": "too-big"])
+            guard case .created(_, let floatAnswer?) = try await store.open(tooBig, decision: try accepted(tooBig)) else {
+                Issue.record("not refused")
+                return
+            }
+            #expect(floatAnswer == .init(code: "2221", message: "Insufficient vendor float"))
+            #expect(try await db.query("SELECT count(*) AS n FROM ledger.transfers WHERE kind = 'pending'").single().decode(Int.self, "n") == 0)
+            #expect(try await store.invariantViolations() == [])
+        }
+    }
+
+    @Test("a final state never changes, and the state history is append-only")
+    func finalStates() async throws {
+        try await TestDatabase.with { db, _ in
+            try await fundFloat(db, balance: 1_000_000)
+            let purchase = try request()
+            guard case .created(let reference, nil) = try await PurchaseStore(database: db).open(
+                purchase, decision: try accepted(purchase))
+            else {
+                Issue.record("not created")
+                return
+            }
+            for (state, cause) in [("reserved", "bank reserved"), ("vending", "vend 0"), ("success", "dispensed")] {
+                try await db.query("UPDATE purchases.transactions SET state = \(state), state_cause = \(cause) WHERE raas_txn_ref = \(reference.uuid)")
+            }
+            await #expect {
+                try await db.query("UPDATE purchases.transactions SET state = 'failed' WHERE raas_txn_ref = \(reference.uuid)")
+            } throws: { ($0 as? PostgresError)?.sqlState?.code == "PU001" }
+            let states = try await db.query("""
+                SELECT state FROM purchases.state_changes WHERE raas_txn_ref = \(reference.uuid) ORDER BY sequence
+                """).map { try $0.decode(String.self, "state") }
+            #expect(states == ["reserving", "reserved", "vending", "success"])
+            await #expect {
+                try await db.query("DELETE FROM purchases.state_changes")
+            } throws: { ($0 as? PostgresError)?.sqlState?.code == "PU002" }
+        }
+    }
+}
