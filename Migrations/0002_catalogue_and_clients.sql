@@ -151,14 +151,6 @@ CREATE TABLE catalogue.financial_terms (
     CHECK (fee_min IS NULL OR fee_max IS NULL OR fee_min <= fee_max)
 );
 
--- The terms of a client for a product that apply now (none: no fee and no shares, decided here).
-CREATE FUNCTION catalogue.current_terms(p_client_id bigint, p_product_id bigint)
-RETURNS SETOF catalogue.financial_terms LANGUAGE sql STABLE AS $$
-    SELECT * FROM catalogue.financial_terms t
-    WHERE t.client_id = p_client_id AND t.product_id = p_product_id AND t.effective_from <= now()
-    ORDER BY t.effective_from DESC LIMIT 1
-$$;
-
 CREATE TABLE catalogue.blacklist (
     source_identifier text PRIMARY KEY CHECK (source_identifier ~ '^[A-Za-z0-9]{1,32}$'),
     added_at timestamptz NOT NULL DEFAULT now()

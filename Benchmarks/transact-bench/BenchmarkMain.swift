@@ -12,7 +12,7 @@ struct BenchmarkMain {
         let arguments = BenchmarkArguments(CommandLine.arguments.dropFirst())
         let client = PostgresClient(configuration: PostgresConfiguration(
             connectionString: arguments.databaseURL, poolSize: arguments.poolSize, maxQueuedRequests: 100_000))
-        try await MigrationRunner(client: client, migrations: Migration.load(from: URL(fileURLWithPath: "Migrations"))).migrate()
+        try await MigrationRunner(client: client, schema: DatabaseSchema.load(from: URL(fileURLWithPath: "Migrations"))).migrate()
         if arguments.only != ["purchases"] {
             print("pool: \(arguments.poolSize) connections, \(arguments.concurrency) concurrent tasks, \(arguments.seconds) s per figure")
         }

@@ -3,6 +3,7 @@ public enum MigrationError: Error, Sendable, CustomStringConvertible, Equatable 
     case unreadableDirectory(String, String)
     case unreadableFile(String)
     case badFileName(String)
+    case badRepeatableFileName(String)
     case duplicateVersion(Int, String, String)
     /// An applied migration's file was edited afterwards.
     case checksumChanged(file: String, applied: String, now: String)
@@ -10,6 +11,8 @@ public enum MigrationError: Error, Sendable, CustomStringConvertible, Equatable 
     case unknownApplied(version: Int, name: String)
     /// A migration failed; it was rolled back and no later one was tried.
     case failed(file: String, reason: String)
+    /// A file of the repeatable set failed; the whole set was rolled back.
+    case repeatableFailed(file: String, reason: String)
     /// `serve` refuses a database whose migrations are behind.
     case pending([String])
 
@@ -18,6 +21,7 @@ public enum MigrationError: Error, Sendable, CustomStringConvertible, Equatable 
         case .unreadableDirectory(let path, let reason): "cannot read the migrations folder \(path): \(reason)"
         case .unreadableFile(let file): "cannot read migration \(file) as UTF-8 text"
         case .badFileName(let file): "migration file \(file) is not named NNNN_lower_case_name.sql"
+        case .badRepeatableFileName(let file): "repeatable file \(file) is not named NN_lower_case_name.sql"
         case .duplicateVersion(let version, let first, let second):
             "migrations \(first) and \(second) share version \(version)"
         case .checksumChanged(let file, let applied, let now):
@@ -27,6 +31,8 @@ public enum MigrationError: Error, Sendable, CustomStringConvertible, Equatable 
             "the database has migration \(String(format: "%04d", version))_\(name), which this build does not know; "
                 + "run a build at least as new as the database"
         case .failed(let file, let reason): "migration \(file) failed and was rolled back: \(reason)"
+        case .repeatableFailed(let file, let reason):
+            "repeatable file \(file) failed and the whole repeatable set was rolled back: \(reason)"
         case .pending(let files):
             "the database schema is behind (pending: \(files.joined(separator: ", "))); run `transact migrate` first"
         }

@@ -1,31 +1,49 @@
 public import Logging
 public import Postgres
 
-/// Applies migrations to a database and reports where a database stands.
+/// Applies a `DatabaseSchema` to a database and reports where a database stands.
+///
+/// The numbered migrations go first, each once, in version order, each in its own transaction. Then the repeatable
+/// set, as a whole in one transaction, whenever its checksum is not the one last applied or a migration was just
+/// applied (a migration may have replaced a table, and the triggers on it with it).
 ///
 /// Safe to run from several processes at once: a session-level advisory lock makes them take turns, and each
 /// one re-reads what is applied after it gets the lock.
 public struct MigrationRunner: Sendable {
-    public let migrations: [Migration]
+    public let schema: DatabaseSchema
     private let client: PostgresClient
     private let logger: Logger
+
+    public var migrations: [Migration] { schema.migrations }
 
     /// Key of the advisory lock that serialises migration runners (an arbitrary constant, "transact" in ASCII).
     static let advisoryLockKey: Int64 = 0x7472_616E_7361_6374
 
-    public init(client: PostgresClient, migrations: [Migration], logger: Logger = Logger(label: "migrations")) {
+    /// The name under which the repeatable set stands among the pending parts of a schema.
+    public static let repeatablePendingName = "repeatable/ (functions, triggers, views)"
+
+    public init(client: PostgresClient, schema: DatabaseSchema, logger: Logger = Logger(label: "migrations")) {
         self.client = client
-        self.migrations = migrations
+        self.schema = schema
         self.logger = logger
     }
 
-    /// Applies every pending migration in order; returns those applied by this call.
+    /// A schema of numbered migrations only.
+    public init(client: PostgresClient, migrations: [Migration], logger: Logger = Logger(label: "migrations")) {
+        self.init(client: client, schema: DatabaseSchema(migrations: migrations), logger: logger)
+    }
+
+    /// Applies every pending migration in order, then the repeatable set when it is not current; returns the
+    /// migrations applied by this call.
     @discardableResult
     public func migrate() async throws -> [Migration] {
         try await client.withConnection { session in
             try await session.query("SELECT pg_advisory_lock(\(Self.advisoryLockKey))")
             do {
                 let applied = try await apply(on: session)
+                if try await !repeatableIsCurrent(on: session) || !applied.isEmpty {
+                    try await applyRepeatable(on: session)
+                }
                 try await session.query("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))")
                 return applied
             } catch {
@@ -42,10 +60,19 @@ public struct MigrationRunner: Sendable {
         }
     }
 
-    /// Throws `MigrationError.pending` unless the database is exactly current.
+    /// What `migrate` would apply, by name: the pending migrations' files, and the repeatable set when the database
+    /// has another one (or none).
+    public func pendingParts() async throws -> [String] {
+        try await client.withConnection { session in
+            let migrations = try await pending(on: session).map(\.fileName)
+            return try await repeatableIsCurrent(on: session) ? migrations : migrations + [Self.repeatablePendingName]
+        }
+    }
+
+    /// Throws `MigrationError.pending` unless the database is exactly current, repeatable set included.
     public func requireCurrent() async throws {
-        let pending = try await pendingMigrations()
-        guard pending.isEmpty else { throw MigrationError.pending(pending.map(\.fileName)) }
+        let pending = try await pendingParts()
+        guard pending.isEmpty else { throw MigrationError.pending(pending) }
     }
 
     private func apply(on session: PostgresSession) async throws -> [Migration] {
@@ -53,6 +80,11 @@ public struct MigrationRunner: Sendable {
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version integer PRIMARY KEY,
                 name text NOT NULL,
+                checksum text NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE TABLE IF NOT EXISTS schema_repeatable (
+                only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
                 checksum text NOT NULL,
                 applied_at timestamptz NOT NULL DEFAULT now()
             )
@@ -74,6 +106,39 @@ public struct MigrationRunner: Sendable {
             }
         }
         return pending
+    }
+
+    /// Applies every repeatable file in order, in one transaction, and records the set's checksum. Function bodies
+    /// are not checked as they are created (they are when they run), so a file may call a function of a later one.
+    private func applyRepeatable(on session: PostgresSession) async throws {
+        logger.info("Applying the repeatable set", metadata: ["files": "\(schema.repeatable.files.count)"])
+        var current = "BEGIN"
+        do {
+            try await session.execute(script: "BEGIN; SET LOCAL check_function_bodies = off")
+            for file in schema.repeatable.files {
+                current = file.name
+                try await session.execute(script: file.sql)
+            }
+            current = "COMMIT"
+            try await session.query("""
+                INSERT INTO schema_repeatable (checksum) VALUES (\(schema.repeatable.checksum))
+                ON CONFLICT (only_row) DO UPDATE SET checksum = excluded.checksum, applied_at = now()
+                """)
+            try await session.execute(script: "COMMIT")
+        } catch {
+            _ = try? await session.execute(script: "ROLLBACK")
+            throw MigrationError.repeatableFailed(file: "\(RepeatableSQL.folderName)/\(current)", reason: "\(error)")
+        }
+    }
+
+    /// Whether the database's repeatable set is this schema's.
+    private func repeatableIsCurrent(on session: PostgresSession) async throws -> Bool {
+        let row = try await session.query("""
+            SELECT to_regclass('schema_repeatable') IS NOT NULL AS present
+            """).single()
+        guard try row.decode(Bool.self, "present") else { return schema.repeatable.files.isEmpty }
+        let applied = try await session.query("SELECT checksum FROM schema_repeatable").first?.decode(String.self, "checksum")
+        return applied == schema.repeatable.checksum || (applied == nil && schema.repeatable.files.isEmpty)
     }
 
     private func pending(on session: PostgresSession) async throws -> [Migration] {

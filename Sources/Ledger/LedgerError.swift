@@ -1,6 +1,7 @@
 import Postgres
 
-/// A refusal by the ledger's rules, which PostgreSQL enforces (Migrations/0001_ledger.sql).
+/// A refusal by the ledger's rules, which PostgreSQL enforces (Migrations/0001_ledger.sql and
+/// Migrations/repeatable/01_ledger.sql).
 public enum LedgerError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The postings do not sum to zero per currency (LG001).
     case unbalanced(String)

@@ -26,14 +26,14 @@ struct HealthRoutes {
 
     func ready() async -> Response {
         let outcome = await withTimeout(milliseconds: readinessTimeoutMs) {
-            try await migrations.pendingMigrations()
+            try await migrations.pendingParts()
         }
         switch outcome {
         case .success(let pending?) where pending.isEmpty:
             return JSONResponse.make(Status(status: "ready", pending: nil, reason: nil), status: .ok)
         case .success(let pending?):
             return JSONResponse.make(
-                Status(status: "migrations pending", pending: pending.map(\.fileName), reason: "run `transact migrate`"),
+                Status(status: "migrations pending", pending: pending, reason: "run `transact migrate`"),
                 status: .serviceUnavailable)
         case .success(nil):
             return JSONResponse.make(

@@ -31,7 +31,8 @@ public struct ServiceDependencies: Sendable {
     public let postgres: PostgresClient
     /// Where the lookups read (`ServerConfiguration.lookupPostgres`); nil: `postgres`.
     public let lookupPool: PostgresClient?
-    public let migrations: [Migration]
+    /// The database's definition this build serves (migrations and repeatable set); readiness compares it.
+    public let schema: DatabaseSchema
     public let masterKey: MasterKey
     /// Behind every funding source and vendor whose adapter is `simulated`.
     public let simulatedBank: SimulatedBank
@@ -46,14 +47,14 @@ public struct ServiceDependencies: Sendable {
     let vendors: VendorDirectory
 
     public init(
-        postgres: PostgresClient, lookupPool: PostgresClient? = nil, migrations: [Migration], masterKey: MasterKey,
+        postgres: PostgresClient, lookupPool: PostgresClient? = nil, schema: DatabaseSchema, masterKey: MasterKey,
         simulatedBank: SimulatedBank = SimulatedBank(),
         simulatedVendor: SimulatedVendorAdapter = SimulatedVendorAdapter(), purchaseBatchSize: Int = 64,
         purchaseConcurrentBatches: Int = 1, catalogueCacheTTL: Duration = .seconds(30)
     ) {
         self.postgres = postgres
         self.lookupPool = lookupPool
-        self.migrations = migrations
+        self.schema = schema
         self.masterKey = masterKey
         self.simulatedBank = simulatedBank
         self.simulatedVendor = simulatedVendor
@@ -88,7 +89,7 @@ public enum TransactApplication {
 
         // Public: health, metrics, the OpenAPI document, tokens and the keys that verify them.
         HealthRoutes(
-            migrations: MigrationRunner(client: postgres, migrations: dependencies.migrations),
+            migrations: MigrationRunner(client: postgres, schema: dependencies.schema),
             readinessTimeoutMs: configuration.readinessTimeoutMs
         ).add(to: api)
         MetricsRoutes(postgres: postgres).add(to: api)

@@ -27,8 +27,9 @@ struct CommonOptions: ParsableArguments {
         return configuration
     }
 
-    func migrations(_ configuration: ServerConfiguration) throws -> [Migration] {
-        try Migration.load(from: URL(fileURLWithPath: configuration.migrationsDirectory))
+    /// The numbered migrations and the repeatable set of the configured `Migrations/` folder.
+    func schema(_ configuration: ServerConfiguration) throws -> DatabaseSchema {
+        try DatabaseSchema.load(from: URL(fileURLWithPath: configuration.migrationsDirectory))
     }
 
     /// Runs `body` with a one-connection client for the configured database (whose schema must be current unless
@@ -44,7 +45,7 @@ struct CommonOptions: ParsableArguments {
         let client = PostgresClient(configuration: postgresConfiguration, logger: logger)
         do {
             if requireCurrentSchema {
-                try await MigrationRunner(client: client, migrations: migrations(configuration), logger: logger).requireCurrent()
+                try await MigrationRunner(client: client, schema: schema(configuration), logger: logger).requireCurrent()
             }
             let result = try await body(client, configuration)
             await client.shutdown()

@@ -31,11 +31,11 @@ struct Serve: AsyncParsableCommand {
         if let problem = configuration.notificationGatewayProblem { throw ValidationError(problem) }
         let masterKey = try MasterKeyEnvironment.require(command: "serve")
         let logger = CommandLogging.bootstrap(level: configuration.logLevel)
-        let migrations = try options.migrations(configuration)
+        let schema = try options.schema(configuration)
         let postgres = PostgresClient(configuration: configuration.postgres, logger: logger)
 
         do {
-            try await requireCurrentSchema(postgres: postgres, migrations: migrations, logger: logger)
+            try await requireCurrentSchema(postgres: postgres, schema: schema, logger: logger)
         } catch {
             await postgres.shutdown()
             throw error
@@ -45,7 +45,7 @@ struct Serve: AsyncParsableCommand {
             configuration: configuration,
             dependencies: ServiceDependencies(
                 postgres: postgres, lookupPool: PostgresClient(configuration: configuration.lookupPostgres, logger: logger),
-                migrations: migrations, masterKey: masterKey,
+                schema: schema, masterKey: masterKey,
                 purchaseBatchSize: configuration.purchaseBatchSize,
                 purchaseConcurrentBatches: configuration.purchaseConcurrentBatches,
                 catalogueCacheTTL: .milliseconds(configuration.catalogueCacheTTLMs)),
@@ -57,8 +57,8 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// Waits for the database to answer, then refuses a schema that is not exactly this build's.
-    private func requireCurrentSchema(postgres: PostgresClient, migrations: [Migration], logger: Logger) async throws {
-        let runner = MigrationRunner(client: postgres, migrations: migrations, logger: logger)
+    private func requireCurrentSchema(postgres: PostgresClient, schema: DatabaseSchema, logger: Logger) async throws {
+        let runner = MigrationRunner(client: postgres, schema: schema, logger: logger)
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(Self.databaseWaitSeconds)
         while true {

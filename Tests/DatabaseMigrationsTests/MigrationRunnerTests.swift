@@ -16,10 +16,13 @@ struct MigrationRunnerTests {
         }
 
         func write(_ name: String, _ sql: String) throws {
-            try sql.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8)
+            let file = url.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try sql.write(to: file, atomically: true, encoding: .utf8)
         }
 
         func migrations() throws -> [Migration] { try Migration.load(from: url) }
+        func schema() throws -> DatabaseSchema { try DatabaseSchema.load(from: url) }
     }
 
     @Test("files apply in version order, each once, recorded with its checksum")
@@ -134,12 +137,74 @@ struct MigrationRunnerTests {
         #expect(throws: MigrationError.self) { try Folder(["0001_a.sql": "", "0001_b.sql": ""]).migrations() }
     }
 
+    @Test("the repeatable set applies after the migrations, as a whole, again whenever it changes; readiness sees it")
+    func repeatableSet() async throws {
+        let folder = try Folder([
+            "0001_create_widgets.sql": "CREATE TABLE widgets (id serial PRIMARY KEY, name text NOT NULL);",
+            // A later file's function is called by an earlier one's: the set is applied whole, bodies unchecked.
+            "repeatable/01_first.sql": "CREATE OR REPLACE FUNCTION widget_count() RETURNS bigint LANGUAGE sql AS $$ SELECT count_them() $$;",
+            "repeatable/02_second.sql": "CREATE OR REPLACE FUNCTION count_them() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM widgets $$;",
+            "repeatable/README.txt": "not part of the set",
+        ])
+        func count(_ db: PostgresClient, _ function: String) async throws -> Int64 {
+            try await db.query(PostgresQuery(sql: "SELECT \(function)() AS n")).single().decode(Int64.self, "n")
+        }
+        try await TestDatabase.with(migrated: false) { db, _ in
+            let runner = MigrationRunner(client: db, schema: try folder.schema())
+            #expect(try await runner.pendingParts() == ["0001_create_widgets.sql", MigrationRunner.repeatablePendingName])
+            try await runner.migrate()
+            try await runner.requireCurrent()
+            try await db.query("INSERT INTO widgets (name) VALUES ('a'), ('b')")
+            #expect(try await count(db, "widget_count") == 2)
+
+            // Fixing a function is an edit of its file: no new migration, and the database says it is behind.
+            try folder.write("repeatable/02_second.sql",
+                             "CREATE OR REPLACE FUNCTION count_them() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) * 10 FROM widgets $$;")
+            let changed = MigrationRunner(client: db, schema: try folder.schema())
+            #expect(try await changed.pendingParts() == [MigrationRunner.repeatablePendingName])
+            await #expect(throws: MigrationError.pending([MigrationRunner.repeatablePendingName])) { try await changed.requireCurrent() }
+            #expect(try await changed.migrate().isEmpty)
+            try await changed.requireCurrent()
+            #expect(try await count(db, "widget_count") == 20)
+            // The set is recorded by its checksum, once.
+            let recorded = try await db.query("SELECT checksum FROM schema_repeatable").single().decode(String.self, "checksum")
+            #expect(recorded == (try folder.schema()).repeatable.checksum)
+
+            // A file that fails rolls the whole set back: the earlier file's change is not kept either.
+            try folder.write("repeatable/01_first.sql",
+                             "CREATE OR REPLACE FUNCTION widget_count() RETURNS bigint LANGUAGE sql AS $$ SELECT 7::bigint $$;")
+            try folder.write("repeatable/02_second.sql", "CREATE OR REPLACE FUNCTION count_them( RETURNS nonsense;")
+            await #expect {
+                try await MigrationRunner(client: db, schema: try folder.schema()).migrate()
+            } throws: { error in
+                guard case .repeatableFailed(let file, _) = error as? MigrationError else { return false }
+                return file == "repeatable/02_second.sql"
+            }
+            #expect(try await count(db, "widget_count") == 20)
+            #expect(try await db.query("SELECT checksum FROM schema_repeatable").single().decode(String.self, "checksum") == recorded)
+        }
+        #expect(throws: MigrationError.badRepeatableFileName("repeatable/1_short.sql")) {
+            try Folder(["repeatable/1_short.sql": ""]).schema()
+        }
+    }
+
     @Test("the project's own migrations apply to an empty database")
     func projectMigrations() async throws {
         try await TestDatabase.with(migrated: false) { db, _ in
-            let runner = MigrationRunner(client: db, migrations: try TestDatabase.projectMigrations())
+            let runner = MigrationRunner(client: db, schema: try TestDatabase.projectSchema())
             #expect(try await runner.migrate().count == runner.migrations.count)
             try await runner.requireCurrent()
+            // Every statement of the repeatable set replaces: none creates an object that must not exist yet.
+            for file in runner.schema.repeatable.files {
+                let creations = file.sql.components(separatedBy: "\nCREATE ").dropFirst()
+                #expect(creations.allSatisfy { $0.hasPrefix("OR REPLACE ") }, "\(file.name)")
+            }
+            // Applying it again to a current database is harmless (what a second process's `migrate` does).
+            let applied = try await db.query("SELECT applied_at FROM schema_repeatable").single().decode(String.self, "applied_at")
+            try await db.query("DELETE FROM schema_repeatable")
+            try await runner.migrate()
+            try await runner.requireCurrent()
+            #expect(try await db.query("SELECT applied_at FROM schema_repeatable").single().decode(String.self, "applied_at") != applied)
         }
     }
 }

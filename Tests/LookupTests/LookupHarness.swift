@@ -43,7 +43,7 @@ struct LookupHarness {
             lookupConfiguration.applicationName = Self.lookupApplicationName
             let lookupPool = PostgresClient(configuration: lookupConfiguration)
             let dependencies = ServiceDependencies(
-                postgres: db, lookupPool: lookupPool, migrations: try TestDatabase.projectMigrations(),
+                postgres: db, lookupPool: lookupPool, schema: try TestDatabase.projectSchema(),
                 masterKey: TestDatabase.masterKey, catalogueCacheTTL: catalogueCacheTTL)
             do {
                 try await body(LookupHarness(

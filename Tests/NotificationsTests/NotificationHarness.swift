@@ -54,7 +54,7 @@ struct NotificationHarness {
             configuration.notifications.leaseSeconds = 5
             try await body(NotificationHarness(
                 db: db,
-                dependencies: ServiceDependencies(postgres: db, migrations: try TestDatabase.projectMigrations(), masterKey: TestDatabase.masterKey),
+                dependencies: ServiceDependencies(postgres: db, schema: try TestDatabase.projectSchema(), masterKey: TestDatabase.masterKey),
                 configuration: configuration,
                 clientHeaders: try await headers("200", "demo-secret-change-me", "demo-api-key-change-me"),
                 supportHeaders: try await headers("9001", "support-secret-change-me", "support-api-key-change-me")))

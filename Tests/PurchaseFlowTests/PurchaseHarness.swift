@@ -224,7 +224,7 @@ struct PurchaseHarness: Sendable {
             let application = TransactApplication.make(
                 configuration: configuration,
                 dependencies: ServiceDependencies(
-                    postgres: postgres, migrations: try TestDatabase.projectMigrations(), masterKey: TestDatabase.masterKey),
+                    postgres: postgres, schema: try TestDatabase.projectSchema(), masterKey: TestDatabase.masterKey),
                 logger: Logger(label: "transact-test", factory: { _ in SwiftLogNoOpLogHandler() }))
             try await application.test(.live) { client in
                 let service = "http://127.0.0.1:\(try #require(client.port))"

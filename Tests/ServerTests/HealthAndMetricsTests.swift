@@ -17,7 +17,7 @@ struct HealthAndMetricsTests {
         return TransactApplication.makeRouter(
             configuration: configuration,
             dependencies: ServiceDependencies(
-                postgres: postgres, migrations: try TestDatabase.projectMigrations(), masterKey: TestDatabase.masterKey))
+                postgres: postgres, schema: try TestDatabase.projectSchema(), masterKey: TestDatabase.masterKey))
     }
 
     @Test("live answers 200 and echoes an acceptable X-Request-Id, replacing an unacceptable one")

@@ -17,7 +17,7 @@ struct OpenAPIDocumentTests {
             let router = TransactApplication.makeRouter(
                 configuration: ServerConfiguration(),
                 dependencies: ServiceDependencies(
-                    postgres: db, migrations: try TestDatabase.projectMigrations(), masterKey: TestDatabase.masterKey))
+                    postgres: db, schema: try TestDatabase.projectSchema(), masterKey: TestDatabase.masterKey))
             let text = try String(contentsOfFile: "openapi.yaml", encoding: .utf8)
             let document = try #require(try Yams.load(yaml: text) as? [String: Any])
             #expect(document["openapi"] as? String == "3.1.0")

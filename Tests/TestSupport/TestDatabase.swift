@@ -17,8 +17,9 @@ public struct TestDatabase: Sendable {
     /// A fixed master key for tests (never a real deployment's).
     public static let masterKey = MasterKey(hex: String(repeating: "5a", count: 32))!
 
-    public static func projectMigrations() throws -> [Migration] {
-        try Migration.load(from: migrationsDirectory)
+    /// The project's schema: its numbered migrations and its repeatable set.
+    public static func projectSchema() throws -> DatabaseSchema {
+        try DatabaseSchema.load(from: migrationsDirectory)
     }
 
     /// Creates an empty database, runs `body` with a client for it (and the project's migrations applied unless
@@ -32,7 +33,7 @@ public struct TestDatabase: Sendable {
         let client = PostgresClient(configuration: database.configuration(poolSize: poolSize))
         do {
             if migrated {
-                try await MigrationRunner(client: client, migrations: projectMigrations()).migrate()
+                try await MigrationRunner(client: client, schema: projectSchema()).migrate()
             }
             let result = try await body(client, database)
             await client.shutdown()

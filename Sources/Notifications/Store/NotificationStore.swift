@@ -1,7 +1,8 @@
 import Foundation
 public import Postgres
 
-/// The notifications' rows (Migrations/0005_notifications.sql): every change is one statement, one round trip.
+/// The notifications' rows (Migrations/0005_notifications.sql, and its functions in
+/// Migrations/repeatable/04_notifications.sql): every change is one statement, one round trip.
 public struct NotificationStore: Sendable {
     let database: any PostgresQueryable
 

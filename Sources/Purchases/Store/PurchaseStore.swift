@@ -4,8 +4,9 @@ public import BankInterfaces
 public import Postgres
 import TransactCrypto
 
-/// The purchases of API.md §3 in PostgreSQL (Migrations/0003_purchases.sql). Each step of a purchase is one SQL
-/// function call: one round trip that checks, writes the transaction, its ledger effects and its next job.
+/// The purchases of API.md §3 in PostgreSQL (Migrations/0003_purchases.sql, Migrations/repeatable/03_purchases.sql).
+/// Each step of a purchase is one SQL function call: one round trip that checks, writes the transaction, its ledger
+/// effects and its next job.
 public struct PurchaseStore: Sendable {
     let database: any PostgresQueryable
     let steps: PurchaseSteps

@@ -1,0 +1,756 @@
+-- Purchases (API.md §3–§5, DESIGN.md §3 and §7): each step of a purchase is one of these functions, which checks,
+-- writes the purchase, its ledger effects and its next piece of durable work together, so that a crash between
+-- steps always leaves a state from which the work resumes. The tables, and how a purchase moves money, are in
+-- Migrations/0003_purchases.sql and 0004_lookups.sql.
+--
+-- A repeatable file (DESIGN.md §4): `transact migrate` re-applies the whole set, in file order, after the numbered
+-- migrations, whenever any of it changed (or a migration was applied), in one transaction. Everything here is
+-- CREATE OR REPLACE; a change of a function's arguments or result, or an object that goes, needs a numbered migration
+-- that drops it first.
+
+-- A final state never changes (API.md §3.4).
+CREATE OR REPLACE FUNCTION purchases.guard_final_state() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.state IN ('success', 'failed', 'reserve_failed') THEN
+        RAISE EXCEPTION 'transaction % is final (%) and cannot become %', OLD.raas_txn_ref, OLD.state, NEW.state
+            USING ERRCODE = 'PU001';
+    END IF;
+    NEW.updated_at := now();
+    NEW.state_sequence := OLD.state_sequence + 1;
+    IF NEW.state IN ('success', 'failed', 'reserve_failed') THEN
+        NEW.final_at := now();
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE OR REPLACE TRIGGER transactions_final_state BEFORE UPDATE OF state ON purchases.transactions
+    FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION purchases.guard_final_state();
+
+-- Every state a transaction enters is recorded with its time and cause (after the row is written, so that a
+-- claim lost to a concurrent one records nothing).
+CREATE OR REPLACE FUNCTION purchases.record_state() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO purchases.state_changes (raas_txn_ref, sequence, state, cause, response_code)
+    VALUES (NEW.raas_txn_ref, NEW.state_sequence, NEW.state, NEW.state_cause,
+            coalesce(NEW.transact_result_response_code, NEW.response_code));
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE TRIGGER transactions_record_new_state AFTER INSERT ON purchases.transactions
+    FOR EACH ROW EXECUTE FUNCTION purchases.record_state();
+
+CREATE OR REPLACE TRIGGER transactions_record_state_change AFTER UPDATE OF state ON purchases.transactions
+    FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION purchases.record_state();
+
+CREATE OR REPLACE TRIGGER state_changes_append_only BEFORE UPDATE OR DELETE ON purchases.state_changes
+    FOR EACH ROW EXECUTE FUNCTION ledger.refuse_rewrite('PU002');
+
+CREATE OR REPLACE TRIGGER calls_append_only BEFORE UPDATE OR DELETE ON purchases.calls
+    FOR EACH ROW EXECUTE FUNCTION ledger.refuse_rewrite('PU002');
+
+-- Schedules a job (or reschedules it, releasing its lease); work due now wakes the workers.
+CREATE OR REPLACE FUNCTION purchases.add_job(p_raas_txn_ref uuid, p_kind text, p_due_at timestamptz DEFAULT now())
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO purchases.jobs (raas_txn_ref, kind, due_at) VALUES (p_raas_txn_ref, p_kind, p_due_at)
+    ON CONFLICT (raas_txn_ref, kind) DO UPDATE SET due_at = excluded.due_at, lease_token = NULL;
+    IF p_due_at <= now() THEN
+        PERFORM pg_notify('purchase_work', p_kind);
+    END IF;
+END $$;
+
+-- The ledger accounts a purchase moves money between (see the head of this file).
+CREATE OR REPLACE FUNCTION purchases.ledger_legs(t purchases.transactions, OUT codes text[], OUT amounts bigint[])
+LANGUAGE plpgsql AS $$
+DECLARE
+    vendor_owed bigint := t.vend_amount - t.vendor_share_amount;
+    revenue bigint := t.settlement_amount - (t.vend_amount - t.vendor_share_amount);
+BEGIN
+    codes := ARRAY['client:' || t.client_id || ':receivable:' || t.currency_code];
+    amounts := ARRAY[t.settlement_amount];
+    IF vendor_owed <> 0 THEN
+        codes := codes || ('vendor:' || t.vendor_id || ':float:' || t.currency_code);
+        amounts := amounts || (-vendor_owed);
+    END IF;
+    IF revenue <> 0 THEN
+        codes := codes || ('revenue:' || t.currency_code);
+        amounts := amounts || (-revenue);
+    END IF;
+    -- A zero settlement (a 100 % client share) leaves only the other legs.
+    IF t.settlement_amount = 0 THEN
+        codes := codes[2:];
+        amounts := amounts[2:];
+    END IF;
+END $$;
+
+-- The ids of the transfers that resolve a purchase's pending transfer: derived, so that a repeat is recognised.
+CREATE OR REPLACE FUNCTION purchases.resolution_id(p_raas_txn_ref uuid, p_kind text) RETURNS uuid LANGUAGE sql IMMUTABLE AS $$
+    SELECT md5(p_kind || ':' || p_raas_txn_ref::text)::uuid
+$$;
+
+-- A purchase's ledger operation (in the item format of ledger.create_transfers). Inside purchases.apply_steps it
+-- is deferred to the end of the batch, which books all of them in one set-based statement (the hot accounts'
+-- rows locked once, updated once per batch); anywhere else it is applied at once. A pending transfer carries
+-- the float it draws on and the amount, so that the batch can check the float for all its purchases together.
+-- Deferred operations wait in a temporary table of the session (created by apply_steps, which empties it).
+CREATE OR REPLACE FUNCTION purchases.book(p_raas_txn_ref uuid, p_op jsonb, p_float_code text DEFAULT NULL, p_float_owed bigint DEFAULT 0)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    refused record;
+BEGIN
+    IF current_setting('purchases.defer_ledger', true) = 'on' THEN
+        INSERT INTO pg_temp.purchase_ledger_ops (raas_txn_ref, op, float_code, float_owed)
+        VALUES (p_raas_txn_ref, p_op, p_float_code, p_float_owed);
+        RETURN;
+    END IF;
+    SELECT * INTO refused FROM ledger.create_transfers(jsonb_build_array(p_op)) r WHERE r.error_code IS NOT NULL;
+    IF FOUND THEN
+        RAISE EXCEPTION 'ledger refused % of purchase %: %', p_op->>'op', p_raas_txn_ref, refused.error_message
+            USING ERRCODE = refused.error_code;
+    END IF;
+END $$;
+
+-- The ledger operation of each resolution of a purchase's pending transfer.
+CREATE OR REPLACE FUNCTION purchases.resolution(p_raas_txn_ref uuid, p_kind text, p_description text) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT jsonb_build_object('op', p_kind, 'id', purchases.resolution_id(p_raas_txn_ref, p_kind),
+                              'pending_id', p_raas_txn_ref, 'description', p_description)
+$$;
+
+-- A purchase the vendor's float cannot cover: FAILED 2221, nothing held, no work left for it.
+CREATE OR REPLACE FUNCTION purchases.refuse_for_float(p_raas_txn_ref uuid) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE purchases.transactions
+    SET state = 'failed', state_cause = 'the vendor''s float cannot cover the purchase',
+        response_code = '2221', response_message = 'Insufficient vendor float',
+        transact_result_response_code = '2221', transact_result_response_message = 'Insufficient vendor float'
+    WHERE raas_txn_ref = p_raas_txn_ref;
+    DELETE FROM purchases.jobs WHERE raas_txn_ref = p_raas_txn_ref;
+END $$;
+
+CREATE OR REPLACE FUNCTION purchases.open(p jsonb, p_reservation_deadline_seconds integer)
+RETURNS purchases.open_result LANGUAGE plpgsql AS $$
+DECLARE
+    result purchases.open_result;
+    t purchases.transactions;
+    legs record;
+BEGIN
+    t := jsonb_populate_record(NULL::purchases.transactions, p);
+    t.created_at := now();
+    t.updated_at := now();
+    t.vend_attempts := 0;
+    t.vend_attempt_open := false;
+    t.status_polls := 0;
+    t.state_sequence := 1;
+    IF t.state IN ('failed', 'reserve_failed') THEN
+        t.final_at := now();
+    END IF;
+    INSERT INTO purchases.transactions SELECT t.* ON CONFLICT ON CONSTRAINT one_per_client_reference DO NOTHING;
+    IF NOT FOUND THEN
+        -- Someone holds the reference (a concurrent insert has committed by now: ON CONFLICT waited for it).
+        SELECT false, x.raas_txn_ref, x.request_fingerprint = t.request_fingerprint, x.state, x.response_code,
+               x.response_message
+        INTO result
+        FROM purchases.transactions x
+        WHERE x.client_id = t.client_id AND x.client_txn_ref = t.client_txn_ref;
+        RETURN result;
+    END IF;
+
+    IF t.state IN ('reserving', 'reserved') THEN
+        PERFORM ledger.create_account('client:' || t.client_id || ':receivable:' || t.currency_code, t.currency_code,
+                                      'asset', false, false)
+        WHERE NOT EXISTS (SELECT 1 FROM ledger.accounts
+                          WHERE code = 'client:' || t.client_id || ':receivable:' || t.currency_code);
+        PERFORM ledger.create_account('revenue:' || t.currency_code, t.currency_code, 'revenue', false, false)
+        WHERE NOT EXISTS (SELECT 1 FROM ledger.accounts WHERE code = 'revenue:' || t.currency_code);
+        legs := purchases.ledger_legs(t);
+        -- Deferred to the end of the batch (open runs only inside purchases.apply_steps), which checks the vendor's
+        -- float for all the batch's purchases under the accounts' locks and refuses those it cannot cover (2221).
+        PERFORM purchases.book(
+            t.raas_txn_ref,
+            jsonb_build_object('op', 'pending', 'id', t.raas_txn_ref, 'accounts', to_jsonb(legs.codes),
+                               'amounts', to_jsonb(legs.amounts), 'description', 'purchase ' || t.raas_txn_ref),
+            'vendor:' || t.vendor_id || ':float:' || t.currency_code, t.vend_amount - t.vendor_share_amount);
+        IF t.state = 'reserving' THEN
+            PERFORM purchases.add_job(t.raas_txn_ref, 'reservation_deadline',
+                                      now() + make_interval(secs => p_reservation_deadline_seconds));
+        ELSE
+            PERFORM purchases.add_job(t.raas_txn_ref, 'vend');
+        END IF;
+    END IF;
+    result := (true, t.raas_txn_ref, true, t.state, t.response_code, t.response_message);
+    RETURN result;
+END $$;
+
+-- The transactResult body (API.md §4.2) of a final transaction, built once and delivered as these exact bytes.
+CREATE OR REPLACE FUNCTION purchases.result_body(t purchases.transactions) RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'raasTxnRef', t.raas_txn_ref, 'clientTxnRef', t.client_txn_ref, 'reserveFundsTxnRef', t.reserve_funds_txn_ref,
+        'responseCode', t.transact_result_response_code, 'responseMessage', t.transact_result_response_message,
+        'transactionStatus', CASE WHEN t.state = 'success' THEN 'SUCCESS' ELSE 'FAILED' END,
+        'purchaseAmount', t.purchase_amount, 'reserveAmount', t.reserve_amount, 'vendAmount', t.vend_amount,
+        'feeAmount', t.fee_amount, 'clientShareAmount', t.client_share_amount,
+        'vendorShareAmount', t.vendor_share_amount, 'settlementAmount', t.settlement_amount,
+        'timestamp', to_char(t.final_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        'token', coalesce(t.token, ''))::text
+$$;
+
+-- Ends an accepted transaction: success posts its pending transfer, failure voids it; either way the result is
+-- queued for delivery and any other work for it is dropped. The caller holds the row lock.
+CREATE OR REPLACE FUNCTION purchases.finish(
+    p_raas_txn_ref uuid, p_success boolean, p_code text, p_message text, p_token text, p_cause text,
+    p_vended_reference text DEFAULT NULL
+) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    t purchases.transactions;
+BEGIN
+    UPDATE purchases.transactions
+    SET state = CASE WHEN p_success THEN 'success' ELSE 'failed' END, state_cause = left(p_cause, 500),
+        transact_result_response_code = p_code, transact_result_response_message = left(p_message, 200),
+        token = p_token, vend_attempt_open = false, vended_reference = p_vended_reference
+    WHERE raas_txn_ref = p_raas_txn_ref
+    RETURNING * INTO t;
+    IF p_success THEN
+        PERFORM purchases.book(p_raas_txn_ref,
+                               purchases.resolution(p_raas_txn_ref, 'post', 'purchase ' || p_raas_txn_ref || ' vended'));
+    ELSE
+        PERFORM purchases.book(p_raas_txn_ref,
+                               purchases.resolution(p_raas_txn_ref, 'void', 'purchase ' || p_raas_txn_ref || ' failed'));
+    END IF;
+    DELETE FROM purchases.jobs WHERE raas_txn_ref = p_raas_txn_ref AND kind IN ('vend', 'reservation_deadline');
+    INSERT INTO purchases.result_deliveries (raas_txn_ref, recipient, body)
+    VALUES (p_raas_txn_ref, CASE WHEN t.flow = 'transact' THEN 'client' ELSE 'funding_source' END,
+            purchases.result_body(t));
+    PERFORM purchases.add_job(p_raas_txn_ref, 'deliver_result');
+END $$;
+
+-- Records the bank's answer to reserveFunds (API.md §3.1's outcome table): reserved → vend; declined → final,
+-- nothing reserved, no result; no answer → failed 2060, with a failure result so that the bank releases any hold,
+-- and a status lookup when the bank offers one. An answer that comes after the transaction was settled without it
+-- changes nothing. Returns the answer the client gets.
+CREATE OR REPLACE FUNCTION purchases.record_reservation(
+    p_raas_txn_ref uuid, p_outcome text, p_code text, p_message text, p_reserve_funds_txn_ref text, p_cause text,
+    p_latency_ms integer
+) RETURNS TABLE (state text, response_code text, response_message text) LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    t purchases.transactions;
+BEGIN
+    t := purchases.lock(p_raas_txn_ref);
+    INSERT INTO purchases.calls (raas_txn_ref, party, operation, outcome, latency_ms)
+    VALUES (p_raas_txn_ref, 'bank', 'reserveFunds', left(p_outcome || ' ' || coalesce(p_code, '') || ': ' || p_cause, 300),
+            p_latency_ms);
+    IF t.state = 'reserving' THEN
+        CASE p_outcome
+            WHEN 'reserved' THEN
+                UPDATE purchases.transactions x
+                SET state = 'reserved', state_cause = 'the bank reserved the funds',
+                    reserve_funds_txn_ref = p_reserve_funds_txn_ref, reserve_funds_response_code = '0000',
+                    response_code = '0000', response_message = 'Processing request (funds reserved)'
+                WHERE x.raas_txn_ref = p_raas_txn_ref;
+                PERFORM purchases.add_job(p_raas_txn_ref, 'vend');
+            WHEN 'declined' THEN
+                UPDATE purchases.transactions x
+                SET state = 'reserve_failed', state_cause = left('the bank declined: ' || p_cause, 500),
+                    reserve_funds_response_code = p_code, response_code = p_code, response_message = left(p_message, 200),
+                    transact_result_response_code = p_code, transact_result_response_message = left(p_message, 200)
+                WHERE x.raas_txn_ref = p_raas_txn_ref;
+                PERFORM purchases.book(p_raas_txn_ref, purchases.resolution(
+                    p_raas_txn_ref, 'void', 'purchase ' || p_raas_txn_ref || ' declined by the bank'));
+            WHEN 'no_answer' THEN
+                UPDATE purchases.transactions x
+                SET reserve_funds_response_code = '2060', response_code = '2060', response_message = 'Internal timeout'
+                WHERE x.raas_txn_ref = p_raas_txn_ref;
+                PERFORM purchases.finish(p_raas_txn_ref, false, '2060', 'Internal timeout', NULL,
+                                         'no answer from the bank: ' || p_cause);
+                IF EXISTS (SELECT 1 FROM catalogue.funding_sources f
+                           WHERE f.funding_source_id = t.funding_source_id
+                             AND (f.adapter = 'simulated' OR f.status_lookup_url IS NOT NULL)) THEN
+                    PERFORM purchases.add_job(p_raas_txn_ref, 'reservation_lookup');
+                END IF;
+            ELSE
+                RAISE EXCEPTION 'unknown reservation outcome %', p_outcome USING ERRCODE = '22023';
+        END CASE;
+    END IF;
+    DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'reservation_deadline';
+    RETURN QUERY SELECT x.state, x.response_code, x.response_message
+                 FROM purchases.transactions x WHERE x.raas_txn_ref = p_raas_txn_ref;
+END $$;
+
+-- Claims up to p_limit due jobs of the given kinds under a lease of p_lease_seconds. A vend job's claim is also
+-- the durable record of the attempt about to be made: a new attempt number, or, when the last attempt has no
+-- recorded outcome (its worker stopped, or the vendor did not know), a status query about that attempt.
+CREATE OR REPLACE FUNCTION purchases.claim_jobs(p_kinds text[], p_limit integer, p_lease_seconds integer)
+RETURNS TABLE (
+    raas_txn_ref uuid, kind text, lease_token uuid, mode text, attempt integer, transaction jsonb,
+    recipient text, body text
+) LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    job record;
+    t purchases.transactions;
+    token uuid;
+BEGIN
+    FOR job IN
+        SELECT j.raas_txn_ref, j.kind FROM purchases.jobs j
+        WHERE j.due_at <= now() AND j.kind = ANY (p_kinds)
+        ORDER BY j.due_at
+        LIMIT p_limit
+        FOR UPDATE SKIP LOCKED
+    LOOP
+        -- A transaction another statement is changing is left for the next round rather than waited for.
+        SELECT * INTO t FROM purchases.transactions x WHERE x.raas_txn_ref = job.raas_txn_ref FOR UPDATE SKIP LOCKED;
+        IF NOT FOUND THEN
+            CONTINUE;
+        END IF;
+        -- A vend job of a transaction settled another way (a vendor's confirmation) has nothing left to do.
+        IF job.kind = 'vend' AND t.state IN ('success', 'failed', 'reserve_failed') THEN
+            DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = job.raas_txn_ref AND j.kind = 'vend';
+            CONTINUE;
+        END IF;
+        token := gen_random_uuid();
+        UPDATE purchases.jobs j SET due_at = now() + make_interval(secs => p_lease_seconds), lease_token = token,
+                                    claims = j.claims + 1
+        WHERE j.raas_txn_ref = job.raas_txn_ref AND j.kind = job.kind;
+        mode := NULL;
+        attempt := NULL;
+        IF job.kind = 'vend' THEN
+            IF t.vend_attempt_open THEN
+                mode := 'status';
+                attempt := t.vend_attempts - 1;
+            ELSE
+                mode := 'vend';
+                attempt := t.vend_attempts;
+                UPDATE purchases.transactions x
+                SET vend_attempts = x.vend_attempts + 1, vend_attempt_open = true,
+                    state = 'vending', state_cause = 'vend attempt ' || attempt || ' started'
+                WHERE x.raas_txn_ref = job.raas_txn_ref
+                RETURNING * INTO t;
+            END IF;
+        END IF;
+        raas_txn_ref := job.raas_txn_ref;
+        kind := job.kind;
+        lease_token := token;
+        transaction := to_jsonb(t);
+        recipient := NULL;
+        body := NULL;
+        IF job.kind = 'deliver_result' THEN
+            SELECT d.recipient, d.body INTO recipient, body
+            FROM purchases.result_deliveries d WHERE d.raas_txn_ref = job.raas_txn_ref;
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END $$;
+
+-- Locks a job held under p_lease_token; false when the lease was lost (it expired and another worker took the
+-- job over, or the job was settled another way): the caller's report is then ignored.
+CREATE OR REPLACE FUNCTION purchases.hold_lease(p_raas_txn_ref uuid, p_kind text, p_lease_token uuid) RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM purchases.jobs j
+    WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = p_kind AND j.lease_token = p_lease_token
+    FOR UPDATE;
+    RETURN FOUND;
+END $$;
+
+-- Locks a transaction for a change: its jobs first, then the row. Every function that changes a transaction
+-- takes its locks in this order (claim_jobs, which takes them the same way, skips rather than waits), so two of
+-- them never wait for each other in a circle.
+CREATE OR REPLACE FUNCTION purchases.lock(p_raas_txn_ref uuid) RETURNS purchases.transactions LANGUAGE plpgsql AS $$
+DECLARE
+    t purchases.transactions;
+BEGIN
+    PERFORM 1 FROM purchases.jobs j WHERE j.raas_txn_ref = p_raas_txn_ref ORDER BY j.kind FOR UPDATE;
+    SELECT * INTO t FROM purchases.transactions x WHERE x.raas_txn_ref = p_raas_txn_ref FOR UPDATE;
+    RETURN t;
+END $$;
+
+-- The vendor codes that are worth another attempt (API.md §3.4).
+CREATE OR REPLACE FUNCTION purchases.is_retryable_vend_code(p_code text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+    SELECT p_code IN ('2201', '2202', '2203', '2204', '2238', '2239', '2241')
+$$;
+
+-- Records what a vend attempt or status query came to (API.md §3.4). p_outcome:
+--   success, declined   final;
+--   retryable           the attempt did not dispense (the vendor said so, or nothing reached it): another attempt
+--                       after p_retry_delay_ms, up to p_max_attempts, else FAILED with the code;
+--   uncertain           a retryable failure after the request may have reached the vendor (a timeout, HTTP 5xx):
+--                       the same attempt is asked about (status query) after p_retry_delay_ms, and only when the
+--                       vendor says it did not dispense is another attempt made — never a blind repeat;
+--   unknown             the vendor could not say (2240): asked again after p_poll_delay_ms; after p_max_polls,
+--                       every 12 × p_poll_delay_ms, waiting also for the vendor's confirmation (support sees it).
+-- Returns false when the lease was lost and nothing was recorded.
+CREATE OR REPLACE FUNCTION purchases.record_vend(
+    p_raas_txn_ref uuid, p_lease_token uuid, p_mode text, p_attempt integer, p_outcome text, p_code text,
+    p_message text, p_token text, p_latency_ms integer, p_max_attempts integer, p_retry_delay_ms integer,
+    p_max_polls integer, p_poll_delay_ms integer
+) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+    t purchases.transactions;
+    reference text;
+BEGIN
+    t := purchases.lock(p_raas_txn_ref);
+    IF NOT purchases.hold_lease(p_raas_txn_ref, 'vend', p_lease_token) THEN
+        RETURN false;
+    END IF;
+    reference := p_raas_txn_ref || '-' || lpad(p_attempt::text, 4, '0');
+    INSERT INTO purchases.calls (raas_txn_ref, party, operation, reference, outcome, latency_ms)
+    VALUES (p_raas_txn_ref, 'vendor', CASE WHEN p_mode = 'status' THEN 'vendStatus' ELSE 'vend' END, reference,
+            left(p_outcome || ' ' || coalesce(p_code, '') || ' ' || coalesce(p_message, ''), 300), p_latency_ms);
+    CASE p_outcome
+        WHEN 'success' THEN
+            PERFORM purchases.finish(p_raas_txn_ref, true, '0000', 'Success', p_token, 'vended under ' || reference,
+                                     reference);
+        WHEN 'declined' THEN
+            PERFORM purchases.finish(p_raas_txn_ref, false, p_code, p_message, NULL,
+                                     'the vendor declined ' || reference || ': ' || p_code);
+        WHEN 'retryable' THEN
+            IF t.vend_attempts >= p_max_attempts THEN
+                PERFORM purchases.finish(p_raas_txn_ref, false, p_code, p_message, NULL,
+                                         'the vendor failed every attempt; the last, ' || reference || ': ' || p_code);
+            ELSE
+                UPDATE purchases.transactions x
+                SET vend_attempt_open = false, state = 'vending',
+                    state_cause = 'attempt ' || reference || ' failed with ' || p_code || '; retrying'
+                WHERE x.raas_txn_ref = p_raas_txn_ref;
+                PERFORM purchases.add_job(p_raas_txn_ref, 'vend', now() + make_interval(secs => p_retry_delay_ms / 1000.0));
+            END IF;
+        WHEN 'uncertain' THEN
+            UPDATE purchases.transactions x
+            SET state = 'vending',
+                state_cause = 'attempt ' || reference || ' failed with ' || p_code || ' after it may have reached the vendor; asking about it'
+            WHERE x.raas_txn_ref = p_raas_txn_ref;
+            PERFORM purchases.add_job(p_raas_txn_ref, 'vend', now() + make_interval(secs => p_retry_delay_ms / 1000.0));
+        WHEN 'unknown' THEN
+            UPDATE purchases.transactions x
+            SET state = 'vend_pending', state_cause = 'the outcome of ' || reference || ' is unknown',
+                status_polls = x.status_polls + CASE WHEN p_mode = 'status' THEN 1 ELSE 0 END
+            WHERE x.raas_txn_ref = p_raas_txn_ref
+            RETURNING * INTO t;
+            -- Never dropped: an unknown outcome holds the buyer's money until it is settled.
+            PERFORM purchases.add_job(p_raas_txn_ref, 'vend', now() + make_interval(
+                secs => p_poll_delay_ms / 1000.0 * CASE WHEN t.status_polls >= p_max_polls THEN 12 ELSE 1 END));
+        ELSE
+            RAISE EXCEPTION 'unknown vend outcome %', p_outcome USING ERRCODE = '22023';
+    END CASE;
+    RETURN true;
+END $$;
+
+-- A vendor's asynchronous confirmation (API.md §5.2). Returns 'not_found' (no such transaction of this vendor, or
+-- no attempt of it under this reference), 'applied' (it settled the transaction, or closed a failed attempt so
+-- that the next is made), 'agreed' (nothing to change), or 'conflict' (it contradicts what is recorded: kept for
+-- support). A failure counts only for the latest attempt while its outcome is open; a success counts for any
+-- attempt that was made (the product was dispensed), and a success under another reference than the one recorded
+-- is a conflict (the vendor dispensed twice).
+CREATE OR REPLACE FUNCTION purchases.confirm_vend(
+    p_vendor_id bigint, p_raas_txn_ref uuid, p_vend_reference text, p_code text, p_message text, p_token text
+) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    t purchases.transactions;
+    success boolean := p_code = '0000';
+    attempt integer;
+BEGIN
+    t := purchases.lock(p_raas_txn_ref);
+    IF t.raas_txn_ref IS NULL OR t.vendor_id IS DISTINCT FROM p_vendor_id
+       OR p_vend_reference !~ ('^' || p_raas_txn_ref || '-[0-9]{4}$') THEN
+        RETURN 'not_found';
+    END IF;
+    attempt := substr(p_vend_reference, 38)::integer;
+    -- Only an attempt that was made can be confirmed.
+    IF attempt >= t.vend_attempts THEN
+        RETURN 'not_found';
+    END IF;
+    INSERT INTO purchases.calls (raas_txn_ref, party, operation, reference, outcome)
+    VALUES (p_raas_txn_ref, 'vendor', 'vendorResult', p_vend_reference, left(p_code || ' ' || coalesce(p_message, ''), 300));
+    IF t.state IN ('success', 'failed', 'reserve_failed') THEN
+        IF success AND t.state = 'success' AND t.vended_reference = p_vend_reference
+           AND coalesce(t.token, '') = coalesce(p_token, '') THEN
+            RETURN 'agreed';
+        END IF;
+        IF NOT success AND (t.state <> 'success' OR t.vended_reference IS DISTINCT FROM p_vend_reference) THEN
+            RETURN 'agreed';  -- a failed attempt of a purchase settled otherwise: nothing contradicts it
+        END IF;
+        INSERT INTO purchases.vendor_conflicts (raas_txn_ref, vend_reference, response_code, response_message)
+        VALUES (p_raas_txn_ref, p_vend_reference, p_code, left(p_message, 200));
+        RETURN 'conflict';
+    END IF;
+    IF p_code = '2240' THEN
+        RETURN 'agreed';
+    END IF;
+    IF success THEN
+        PERFORM purchases.finish(p_raas_txn_ref, true, '0000', 'Success', p_token,
+                                 'the vendor confirmed ' || p_vend_reference, p_vend_reference);
+        RETURN 'applied';
+    END IF;
+    IF attempt <> t.vend_attempts - 1 OR NOT t.vend_attempt_open THEN
+        RETURN 'agreed';  -- an older attempt's failure: the latest attempt decides
+    END IF;
+    IF purchases.is_retryable_vend_code(p_code) THEN
+        -- The attempt did not dispense: close it, and let the vend job make the next one now.
+        UPDATE purchases.transactions x
+        SET vend_attempt_open = false, state = 'vending',
+            state_cause = 'the vendor confirmed ' || p_vend_reference || ' failed with ' || p_code || '; retrying'
+        WHERE x.raas_txn_ref = p_raas_txn_ref;
+        PERFORM purchases.add_job(p_raas_txn_ref, 'vend');
+        RETURN 'applied';
+    END IF;
+    PERFORM purchases.finish(p_raas_txn_ref, false, p_code, p_message, NULL,
+                             'the vendor confirmed ' || p_vend_reference || ' failed: ' || p_code);
+    RETURN 'applied';
+END $$;
+
+-- Records a result delivery attempt (API.md §4.2): acknowledged ends it; otherwise it is tried again after the
+-- funding source's initialRetryDelayMs, then every retryDelayMs, until maxRetries retries or the confirmation
+-- window has passed, when it is given up and listed for support. Returns false when the lease was lost.
+CREATE OR REPLACE FUNCTION purchases.record_delivery(
+    p_raas_txn_ref uuid, p_lease_token uuid, p_acknowledged boolean, p_outcome text, p_latency_ms integer
+) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+    d purchases.result_deliveries;
+    policy catalogue.funding_sources;
+BEGIN
+    IF NOT purchases.hold_lease(p_raas_txn_ref, 'deliver_result', p_lease_token) THEN
+        RETURN false;
+    END IF;
+    UPDATE purchases.result_deliveries r
+    SET attempts = r.attempts + 1, first_attempt_at = coalesce(r.first_attempt_at, now()), last_attempt_at = now(),
+        last_outcome = left(p_outcome, 300),
+        status = CASE WHEN p_acknowledged THEN 'acknowledged' ELSE r.status END,
+        acknowledged_at = CASE WHEN p_acknowledged THEN now() END
+    WHERE r.raas_txn_ref = p_raas_txn_ref
+    RETURNING * INTO d;
+    INSERT INTO purchases.calls (raas_txn_ref, party, operation, outcome, latency_ms)
+    VALUES (p_raas_txn_ref, CASE WHEN d.recipient = 'client' THEN 'client' ELSE 'bank' END, 'transactResult',
+            left(p_outcome, 300), p_latency_ms);
+    IF p_acknowledged THEN
+        DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'deliver_result';
+        RETURN true;
+    END IF;
+    SELECT f.* INTO policy FROM catalogue.funding_sources f
+    JOIN purchases.transactions t ON t.funding_source_id = f.funding_source_id
+    WHERE t.raas_txn_ref = p_raas_txn_ref;
+    IF d.attempts > coalesce(policy.max_retries, 100)
+       OR now() >= d.first_attempt_at + make_interval(secs => coalesce(policy.confirmation_window_seconds, 604800)) THEN
+        UPDATE purchases.result_deliveries r SET status = 'gave_up' WHERE r.raas_txn_ref = p_raas_txn_ref;
+        DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'deliver_result';
+    ELSE
+        PERFORM purchases.add_job(p_raas_txn_ref, 'deliver_result', now() + make_interval(
+            secs => (CASE WHEN d.attempts = 1 THEN coalesce(policy.initial_retry_delay_ms, 1000)
+                          ELSE coalesce(policy.retry_delay_ms, 300000) END) / 1000.0));
+    END IF;
+    RETURN true;
+END $$;
+
+-- Records what the bank's status lookup said (API.md §4.3); no answer is asked again after p_retry_delay_ms, at
+-- most p_max_claims times in all.
+CREATE OR REPLACE FUNCTION purchases.record_reservation_lookup(
+    p_raas_txn_ref uuid, p_lease_token uuid, p_answered boolean, p_code text, p_message text,
+    p_reserve_funds_txn_ref text, p_latency_ms integer, p_retry_delay_ms integer, p_max_claims integer
+) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT purchases.hold_lease(p_raas_txn_ref, 'reservation_lookup', p_lease_token) THEN
+        RETURN false;
+    END IF;
+    INSERT INTO purchases.calls (raas_txn_ref, party, operation, outcome, latency_ms)
+    VALUES (p_raas_txn_ref, 'bank', 'statusLookup',
+            CASE WHEN p_answered THEN left(p_code || ' ' || coalesce(p_message, ''), 300) ELSE 'no answer' END, p_latency_ms);
+    IF p_answered THEN
+        INSERT INTO purchases.reservation_lookups (raas_txn_ref, response_code, response_message, reserve_funds_txn_ref)
+        VALUES (p_raas_txn_ref, p_code, left(p_message, 200), p_reserve_funds_txn_ref)
+        ON CONFLICT (raas_txn_ref) DO UPDATE
+        SET response_code = excluded.response_code, response_message = excluded.response_message,
+            reserve_funds_txn_ref = excluded.reserve_funds_txn_ref, looked_up_at = now();
+    END IF;
+    IF p_answered OR (SELECT j.claims FROM purchases.jobs j
+                      WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'reservation_lookup') >= p_max_claims THEN
+        DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'reservation_lookup';
+    ELSE
+        PERFORM purchases.add_job(p_raas_txn_ref, 'reservation_lookup',
+                                  now() + make_interval(secs => p_retry_delay_ms / 1000.0));
+    END IF;
+    RETURN true;
+END $$;
+
+-- Applies a batch of purchase steps in one statement and one commit (DESIGN.md §4: one round trip; the hot ledger
+-- rows and the commit's flush are paid once per batch — see Sources/Postgres/WriteBatcher.swift). The batch stands
+-- or falls as a whole: a step that fails fails the statement, and the caller applies the steps one by one to
+-- find it (no subtransaction per step: those would turn every lock on a hot row into a multixact). Steps:
+--   open          {transaction, deadline_seconds}                    → purchases.open
+--   reservation   {raas_txn_ref, outcome, code, message, reserve_funds_txn_ref, cause, latency_ms}
+--   vend          {raas_txn_ref, lease_token, mode, attempt, outcome, code, message, token, latency_ms, max_attempts,
+--                  retry_delay_ms, max_polls, poll_delay_ms}
+--   delivery      {raas_txn_ref, lease_token, acknowledged, outcome, latency_ms}
+CREATE OR REPLACE FUNCTION purchases.apply_steps(p_steps jsonb)
+RETURNS TABLE (item integer, result jsonb) LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    step jsonb;
+    results jsonb[] := '{}';
+    ops jsonb;
+    booked jsonb := '[]';
+    op jsonb;
+    available jsonb := '{}';
+    left_over bigint;
+    refused record;
+BEGIN
+    IF jsonb_array_length(p_steps) > 100 THEN
+        RAISE EXCEPTION 'a batch holds at most 100 steps' USING ERRCODE = '22023';
+    END IF;
+    -- The steps run with their ledger operations deferred, then the batch books them all at once.
+    IF to_regclass('pg_temp.purchase_ledger_ops') IS NULL THEN
+        CREATE TEMPORARY TABLE purchase_ledger_ops (
+            position bigint GENERATED ALWAYS AS IDENTITY, raas_txn_ref uuid, op jsonb, float_code text, float_owed bigint);
+    END IF;
+    PERFORM set_config('purchases.defer_ledger', 'on', true);
+    FOR step IN SELECT value FROM jsonb_array_elements(p_steps) LOOP
+        CASE step->>'step'
+            WHEN 'open' THEN
+                result := to_jsonb(purchases.open(step->'transaction', (step->>'deadline_seconds')::integer));
+            WHEN 'reservation' THEN
+                SELECT to_jsonb(r) INTO result FROM purchases.record_reservation(
+                    (step->>'raas_txn_ref')::uuid, step->>'outcome', step->>'code', step->>'message',
+                    step->>'reserve_funds_txn_ref', step->>'cause', (step->>'latency_ms')::integer) r;
+            WHEN 'vend' THEN
+                result := to_jsonb(purchases.record_vend(
+                    (step->>'raas_txn_ref')::uuid, (step->>'lease_token')::uuid, step->>'mode',
+                    (step->>'attempt')::integer, step->>'outcome', step->>'code', step->>'message', step->>'token',
+                    (step->>'latency_ms')::integer, (step->>'max_attempts')::integer,
+                    (step->>'retry_delay_ms')::integer, (step->>'max_polls')::integer,
+                    (step->>'poll_delay_ms')::integer));
+            WHEN 'delivery' THEN
+                result := to_jsonb(purchases.record_delivery(
+                    (step->>'raas_txn_ref')::uuid, (step->>'lease_token')::uuid, (step->>'acknowledged')::boolean,
+                    step->>'outcome', (step->>'latency_ms')::integer));
+            ELSE
+                RAISE EXCEPTION 'unknown purchase step %', step->>'step' USING ERRCODE = '22023';
+        END CASE;
+        results := results || result;
+    END LOOP;
+    SELECT coalesce(jsonb_agg(jsonb_build_object('raas_txn_ref', o.raas_txn_ref, 'op', o.op, 'float_code', o.float_code,
+                                                 'float_owed', o.float_owed) ORDER BY o.position), '[]')
+    INTO ops FROM pg_temp.purchase_ledger_ops o;
+    DELETE FROM pg_temp.purchase_ledger_ops;
+    PERFORM set_config('purchases.defer_ledger', 'off', true);
+
+    IF jsonb_array_length(ops) > 0 THEN
+        -- Every account the batch moves, locked at once in id order (as ledger.create_transfers locks them, so the
+        -- same order everywhere and no two batches wait for each other), before the floats are read.
+        PERFORM 1 FROM ledger.accounts a
+        WHERE a.id = ANY (ARRAY(
+            SELECT x.id FROM jsonb_array_elements(ops) o
+            CROSS JOIN LATERAL jsonb_array_elements_text(coalesce(o->'op'->'accounts', '[]')) c(code)
+            CROSS JOIN LATERAL (SELECT a2.id FROM ledger.accounts a2 WHERE a2.code = c.code LIMIT 1) x
+            UNION
+            SELECT ps.account_id FROM jsonb_array_elements(ops) o
+            CROSS JOIN LATERAL ledger.pending_postings((o->'op'->>'pending_id')::uuid) ps))
+        ORDER BY a.id FOR NO KEY UPDATE;
+        -- The floats, checked for the batch's purchases in order: one the float cannot cover is FAILED 2221 and
+        -- holds nothing.
+        FOR op IN SELECT value FROM jsonb_array_elements(ops) LOOP
+            IF op->'op'->>'op' = 'pending' THEN
+                IF NOT available ? (op->>'float_code') THEN
+                    available := available || jsonb_build_object(op->>'float_code', coalesce(
+                        (SELECT a.posted_debits - a.posted_credits - a.pending_credits FROM ledger.accounts a
+                         WHERE a.code = op->>'float_code'), 0));
+                END IF;
+                left_over := (available->>(op->>'float_code'))::bigint - (op->>'float_owed')::bigint;
+                IF left_over < 0 THEN
+                    PERFORM purchases.refuse_for_float((op->>'raas_txn_ref')::uuid);
+                    FOR i IN 1..cardinality(results) LOOP
+                        IF results[i]->>'raas_txn_ref' = op->>'raas_txn_ref' AND (results[i]->>'claimed')::boolean THEN
+                            results[i] := results[i] || jsonb_build_object(
+                                'state', 'failed', 'response_code', '2221', 'response_message', 'Insufficient vendor float');
+                        END IF;
+                    END LOOP;
+                    CONTINUE;
+                END IF;
+                available := available || jsonb_build_object(op->>'float_code', left_over);
+            END IF;
+            booked := booked || jsonb_build_array(op->'op');
+        END LOOP;
+        IF jsonb_array_length(booked) > 0 THEN
+            SELECT * INTO refused FROM ledger.create_transfers(booked) r WHERE r.error_code IS NOT NULL LIMIT 1;
+            IF FOUND THEN
+                -- The whole batch falls; the caller applies its steps one by one to find the one at fault.
+                RAISE EXCEPTION 'ledger refused a purchase''s operation: %', refused.error_message
+                    USING ERRCODE = refused.error_code;
+            END IF;
+        END IF;
+    END IF;
+    FOR i IN 1..cardinality(results) LOOP
+        item := i;
+        result := results[i];
+        RETURN NEXT;
+    END LOOP;
+END $$;
+
+-- The purchase invariants of API.md §11, one line per broken one (empty when sound).
+CREATE OR REPLACE FUNCTION purchases.invariant_violations() RETURNS SETOF text LANGUAGE sql STABLE AS $$
+    -- An accepted purchase has its pending transfer; one refused for the vendor's float (2221) has none.
+    SELECT 'transaction ' || t.raas_txn_ref || ' (' || t.state || ') was accepted but has no pending ledger transfer'
+    FROM purchases.transactions t
+    WHERE t.reserve_amount IS NOT NULL AND t.response_code IS DISTINCT FROM '2221'
+      AND NOT EXISTS (SELECT 1 FROM ledger.transfers p WHERE p.id = t.raas_txn_ref AND p.kind = 'pending')
+    UNION ALL
+    -- One refused for the vendor's float holds nothing.
+    SELECT 'transaction ' || t.raas_txn_ref || ' was refused for the vendor''s float (2221) but holds a pending transfer'
+    FROM purchases.transactions t
+    WHERE t.response_code = '2221'
+      AND EXISTS (SELECT 1 FROM ledger.transfers p WHERE p.id = t.raas_txn_ref AND p.kind = 'pending')
+    UNION ALL
+    -- A successful purchase's transfer is posted, a failed one's voided, exactly once; an open one is unresolved.
+    SELECT 'transaction ' || t.raas_txn_ref || ' is ' || t.state || ' but its ledger transfer is '
+           || coalesce(r.kind, 'unresolved')
+    FROM purchases.transactions t
+    JOIN ledger.transfers p ON p.id = t.raas_txn_ref AND p.kind = 'pending'
+    LEFT JOIN ledger.transfers r ON r.pending_id = p.id
+    WHERE (t.state = 'success' AND r.kind IS DISTINCT FROM 'post')
+       OR (t.state IN ('failed', 'reserve_failed') AND r.kind IS DISTINCT FROM 'void')
+       OR (t.state NOT IN ('success', 'failed', 'reserve_failed') AND r.kind IS NOT NULL)
+    UNION ALL
+    -- A posted purchase moved exactly its breakdown.
+    SELECT 'transaction ' || t.raas_txn_ref || ' posted postings that differ from its breakdown'
+    FROM purchases.transactions t
+    JOIN ledger.transfers r ON r.pending_id = t.raas_txn_ref AND r.kind = 'post'
+    WHERE (SELECT coalesce(sum(ps.amount), 0) FROM ledger.postings ps JOIN ledger.accounts a ON a.id = ps.account_id
+           WHERE ps.transfer_id = r.id AND a.code LIKE 'client:%:receivable:%') <> t.settlement_amount
+    UNION ALL
+    -- Every final purchase that reserved anything has its result delivered, waiting to be, or given up (an
+    -- exception for support); none that reserved nothing has one.
+    SELECT 'transaction ' || t.raas_txn_ref || ' is final but has no transactResult to deliver'
+    FROM purchases.transactions t
+    WHERE t.state IN ('success', 'failed') AND t.reserve_amount IS NOT NULL AND coalesce(t.response_code, '') <> '2221'
+      AND NOT EXISTS (SELECT 1 FROM purchases.result_deliveries d WHERE d.raas_txn_ref = t.raas_txn_ref)
+    UNION ALL
+    SELECT 'transaction ' || d.raas_txn_ref || '''s result is pending with no delivery job'
+    FROM purchases.result_deliveries d
+    WHERE d.status = 'pending'
+      AND NOT EXISTS (SELECT 1 FROM purchases.jobs j WHERE j.raas_txn_ref = d.raas_txn_ref AND j.kind = 'deliver_result')
+    UNION ALL
+    -- Work in progress is never orphaned: an open purchase has a job that will move it on.
+    SELECT 'transaction ' || t.raas_txn_ref || ' is ' || t.state || ' with nothing scheduled to move it on'
+    FROM purchases.transactions t
+    WHERE t.state IN ('reserving', 'reserved', 'vending', 'vend_pending')
+      AND NOT EXISTS (SELECT 1 FROM purchases.jobs j WHERE j.raas_txn_ref = t.raas_txn_ref
+                      AND j.kind IN ('vend', 'reservation_deadline'))
+$$;
+
+CREATE OR REPLACE FUNCTION purchases.assign_id() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.id := nextval('purchases.transaction_ids');
+    RETURN NEW;
+END $$;
+
+CREATE OR REPLACE TRIGGER transactions_assign_id BEFORE INSERT ON purchases.transactions
+    FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION purchases.assign_id();
+
+-- How lookups show a transaction's times and status (API.md §0: ISO 8601 in UTC; §3.4: the public status).
+CREATE OR REPLACE FUNCTION purchases.api_time(p_time timestamptz) RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT to_char(p_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+$$;
+
+CREATE OR REPLACE FUNCTION purchases.public_status(p_state text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN p_state = 'success' THEN 'SUCCESS'
+                WHEN p_state IN ('failed', 'reserve_failed') THEN 'FAILED'
+                ELSE 'PENDING' END
+$$;

@@ -1,0 +1,83 @@
+public import Foundation
+import TransactCrypto
+
+/// The repeatable part of the database's definition (DESIGN.md §4): functions, triggers and views, in the files of
+/// `Migrations/repeatable/` (`NN_name.sql`, applied in that order). Unlike a numbered migration, the set is applied
+/// again as a whole whenever any of it changed, so that fixing a function is an edit of its file, not a new
+/// migration. Every statement in it is `CREATE OR REPLACE`.
+public struct RepeatableSQL: Sendable, Equatable {
+    public struct File: Sendable, Equatable {
+        public let name: String
+        public let sql: String
+
+        public init(name: String, sql: String) {
+            self.name = name
+            self.sql = sql
+        }
+    }
+
+    public let files: [File]
+    /// Lower-case hex SHA-256 of every file's name and text, in order: the set's identity.
+    public let checksum: String
+
+    public init(files: [File]) {
+        self.files = files
+        self.checksum = Hex.encode(SHA256.hash(files.map { "\($0.name)\u{0}\($0.sql)\u{0}" }.joined()))
+    }
+
+    public static let empty = RepeatableSQL(files: [])
+
+    /// The subfolder of a migrations folder that holds the repeatable files.
+    public static let folderName = "repeatable"
+
+    /// Reads `repeatable/NN_name.sql` of a migrations folder, sorted by name; a folder without one has none.
+    public static func load(fromMigrationsIn directory: URL) throws(MigrationError) -> RepeatableSQL {
+        let folder = directory.appendingPathComponent(folderName)
+        guard FileManager.default.fileExists(atPath: folder.path) else { return .empty }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        } catch {
+            throw .unreadableDirectory(folder.path, "\(error)")
+        }
+        var files: [File] = []
+        for name in names.sorted() where name.hasSuffix(".sql") {
+            guard isFileName(name) else { throw .badRepeatableFileName("\(folderName)/\(name)") }
+            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path),
+                let sql = String(data: data, encoding: .utf8)
+            else { throw .unreadableFile("\(folderName)/\(name)") }
+            files.append(File(name: name, sql: sql))
+        }
+        return RepeatableSQL(files: files)
+    }
+
+    /// `NN_lower_case_name.sql`: two digits that order the set, then a name.
+    static func isFileName(_ name: String) -> Bool {
+        let stem = name.utf8.dropLast(".sql".utf8.count)
+        guard stem.count > 3, stem.prefix(2).allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+            stem.dropFirst(2).first == UInt8(ascii: "_")
+        else { return false }
+        return stem.dropFirst(3).allSatisfy {
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                || $0 == UInt8(ascii: "_")
+        }
+    }
+}
+
+/// The database's definition as one build has it: the numbered migrations (tables, constraints, data; forward-only)
+/// and the repeatable set (functions, triggers, views; re-applied as a whole when it changes).
+public struct DatabaseSchema: Sendable, Equatable {
+    public let migrations: [Migration]
+    public let repeatable: RepeatableSQL
+
+    public init(migrations: [Migration], repeatable: RepeatableSQL = .empty) {
+        self.migrations = migrations
+        self.repeatable = repeatable
+    }
+
+    /// Both parts of a `Migrations/` folder.
+    public static func load(from directory: URL) throws(MigrationError) -> DatabaseSchema {
+        DatabaseSchema(
+            migrations: try Migration.load(from: directory), repeatable: try RepeatableSQL.load(fromMigrationsIn: directory))
+    }
+}
