@@ -88,7 +88,7 @@ let package = Package(
         .target(
             name: "SecurityService",
             dependencies: [
-                "TransactCrypto", "Postgres", "Runtime", "ServiceHTTP",
+                "TransactCrypto", "TransactCore", "Postgres", "Runtime", "ServiceHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -121,7 +121,7 @@ let package = Package(
         .target(
             name: "Simulators",
             dependencies: [
-                "BankInterfaces", "Vendors", "Notifications", "OutboundHTTP", "TransactCrypto",
+                "BankInterfaces", "Vendors", "Notifications", "OutboundHTTP", "TransactCore", "TransactCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

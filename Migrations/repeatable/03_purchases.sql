@@ -122,8 +122,9 @@ CREATE OR REPLACE FUNCTION purchases.refuse_for_float(p_raas_txn_ref uuid) RETUR
 BEGIN
     UPDATE purchases.transactions
     SET state = 'failed', state_cause = 'the vendor''s float cannot cover the purchase',
-        response_code = '2221', response_message = 'Insufficient vendor float',
-        transact_result_response_code = '2221', transact_result_response_message = 'Insufficient vendor float'
+        response_code = catalogue.answer_code('insufficientVendorFloat'), response_message = catalogue.answer_message('insufficientVendorFloat'),
+        transact_result_response_code = catalogue.answer_code('insufficientVendorFloat'),
+        transact_result_response_message = catalogue.answer_message('insufficientVendorFloat')
     WHERE raas_txn_ref = p_raas_txn_ref;
     DELETE FROM purchases.jobs WHERE raas_txn_ref = p_raas_txn_ref;
 END $$;
@@ -245,8 +246,8 @@ BEGIN
             WHEN 'reserved' THEN
                 UPDATE purchases.transactions x
                 SET state = 'reserved', state_cause = 'the bank reserved the funds',
-                    reserve_funds_txn_ref = p_reserve_funds_txn_ref, reserve_funds_response_code = '0000',
-                    response_code = '0000', response_message = 'Processing request (funds reserved)'
+                    reserve_funds_txn_ref = p_reserve_funds_txn_ref, reserve_funds_response_code = catalogue.answer_code('success'),
+                    response_code = catalogue.answer_code('fundsReserved'), response_message = catalogue.answer_message('fundsReserved')
                 WHERE x.raas_txn_ref = p_raas_txn_ref;
                 PERFORM purchases.add_job(p_raas_txn_ref, 'vend');
             WHEN 'declined' THEN
@@ -259,9 +260,10 @@ BEGIN
                     p_raas_txn_ref, 'void', 'purchase ' || p_raas_txn_ref || ' declined by the bank'));
             WHEN 'no_answer' THEN
                 UPDATE purchases.transactions x
-                SET reserve_funds_response_code = '2060', response_code = '2060', response_message = 'Internal timeout'
+                SET reserve_funds_response_code = catalogue.answer_code('internalTimeout'), response_code = catalogue.answer_code('internalTimeout'),
+                    response_message = catalogue.answer_message('internalTimeout')
                 WHERE x.raas_txn_ref = p_raas_txn_ref;
-                PERFORM purchases.finish(p_raas_txn_ref, false, '2060', 'Internal timeout', NULL,
+                PERFORM purchases.finish(p_raas_txn_ref, false, catalogue.answer_code('internalTimeout'), catalogue.answer_message('internalTimeout'), NULL,
                                          'no answer from the bank: ' || p_cause);
                 IF EXISTS (SELECT 1 FROM catalogue.funding_sources f
                            WHERE f.funding_source_id = t.funding_source_id
@@ -365,11 +367,6 @@ BEGIN
     RETURN t;
 END $$;
 
--- The vendor codes that are worth another attempt (API.md §3.4).
-CREATE OR REPLACE FUNCTION purchases.is_retryable_vend_code(p_code text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
-    SELECT p_code IN ('2201', '2202', '2203', '2204', '2238', '2239', '2241')
-$$;
-
 -- Records what a vend attempt or status query came to (API.md §3.4). p_outcome:
 --   success, declined   final;
 --   retryable           the attempt did not dispense (the vendor said so, or nothing reached it): another attempt
@@ -399,7 +396,7 @@ BEGIN
             left(p_outcome || ' ' || coalesce(p_code, '') || ' ' || coalesce(p_message, ''), 300), p_latency_ms);
     CASE p_outcome
         WHEN 'success' THEN
-            PERFORM purchases.finish(p_raas_txn_ref, true, '0000', 'Success', p_token, 'vended under ' || reference,
+            PERFORM purchases.finish(p_raas_txn_ref, true, catalogue.answer_code('success'), catalogue.answer_message('success'), p_token, 'vended under ' || reference,
                                      reference);
         WHEN 'declined' THEN
             PERFORM purchases.finish(p_raas_txn_ref, false, p_code, p_message, NULL,
@@ -447,7 +444,7 @@ CREATE OR REPLACE FUNCTION purchases.confirm_vend(
 ) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
     t purchases.transactions;
-    success boolean := p_code = '0000';
+    success boolean := p_code = catalogue.answer_code('success');
     attempt integer;
 BEGIN
     t := purchases.lock(p_raas_txn_ref);
@@ -474,18 +471,18 @@ BEGIN
         VALUES (p_raas_txn_ref, p_vend_reference, p_code, left(p_message, 200));
         RETURN 'conflict';
     END IF;
-    IF p_code = '2240' THEN
+    IF p_code = catalogue.answer_code('vendOutcomeUnknown') THEN
         RETURN 'agreed';
     END IF;
     IF success THEN
-        PERFORM purchases.finish(p_raas_txn_ref, true, '0000', 'Success', p_token,
+        PERFORM purchases.finish(p_raas_txn_ref, true, catalogue.answer_code('success'), catalogue.answer_message('success'), p_token,
                                  'the vendor confirmed ' || p_vend_reference, p_vend_reference);
         RETURN 'applied';
     END IF;
     IF attempt <> t.vend_attempts - 1 OR NOT t.vend_attempt_open THEN
         RETURN 'agreed';  -- an older attempt's failure: the latest attempt decides
     END IF;
-    IF purchases.is_retryable_vend_code(p_code) THEN
+    IF catalogue.is_retryable_vend_code(p_code) THEN
         -- The attempt did not dispense: close it, and let the vend job make the next one now.
         UPDATE purchases.transactions x
         SET vend_attempt_open = false, state = 'vending',
@@ -659,7 +656,8 @@ BEGIN
                     FOR i IN 1..cardinality(results) LOOP
                         IF results[i]->>'raas_txn_ref' = op->>'raas_txn_ref' AND (results[i]->>'claimed')::boolean THEN
                             results[i] := results[i] || jsonb_build_object(
-                                'state', 'failed', 'response_code', '2221', 'response_message', 'Insufficient vendor float');
+                                'state', 'failed', 'response_code', catalogue.answer_code('insufficientVendorFloat'),
+                                'response_message', catalogue.answer_message('insufficientVendorFloat'));
                         END IF;
                     END LOOP;
                     CONTINUE;
@@ -689,13 +687,13 @@ CREATE OR REPLACE FUNCTION purchases.invariant_violations() RETURNS SETOF text L
     -- An accepted purchase has its pending transfer; one refused for the vendor's float (2221) has none.
     SELECT 'transaction ' || t.raas_txn_ref || ' (' || t.state || ') was accepted but has no pending ledger transfer'
     FROM purchases.transactions t
-    WHERE t.reserve_amount IS NOT NULL AND t.response_code IS DISTINCT FROM '2221'
+    WHERE t.reserve_amount IS NOT NULL AND t.response_code IS DISTINCT FROM catalogue.answer_code('insufficientVendorFloat')
       AND NOT EXISTS (SELECT 1 FROM ledger.transfers p WHERE p.id = t.raas_txn_ref AND p.kind = 'pending')
     UNION ALL
     -- One refused for the vendor's float holds nothing.
     SELECT 'transaction ' || t.raas_txn_ref || ' was refused for the vendor''s float (2221) but holds a pending transfer'
     FROM purchases.transactions t
-    WHERE t.response_code = '2221'
+    WHERE t.response_code = catalogue.answer_code('insufficientVendorFloat')
       AND EXISTS (SELECT 1 FROM ledger.transfers p WHERE p.id = t.raas_txn_ref AND p.kind = 'pending')
     UNION ALL
     -- A successful purchase's transfer is posted, a failed one's voided, exactly once; an open one is unresolved.
@@ -719,7 +717,8 @@ CREATE OR REPLACE FUNCTION purchases.invariant_violations() RETURNS SETOF text L
     -- exception for support); none that reserved nothing has one.
     SELECT 'transaction ' || t.raas_txn_ref || ' is final but has no transactResult to deliver'
     FROM purchases.transactions t
-    WHERE t.state IN ('success', 'failed') AND t.reserve_amount IS NOT NULL AND coalesce(t.response_code, '') <> '2221'
+    WHERE t.state IN ('success', 'failed') AND t.reserve_amount IS NOT NULL
+      AND coalesce(t.response_code, '') <> catalogue.answer_code('insufficientVendorFloat')
       AND NOT EXISTS (SELECT 1 FROM purchases.result_deliveries d WHERE d.raas_txn_ref = t.raas_txn_ref)
     UNION ALL
     SELECT 'transaction ' || d.raas_txn_ref || '''s result is pending with no delivery job'

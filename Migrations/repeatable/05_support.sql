@@ -54,7 +54,7 @@ LANGUAGE sql STABLE AS $$
                                                            ELSE '' END
      FROM purchases.transactions t
      LEFT JOIN purchases.reservation_lookups l ON l.raas_txn_ref = t.raas_txn_ref
-     WHERE t.reserve_funds_response_code = '2060' AND l.response_code IS NULL)
+     WHERE t.reserve_funds_response_code = catalogue.answer_code('internalTimeout') AND l.response_code IS NULL)
     UNION ALL
     (SELECT 'vendor_conflict', c.raas_txn_ref, t.client_id, c.received_at,
             'the vendor confirmed ' || c.vend_reference || ' with ' || c.response_code || ' but the transaction is '

@@ -34,7 +34,7 @@ public struct AccountValidationRoutes: Sendable {
         }
     }
 
-    struct Answer: Encodable {
+    struct ValidationAnswer: Encodable {
         let responseCode: String
         let message: [String]
         let customerInfo: CustomerInfo?
@@ -49,7 +49,7 @@ public struct AccountValidationRoutes: Sendable {
                 throw APIError.productDoesNotExist(validation.productId)
             }
             guard product.supportsAccountValidation else {
-                throw APIError(status: .accepted, responseCode: "4010", responseMessage: "Service not found")
+                throw APIError(status: .accepted, Answer.serviceNotFound.coded)
             }
             let outcome: AccountValidationOutcome = if let vendor = try await vendors.entry(for: product.vendorId) {
                 await vendor.adapter.validateAccount(AccountValidationRequest(
@@ -57,13 +57,14 @@ public struct AccountValidationRoutes: Sendable {
                     amount: validation.purchaseAmount, currencyCode: product.currencyCode,
                     targetIdentifier: validation.targetIdentifier))
             } else {
-                .refused(code: "2238", message: "Cannot connect to the vendor")
+                .refused(Answer.cannotConnectToVendor.coded)
             }
             let answer = switch outcome {
             case .valid(let customer, let account):
-                Answer(responseCode: "0000", message: ["Success"], customerInfo: customer, accountInfo: account)
+                ValidationAnswer(
+                    responseCode: Answer.success.code, message: [Answer.success.message], customerInfo: customer, accountInfo: account)
             case .refused(let code, let message):
-                Answer(responseCode: code, message: [message], customerInfo: nil, accountInfo: nil)
+                ValidationAnswer(responseCode: code, message: [message], customerInfo: nil, accountInfo: nil)
             }
             return JSONResponse.make(answer, status: .ok)
         }

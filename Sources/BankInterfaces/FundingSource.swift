@@ -18,9 +18,9 @@ extension ReserveOutcome {
             self = .noAnswer(reason: "the answer does not match the request")
             return
         }
-        if answer.responseCode == "0000", let reference = answer.reserveFundsTxnRef {
+        if answer.responseCode == Answer.success.code, let reference = answer.reserveFundsTxnRef {
             self = .reserved(reserveFundsTxnRef: reference)
-        } else if answer.responseCode == "2060" {
+        } else if answer.responseCode == Answer.internalTimeout.code {
             self = .noAnswer(reason: "the bank reported an internal timeout")
         } else if ResponseCode(answer.responseCode)?.isReservationDecline == true {
             self = .declined(code: answer.responseCode, message: String(answer.responseMessage.prefix(200)))

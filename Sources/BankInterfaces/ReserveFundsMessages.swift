@@ -1,3 +1,4 @@
+import TransactCore
 /// `POST <reserveFundsUrl>` (API.md §4.1): what the service sends the bank.
 public struct ReserveFundsRequest: Codable, Sendable, Equatable {
     public var clientTxnRef: String
@@ -85,7 +86,7 @@ public struct ReserveFundsAnswer: Codable, Sendable, Equatable {
             return false
         }
         guard responseCode.count == 4, responseCode.allSatisfy(\.isASCII), responseCode.allSatisfy(\.isNumber) else { return false }
-        if responseCode == "0000" {
+        if responseCode == Answer.success.code {
             guard let reference = reserveFundsTxnRef, (1...64).contains(reference.count) else { return false }
         }
         return true

@@ -1,3 +1,4 @@
+import TransactCore
 import Foundation
 import Synchronization
 
@@ -21,11 +22,11 @@ public final class SimulatedBank: Sendable {
         public var state: State
     }
 
-    static let declineMessages: [String: String] = [
-        "2010": "Insufficient funds", "2020": "Invalid auth code or unknown sourceIdentifier", "2030": "Account not mapped",
-        "2040": "Maximum amount exceeded", "2050": "Below minimum amount", "2070": "sourceIdentifier blacklisted",
-        "2080": "Account inactive", "2090": "Unknown error",
-    ]
+    /// The declines a buyer's last four digits ask for (2060 is silence instead).
+    static let declines: [String: CodedMessage] = Dictionary(uniqueKeysWithValues: [
+        Answer.insufficientFunds, .invalidAuthCode, .accountNotMapped, .maximumAmountExceeded, .belowMinimumAmount,
+        .blacklisted, .accountInactive, .unknownBankError,
+    ].map { ($0.code, $0.coded) })
 
     private let holds = Mutex<[String: Hold]>([:])
     private let maxHolds: Int
@@ -36,11 +37,11 @@ public final class SimulatedBank: Sendable {
 
     public func reserveFunds(_ request: ReserveFundsRequest) -> Decision {
         let code = String(request.sourceIdentifier.suffix(4))
-        if code == "2060" { return .silence }
-        if let message = Self.declineMessages[code] {
+        if code == Answer.internalTimeout.code { return .silence }
+        if let decline = Self.declines[code] {
             return .answer(ReserveFundsAnswer(
                 raasTxnRef: request.raasTxnRef, clientTxnRef: request.clientTxnRef, reserveFundsTxnRef: nil,
-                responseCode: code, responseMessage: message))
+                responseCode: decline.code, responseMessage: decline.message))
         }
         let hold = holds.withLock { holds -> Hold in
             // A repeat of one reservation is the same hold (reserveFunds is sent once; a retry must not double it).
@@ -53,7 +54,7 @@ public final class SimulatedBank: Sendable {
         }
         return .answer(ReserveFundsAnswer(
             raasTxnRef: request.raasTxnRef, clientTxnRef: request.clientTxnRef, reserveFundsTxnRef: hold.reserveFundsTxnRef,
-            responseCode: "0000", responseMessage: "Funds reserved"))
+            responseCode: Answer.bankReserved.code, responseMessage: Answer.bankReserved.message))
     }
 
     /// A result: debit the hold on success, release it on failure. Repeats change nothing (at-least-once delivery).
@@ -74,12 +75,13 @@ public final class SimulatedBank: Sendable {
     public func statusAnswer(for raasTxnRef: String) -> ReserveFundsAnswer {
         guard let hold = hold(for: raasTxnRef) else {
             return ReserveFundsAnswer(
-                raasTxnRef: raasTxnRef, clientTxnRef: "", reserveFundsTxnRef: nil, responseCode: "2090",
-                responseMessage: "No reservation")
+                raasTxnRef: raasTxnRef, clientTxnRef: "", reserveFundsTxnRef: nil, responseCode: Answer.noReservation.code,
+                responseMessage: Answer.noReservation.message)
         }
+        let state = Answer.reservationState.filled(hold.state.rawValue)
         return ReserveFundsAnswer(
-            raasTxnRef: raasTxnRef, clientTxnRef: "", reserveFundsTxnRef: hold.reserveFundsTxnRef, responseCode: "0000",
-            responseMessage: "Reservation \(hold.state.rawValue)", reserveAmount: hold.amount)
+            raasTxnRef: raasTxnRef, clientTxnRef: "", reserveFundsTxnRef: hold.reserveFundsTxnRef, responseCode: state.code,
+            responseMessage: state.message, reserveAmount: hold.amount)
     }
 
     public var allHolds: [Hold] {

@@ -1,3 +1,4 @@
+import TransactCore
 /// `POST <transactResultUrl>` (API.md §4.2): the outcome, delivered at least once with the same content each time.
 public struct TransactResultNotice: Codable, Sendable, Equatable {
     public var raasTxnRef: String
@@ -41,5 +42,5 @@ public struct TransactResultNotice: Codable, Sendable, Equatable {
         self.token = token
     }
 
-    public var isSuccess: Bool { responseCode == "0000" && transactionStatus == "SUCCESS" }
+    public var isSuccess: Bool { responseCode == Answer.success.code && transactionStatus == "SUCCESS" }
 }

@@ -17,7 +17,7 @@ public struct MNOLookupRoutes: Sendable {
         self.catalogue = catalogue
     }
 
-    struct Answer: Encodable {
+    struct OperatorAnswer: Encodable {
         let msisdn: String
         let countryCallingCode: Int64
         let countryCode: String
@@ -41,24 +41,22 @@ public struct MNOLookupRoutes: Sendable {
             let callingCode = String(countryCallingCode)
             // Several countries may share a calling code (1: the NANP); the first by country code names it.
             guard let country = catalogue.countries(dialingPrefix: callingCode).first else {
-                throw APIError(status: .badRequest, responseCode: "9090", responseMessage: "Unknown country code/prefix")
+                throw APIError(status: .badRequest, Answer.unknownCountryCode.coded)
             }
             guard (8...15).contains(msisdn.utf8.count), msisdn.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
                 msisdn.hasPrefix(callingCode), msisdn.utf8.count > callingCode.utf8.count
             else {
-                throw APIError(
-                    status: .badRequest, responseCode: "9010",
-                    responseMessage: "Msisdn format incorrect or countryCallingCode does not match msisdn")
+                throw APIError(status: .badRequest, Answer.msisdnMismatch.coded)
             }
             let nationalNumber = String(msisdn.dropFirst(callingCode.count))
             guard let found = catalogue.mobileOperator(countryCallingCode: callingCode, nationalNumber: nationalNumber) else {
-                throw APIError(status: .notFound, responseCode: "9020", responseMessage: "Unable to identify operator")
+                throw APIError(status: .notFound, Answer.operatorUnknown.coded)
             }
             return JSONResponse.make(
-                Answer(
+                OperatorAnswer(
                     msisdn: msisdn, countryCallingCode: countryCallingCode, countryCode: country.countryCode,
                     operatorCode: found.operatorCode, operatorName: found.operatorName, lookupRef: UUID().uuidString.lowercased(),
-                    responseCode: "0000", responseMessage: "SUCCESS"),
+                    responseCode: Answer.operatorFound.code, responseMessage: Answer.operatorFound.message),
                 status: .ok)
         }
     }

@@ -48,7 +48,7 @@ public struct ProductLookupRoutes: Sendable {
                 throw APIError.productDoesNotExist(productId)
             }
             if let productTypeId = filters.productTypeId, catalogue.productTypes[productTypeId] == nil {
-                throw APIError(status: .badRequest, responseCode: "4000", responseMessage: "Product type ID does not exist")
+                throw APIError(status: .badRequest, Answer.productTypeIdDoesNotExist.coded)
             }
             let products = catalogue.products(of: filters.clientId).filter(filters.admits)
             guard !products.isEmpty else { return Response(status: .noContent) }

@@ -2,6 +2,7 @@ import Foundation
 public import Hummingbird
 import HTTPTypes
 import Logging
+import TransactCore
 import Postgres
 
 /// Turns errors into the answers of API.md §0 and never leaks internals: HTTP errors keep their status; anything
@@ -35,7 +36,8 @@ public struct ErrorMiddleware: RouterMiddleware {
     }
 
     static func unexpectedError(requestID: String, status: HTTPResponse.Status) -> Response {
-        let body = UnexpectedErrorBody(responseCode: "0001", responseMessage: "Unexpected error", requestId: requestID)
+        let body = UnexpectedErrorBody(
+            responseCode: Answer.unexpectedError.code, responseMessage: Answer.unexpectedError.message, requestId: requestID)
         var response = JSONResponse.make(body, status: status)
         response.headers[.requestID] = requestID
         return response

@@ -1,6 +1,7 @@
 import Foundation
 public import Hummingbird
 import Synchronization
+import TransactCore
 import Vendors
 
 /// `transact simulate vendor` over HTTP: `POST /vend`, `GET /status?reference=…` and `POST /validateAccount` with the simulated vendor's
@@ -24,7 +25,7 @@ public final class VendorSimulatorRoutes: Sendable {
                 if received.count < Self.maxRemembered { received[vend.reference] = vend }
             }
             let outcome = self.vendor.vend(vend)
-            if case .retryable(code: "2239", _) = outcome {
+            if case .retryable(let code, _) = outcome, code == Answer.vendorTimeout.code {
                 try await Task.sleep(for: .seconds(self.silenceSeconds))
                 throw HTTPError(.gatewayTimeout)
             }

@@ -6,7 +6,7 @@ import TransactCore
 
 /// What the support API and the console both read from a request and both do: one place for each rule.
 public enum SupportRequests {
-    static let notFound = APIError(status: .notFound, responseCode: "4000", responseMessage: "Transaction not found")
+    static let notFound = APIError(status: .notFound, Answer.transactionNotFound.coded)
 
     /// The search's filters by name (the console's form repeats them); with `limit` and `cursor`, all that `search`
     /// reads.
@@ -73,9 +73,7 @@ public enum SupportRequests {
         case "queued":
             return
         case "no_result":
-            throw APIError(
-                status: .conflict, responseCode: "4000",
-                responseMessage: "The transaction has no result to deliver (it reserved nothing, or is not final yet)")
+            throw APIError(status: .conflict, Answer.noResultToDeliver.coded)
         default:
             throw notFound
         }

@@ -42,8 +42,7 @@ public struct SupportRoutes: Sendable {
             let reference = try SupportRequests.raasTxnRef(context)
             try await audit.record(actor.clientId, "resend result", target: reference.uuidString.lowercased(), context)
             try await SupportRequests.resendResult(reference, on: database)
-            return JSONResponse.make(
-                APIMessage(responseCode: "0000", responseMessage: "One more transactResult delivery is queued"), status: .accepted)
+            return JSONResponse.make(Answer.resultDeliveryQueued.coded, status: .accepted)
         }
         group.get("support/exceptions") { _, context -> Response in
             let actor = try context.authorize(role: .support)
@@ -61,10 +60,4 @@ public struct SupportRoutes: Sendable {
             return SupportRequests.file(report, csv: csv)
         }
     }
-}
-
-/// `{"responseCode": …, "responseMessage": …}`.
-struct APIMessage: Encodable {
-    let responseCode: String
-    let responseMessage: String
 }

@@ -1,4 +1,5 @@
 public import Postgres
+import TransactCore
 
 /// The tokens of a buyer's successful purchases, newest first (API.md §6), through the partial index
 /// `transactions_tokens_by_buyer`. The buyer is the `sourceIdentifier`: a gift the buyer received was bought by
@@ -30,7 +31,7 @@ public struct TokenLookupQuery: Sendable, Equatable {
         FROM purchases.transactions t
         LEFT JOIN catalogue.products p ON p.product_id = t.product_id
         WHERE t.client_id = \(clientId) AND t.source_identifier = \(sourceIdentifier)
-          AND t.transact_result_response_code = '0000' AND t.token IS NOT NULL
+          AND t.transact_result_response_code = \(unescaped: Answer.success.codeLiteral) AND t.token IS NOT NULL
           AND (\(channelId)::bigint IS NULL OR t.channel_id = \(channelId))
           AND (\(productTypeId)::bigint IS NULL OR t.product_type_id = \(productTypeId))
         ORDER BY t.created_at DESC

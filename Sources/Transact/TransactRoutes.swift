@@ -33,7 +33,7 @@ public struct TransactRoutes: Sendable {
         let opening = try await intake.open(purchase, decision: decision)
         // A Transact purchase is answered when it is stored: accepted, rejected, or a repeat.
         guard let response = PurchaseHTTP.response(to: opening, of: purchase) else {
-            throw APIError(status: .internalServerError, responseCode: "0001", responseMessage: "Unexpected error")
+            throw APIError(status: .internalServerError, Answer.unexpectedError.coded)
         }
         return response
     }

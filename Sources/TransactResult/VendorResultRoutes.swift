@@ -50,10 +50,10 @@ public struct VendorResultRoutes: Sendable {
                 message: confirmation.responseMessage, token: confirmation.token)
             guard outcome != .notFound else {
                 throw APIError(
-                    status: .notFound, responseCode: "4000",
-                    responseMessage: "vendReference :no vend of this vendor was made under \(confirmation.vendReference)")
+                    status: .notFound,
+                    Answer.formatError.filled("vendReference", "no vend of this vendor was made under \(confirmation.vendReference)"))
             }
-            return JSONResponse.make(["responseCode": "0000", "responseMessage": "Success"], status: .ok)
+            return JSONResponse.make(Answer.success.coded, status: .ok)
         }
     }
 }

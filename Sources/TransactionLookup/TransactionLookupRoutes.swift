@@ -25,7 +25,7 @@ public struct TransactionLookupRoutes: Sendable {
     }
 
     static func notFound(_ reference: String) -> APIError {
-        APIError(status: .notFound, responseCode: "4000", responseMessage: "Client transaction reference ID \(reference) not found")
+        APIError(status: .notFound, Answer.clientTransactionNotFound.filled(reference))
     }
 }
 
@@ -42,9 +42,7 @@ struct TransactionLookupRequest {
     /// The reference the answer names when nothing is found.
     let firstReference: String
 
-    static let missingReference = APIError(
-        status: .badRequest, responseCode: "4000",
-        responseMessage: "Missing parameter; at least one of these parameters are mandatory: raasTxnRef, clientTxnRef or reserveFundsTxnRef")
+    static let missingReference = APIError(status: .badRequest, Answer.missingTransactionReference.coded)
 
     init(_ request: Request) throws {
         clientId = try request.integerParameter("clientId", .digits(5))

@@ -74,8 +74,8 @@ struct TransactionView: Encodable {
     /// (decided here), and the answer carries the lookup envelope (`responseCode` `0000`).
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode("0000", forKey: .responseCode)
-        try container.encode("Success", forKey: .responseMessage)
+        try container.encode(Answer.success.code, forKey: .responseCode)
+        try container.encode(Answer.success.message, forKey: .responseMessage)
         try container.encode(id, forKey: .id)
         try container.encode(raasTxnRef, forKey: .raasTxnRef)
         try container.encode(clientTxnRef, forKey: .clientTxnRef)

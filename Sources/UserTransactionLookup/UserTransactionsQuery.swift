@@ -1,4 +1,5 @@
 public import Postgres
+import TransactCore
 
 /// A buyer's latest successful purchase per product, newest first (API.md §6). The statement skips along the
 /// index `transactions_successful_by_buyer_product` from one product the buyer bought to the next (a loose index
@@ -39,13 +40,14 @@ public struct UserTransactionsQuery: Sendable, Equatable {
             WITH RECURSIVE bought (product_id) AS (
                 (SELECT t.product_id FROM purchases.transactions t
                  WHERE t.client_id = \(clientId) AND t.source_identifier = \(sourceIdentifier)
-                   AND t.product_id BETWEEN \(lowestProduct) AND \(highestProduct) AND t.transact_result_response_code = '0000'
+                   AND t.product_id BETWEEN \(lowestProduct) AND \(highestProduct)
+                   AND t.transact_result_response_code = \(unescaped: Answer.success.codeLiteral)
                  ORDER BY t.product_id LIMIT 1)
                 UNION ALL
                 SELECT (SELECT t.product_id FROM purchases.transactions t
                         WHERE t.client_id = \(clientId) AND t.source_identifier = \(sourceIdentifier)
                           AND t.product_id > b.product_id AND t.product_id <= \(highestProduct)
-                          AND t.transact_result_response_code = '0000'
+                          AND t.transact_result_response_code = \(unescaped: Answer.success.codeLiteral)
                         ORDER BY t.product_id LIMIT 1)
                 FROM bought b WHERE b.product_id IS NOT NULL
             )
@@ -58,7 +60,7 @@ public struct UserTransactionsQuery: Sendable, Equatable {
                        t.purchase_amount, t.target_identifier
                 FROM purchases.transactions t
                 WHERE t.client_id = \(clientId) AND t.source_identifier = \(sourceIdentifier) AND t.product_id = b.product_id
-                  AND t.transact_result_response_code = '0000'
+                  AND t.transact_result_response_code = \(unescaped: Answer.success.codeLiteral)
                   AND (\(channelId)::bigint IS NULL OR t.channel_id = \(channelId))
                   AND (\(productTypeId)::bigint IS NULL OR t.product_type_id = \(productTypeId))
                 ORDER BY t.created_at DESC LIMIT 1

@@ -1,3 +1,4 @@
+public import TransactCore
 /// What a vendor adapter is asked when a client validates a customer's account before a purchase (API.md §5.1,
 /// §6 Customer Account Validation). Also the JSON body of the `http` adapter's `POST <url>/validateAccount`.
 public struct AccountValidationRequest: Codable, Sendable, Equatable {
@@ -55,6 +56,11 @@ public enum AccountValidationOutcome: Sendable, Equatable {
     case valid(CustomerInfo, AccountInfo)
     /// The vendor's code and message: an invalid account, or the vendor could not be asked (2202, 2238, 2239).
     case refused(code: String, message: String)
+
+    /// A refusal the service names itself.
+    public static func refused(_ answer: CodedMessage) -> AccountValidationOutcome {
+        .refused(code: answer.code, message: answer.message)
+    }
 }
 
 /// The `http` adapter's answer to `POST <url>/validateAccount`: `responseCode` `0000` with both infos, else the
@@ -68,15 +74,15 @@ public struct AccountValidationWireAnswer: Codable, Sendable, Equatable {
     public init(_ outcome: AccountValidationOutcome) {
         switch outcome {
         case .valid(let customer, let account):
-            (responseCode, responseMessage, customerInfo, accountInfo) = ("0000", "Success", customer, account)
+            (responseCode, responseMessage, customerInfo, accountInfo) = (Answer.success.code, Answer.success.message, customer, account)
         case .refused(let code, let message):
             (responseCode, responseMessage, customerInfo, accountInfo) = (code, message, nil, nil)
         }
     }
 
     public var outcome: AccountValidationOutcome {
-        if responseCode == "0000", let customerInfo, let accountInfo { return .valid(customerInfo, accountInfo) }
-        if responseCode == "0000" { return .refused(code: "2202", message: "Vendor communication error") }
+        if responseCode == Answer.success.code, let customerInfo, let accountInfo { return .valid(customerInfo, accountInfo) }
+        if responseCode == Answer.success.code { return .refused(Answer.vendorCommunicationError.coded) }
         return .refused(code: responseCode, message: responseMessage)
     }
 }

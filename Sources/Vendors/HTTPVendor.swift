@@ -49,15 +49,15 @@ public struct HTTPVendor: Vendor {
         do {
             response = try await client.execute(http, timeout: TimeAmount(timeout))
         } catch let error as HTTPClientError where error == .connectTimeout {
-            return .retryable(code: "2204", message: "Vendor connection timeout")
+            return .retryable(Answer.vendorConnectionTimeout.coded)
         } catch where Self.neverConnected(error) {
-            return .retryable(code: "2238", message: "Cannot connect to the vendor")
+            return .retryable(Answer.cannotConnectToVendor.coded)
         } catch {
             // Anything else may have happened after the request was written: a timeout waiting for the answer, the
             // connection closed under it.
-            return .uncertain(code: "2239", message: "Timeout connecting to the vendor")
+            return .uncertain(Answer.vendorTimeout.coded)
         }
-        if response.status.code >= 500 { return .uncertain(code: "2202", message: "Vendor communication error") }
+        if response.status.code >= 500 { return .uncertain(Answer.vendorCommunicationError.coded) }
         guard let answer = await Self.decode(response, as: VendWireAnswer.self), answer.reference == request.reference else {
             return .unknown
         }
@@ -77,7 +77,7 @@ public struct HTTPVendor: Vendor {
         http.method = .GET
         guard let response = try? await client.execute(http, timeout: TimeAmount(timeout)) else { return nil }
         if response.status == .notFound {
-            return .retryable(code: "2238", message: "The vendor never received \(request.reference)")
+            return .retryable(Answer.vendorNeverReceived.filled(request.reference))
         }
         guard response.status == .ok, let answer = await Self.decode(response, as: VendWireAnswer.self),
             answer.reference == request.reference
@@ -87,18 +87,18 @@ public struct HTTPVendor: Vendor {
 
     public func validateAccount(_ request: AccountValidationRequest) async -> AccountValidationOutcome {
         guard let http = post("/validateAccount", json: request) else {
-            return .refused(code: "2210", message: "Invalid data format")
+            return .refused(Answer.invalidDataFormat.coded)
         }
         let response: HTTPClientResponse
         do {
             response = try await client.execute(http, timeout: TimeAmount(timeout))
         } catch where Self.neverConnected(error) {
-            return .refused(code: "2238", message: "Cannot connect to the vendor")
+            return .refused(Answer.cannotConnectToVendor.coded)
         } catch {
-            return .refused(code: "2239", message: "Timeout connecting to the vendor")
+            return .refused(Answer.vendorTimeout.coded)
         }
         guard response.status == .ok, let answer = await Self.decode(response, as: AccountValidationWireAnswer.self) else {
-            return .refused(code: "2202", message: "Vendor communication error")
+            return .refused(Answer.vendorCommunicationError.coded)
         }
         return answer.outcome
     }

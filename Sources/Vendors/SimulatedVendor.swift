@@ -12,20 +12,20 @@ public struct SimulatedVendor: Sendable {
     public init() {}
 
     public func vend(_ request: VendRequest) -> VendOutcome {
-        switch request.targetIdentifier.suffix(4) {
-        case "2213": return .declined(code: "2213", message: "Invalid MSISDN")
-        case "2201" where request.attempt == 0: return .retryable(code: "2201", message: "The supplier was unable to complete this request")
-        case "2239": return .retryable(code: "2239", message: "Timeout connecting to the vendor")
-        case "2240": return .unknown
+        switch String(request.targetIdentifier.suffix(4)) {
+        case Answer.invalidMSISDN.code: return .declined(Answer.invalidMSISDN.coded)
+        case Answer.supplierUnableToComplete.code where request.attempt == 0: return .retryable(Answer.supplierUnableToComplete.coded)
+        case Answer.vendorTimeout.code: return .retryable(Answer.vendorTimeout.coded)
+        case Answer.vendOutcomeUnknown.code: return .unknown
         default: return .success(token: token(for: request))
         }
     }
 
     /// The status of an earlier vend by its reference: the simulator settles every unknown vend as a success.
     public func status(of request: VendRequest) -> VendOutcome {
-        switch request.targetIdentifier.suffix(4) {
-        case "2213": .declined(code: "2213", message: "Invalid MSISDN")
-        case "2239": .retryable(code: "2239", message: "Timeout connecting to the vendor")
+        switch String(request.targetIdentifier.suffix(4)) {
+        case Answer.invalidMSISDN.code: .declined(Answer.invalidMSISDN.coded)
+        case Answer.vendorTimeout.code: .retryable(Answer.vendorTimeout.coded)
         default: .success(token: token(for: request))
         }
     }
@@ -47,7 +47,8 @@ public struct SimulatedVendor: Sendable {
 
     public func validateAccount(_ request: AccountValidationRequest) -> AccountValidationOutcome {
         let account = request.targetIdentifier
-        guard !account.hasSuffix("0000") else { return .refused(code: "2210", message: "Invalid account number") }
+        // The simulator's own rule (API.md §5.3), not a response code.
+        guard !account.hasSuffix("0000") else { return .refused(Answer.invalidAccountNumber.coded) }
         let bytes = SHA256.hash(account)
         func pick(_ choices: [String], _ byte: Int) -> String { choices[Int(bytes[byte]) % choices.count] }
         let customer = CustomerInfo(

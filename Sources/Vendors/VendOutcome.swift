@@ -1,3 +1,5 @@
+public import TransactCore
+
 /// What a vend (or a status query) came to (API.md §3.4, §5.1).
 public enum VendOutcome: Sendable, Equatable {
     case success(token: String?)
@@ -11,4 +13,11 @@ public enum VendOutcome: Sendable, Equatable {
     case uncertain(code: String, message: String)
     /// The vendor may or may not have dispensed: settle by status query or confirmation, never by vending again.
     case unknown
+}
+
+extension VendOutcome {
+    /// Outcomes the service names itself (`Answer`), or fills in (`Answer.filled`).
+    public static func declined(_ answer: CodedMessage) -> VendOutcome { .declined(code: answer.code, message: answer.message) }
+    public static func retryable(_ answer: CodedMessage) -> VendOutcome { .retryable(code: answer.code, message: answer.message) }
+    public static func uncertain(_ answer: CodedMessage) -> VendOutcome { .uncertain(code: answer.code, message: answer.message) }
 }

@@ -41,20 +41,21 @@ public struct VendWireAnswer: Codable, Sendable, Equatable {
         self.reference = reference
         switch outcome {
         case .success(let token):
-            (responseCode, responseMessage, retryable, self.token) = ("0000", "Success", false, token)
+            (responseCode, responseMessage, retryable, self.token) = (Answer.success.code, Answer.success.message, false, token)
         case .declined(let code, let message):
             (responseCode, responseMessage, retryable, self.token) = (code, message, false, nil)
         case .retryable(let code, let message), .uncertain(let code, let message):
             (responseCode, responseMessage, retryable, self.token) = (code, message, true, nil)
         case .unknown:
-            (responseCode, responseMessage, retryable, self.token) = ("2240", "Vend outcome unknown", false, nil)
+            (responseCode, responseMessage, retryable, self.token) =
+                (Answer.vendOutcomeUnknown.code, Answer.vendOutcomeUnknown.message, false, nil)
         }
     }
 
     public var outcome: VendOutcome {
         switch responseCode {
-        case "0000": .success(token: token)
-        case "2240": .unknown
+        case Answer.success.code: .success(token: token)
+        case Answer.vendOutcomeUnknown.code: .unknown
         default: retryable ? .retryable(code: responseCode, message: responseMessage) : .declined(code: responseCode, message: responseMessage)
         }
     }

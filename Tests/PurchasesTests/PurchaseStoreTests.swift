@@ -87,7 +87,7 @@ struct PurchaseStoreTests {
             let rejected = try request(["clientTxnRef": "rejected"])
             let rejection = PurchaseDecision(
                 product: try accepted(rejected).product, fundingSourceId: 3, currencyCode: "ZAR", feeAmount: 0,
-                verdict: .reject(code: "2070", message: "sourceIdentifier blacklisted"))
+                verdict: .reject(Answer.blacklisted.coded))
             guard case .created(let reference, let answer?) = try await store.open(rejected, decision: rejection) else {
                 Issue.record("not created")
                 return

@@ -42,12 +42,22 @@ struct CoreTypesTests {
 
     @Test("response codes keep their leading zeros and know their classes")
     func responseCodes() {
-        #expect(ResponseCode.success.code == "0000")
+        #expect(ResponseCode("0000")?.code == "0000")
         #expect(ResponseCode("2010")?.isReservationDecline == true)
-        #expect(ResponseCode.vendorBusy.isRetryableVendorOutcome)
+        #expect(ResponseCode(Answer.vendorBusy.code)?.isRetryableVendorOutcome == true)
+        #expect(ResponseCode("2238")?.isRetryableVendorOutcome == true)
         #expect(!ResponseCode("2213")!.isRetryableVendorOutcome)
         #expect(ResponseCode("200") == nil)
         #expect(ResponseCode("20a0") == nil)
+    }
+
+    @Test("answers: each named once, with a code of four digits; placeholders filled in order")
+    func answers() {
+        #expect(Answer.allCases.allSatisfy { ResponseCode($0.code) != nil })
+        #expect(Set(Answer.allCases.map(\.coded)).count == Answer.allCases.count, "two names for one answer")
+        #expect(Answer.productIdDoesNotExist.filled("719") == CodedMessage(code: "4000", message: "Product ID 719 does not exist"))
+        #expect(Answer.formatError.filled("clientId", "may not be null").message == "clientId :may not be null")
+        #expect(Answer.success.filled().message == "Success")
     }
 
     @Test("raasTxnRef and vend references")

@@ -42,7 +42,7 @@ public struct DeliveryReceiptRoutes: Sendable {
         let result: String
     }
 
-    static let invalidSignature = APIError(status: .badRequest, responseCode: "4000", responseMessage: "Header Signature invalid")
+    static let invalidSignature = APIError(status: .badRequest, Answer.headerSignatureInvalid.coded)
 
     public func add(to group: RouterGroup<TransactRequestContext>) {
         group.post(RouterPath(Self.path)) { request, _ -> Response in
@@ -56,7 +56,7 @@ public struct DeliveryReceiptRoutes: Sendable {
             let outcome = try await store.recordReceipt(
                 notificationId: receipt.notificationId, supplierReference: receipt.supplierReference, status: receipt.status)
             guard outcome != "not_found" else {
-                throw APIError(status: .notFound, responseCode: "4000", responseMessage: "Notification not found")
+                throw APIError(status: .notFound, Answer.notificationNotFound.filled(receipt.notificationId.uuidString.lowercased()))
             }
             return JSONResponse.make(Recorded(result: outcome), status: .ok)
         }

@@ -28,7 +28,7 @@ public struct NotificationRoutes: Sendable {
 
     /// 404 for a message that is not there or not the caller's (the two look the same).
     struct NotFound: Encodable {
-        let responseCode = "4000"
+        let responseCode = Answer.notificationNotFound.code
         let responseMessage: String
         let status = MessageStatus.unknown.name
         let statusCode = MessageStatus.unknown.code
@@ -44,8 +44,8 @@ public struct NotificationRoutes: Sendable {
 
     /// 409: the message was sent already, or is being handed to a channel.
     struct TooLate: Encodable {
-        let responseCode = "4000"
-        let responseMessage = "Notification can no longer be stopped"
+        let responseCode = Answer.notificationTooLate.code
+        let responseMessage = Answer.notificationTooLate.message
         let notificationId: String
         let status: String
         let statusCode: Int
@@ -59,7 +59,7 @@ public struct NotificationRoutes: Sendable {
             _ = try context.authorize(clientId: message.clientId)
             let answer: (UUID, MessageStatus) = switch try await store.accept(message, notificationId: UUID()) {
             case .channelNotConfigured:
-                throw APIError(status: .badRequest, responseCode: "4000", responseMessage: "Channel not configured for client")
+                throw APIError(status: .badRequest, Answer.channelNotConfigured.coded)
             case .created(let id, let status), .existing(let id, let status):
                 (id, status)
             }
@@ -128,7 +128,8 @@ public struct NotificationRoutes: Sendable {
         var status: HTTPResponse.Status { .notFound }
 
         func response(from request: Request, context: some RequestContext) throws -> Response {
-            JSONResponse.make(NotFound(responseMessage: "Notification \(name.prefix(64)) not found"), status: .notFound)
+            JSONResponse.make(
+                NotFound(responseMessage: Answer.notificationNotFound.filled(String(name.prefix(64))).message), status: .notFound)
         }
     }
 }

@@ -7,7 +7,7 @@ public import TransactCore
 public struct PurchaseDecision: Sendable, Equatable {
     public enum Verdict: Sendable, Equatable {
         case accept(FinancialBreakdown)
-        case reject(code: String, message: String)
+        case reject(CodedMessage)
     }
 
     public let product: PurchaseContext.Product
@@ -57,33 +57,28 @@ public struct PurchaseDecision: Sendable, Equatable {
         _ request: PurchaseRequest, _ product: PurchaseContext.Product, _ breakdown: FinancialBreakdown?, fee: Int64?,
         buyerBlacklisted: Bool
     ) -> Verdict {
-        guard product.active else { return .reject(code: "2512", message: "Product inactive") }
+        guard product.active else { return .reject(Answer.productInactive.coded) }
         if let channels = product.channels, !channels.contains(request.channelId) {
-            return .reject(code: "2512", message: "Product inactive on channel \(request.channelId)")
+            return .reject(Answer.productInactiveOnChannel.filled(String(request.channelId)))
         }
         let amount = request.purchaseAmount
         switch product.pricing {
         case .fixed(let fixed):
-            if amount < fixed { return .reject(code: "2050", message: "Below minimum amount") }
-            if amount > fixed { return .reject(code: "2040", message: "Maximum amount exceeded") }
+            if amount < fixed { return .reject(Answer.belowMinimumAmount.coded) }
+            if amount > fixed { return .reject(Answer.maximumAmountExceeded.coded) }
         case .range(let min, let max, let increment):
-            if amount < min { return .reject(code: "2050", message: "Below minimum amount") }
-            if amount > max { return .reject(code: "2040", message: "Maximum amount exceeded") }
-            if (amount - min) % increment != 0 {
-                return .reject(code: "2511", message: "Invalid amount increment: amounts go up in steps of \(increment)")
-            }
+            if amount < min { return .reject(Answer.belowMinimumAmount.coded) }
+            if amount > max { return .reject(Answer.maximumAmountExceeded.coded) }
+            if (amount - min) % increment != 0 { return .reject(Answer.invalidAmountIncrement.filled(String(increment))) }
         }
         // No breakdown: terms that no amount of 12 digits can reach (an overflow).
-        guard let breakdown else { return .reject(code: "2055", message: invalidFee) }
-        guard let fee else { return .reject(code: "2055", message: "No feeAmount provided") }
-        guard fee == breakdown.feeAmount else { return .reject(code: "2055", message: invalidFee) }
-        guard !buyerBlacklisted else { return .reject(code: "2070", message: "sourceIdentifier blacklisted") }
-        guard product.vendorHasFloat else { return .reject(code: "2221", message: "Insufficient vendor float") }
+        guard let breakdown else { return .reject(Answer.invalidFeeAmount.coded) }
+        guard let fee else { return .reject(Answer.noFeeAmount.coded) }
+        guard fee == breakdown.feeAmount else { return .reject(Answer.invalidFeeAmount.coded) }
+        guard !buyerBlacklisted else { return .reject(Answer.blacklisted.coded) }
+        guard product.vendorHasFloat else { return .reject(Answer.insufficientVendorFloat.coded) }
         return .accept(breakdown)
     }
-
-    /// Clickatell's capitalisation (API.md §0.2).
-    static let invalidFee = "Invalid Fee Amount"
 
     /// An international number without the `+`: 8 to 15 digits, not starting with 0 (E.164).
     static func isMSISDN(_ text: String) -> Bool {

@@ -40,8 +40,8 @@ public enum PurchaseHTTP {
     }
 
     /// 200 with the answer and the raasTxnRef; an acceptance in the words of the request's version.
-    public static func answer(_ answer: PurchaseStore.Answer, reference: RaasTxnRef, to request: PurchaseRequest) -> Response {
-        let message = answer.code == "0000" ? request.version.acceptedMessage(request.flow) : answer.message
+    public static func answer(_ answer: CodedMessage, reference: RaasTxnRef, to request: PurchaseRequest) -> Response {
+        let message = answer.isSuccess ? request.version.acceptedMessage(request.flow) : answer.message
         return JSONResponse.make(Body(responseCode: answer.code, responseMessage: message, raasTxnRef: reference.value), status: .ok)
     }
 
@@ -54,11 +54,13 @@ public enum PurchaseHTTP {
             nil
         case .inProgress(let reference):
             JSONResponse.make(
-                Body(responseCode: "2604", responseMessage: "Transaction with this clientTxnRef is in progress",
-                     raasTxnRef: reference.value),
+                Body(responseCode: Answer.inProgress.code, responseMessage: Answer.inProgress.message, raasTxnRef: reference.value),
                 status: .conflict)
         case .duplicate:
-            JSONResponse.make(Body(responseCode: "2604", responseMessage: "Duplicate clientTxnRef", raasTxnRef: nil), status: .conflict)
+            JSONResponse.make(
+                Body(responseCode: Answer.duplicateClientTxnRef.code, responseMessage: Answer.duplicateClientTxnRef.message,
+                     raasTxnRef: nil),
+                status: .conflict)
         }
     }
 }

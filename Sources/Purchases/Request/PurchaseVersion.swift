@@ -22,9 +22,6 @@ public enum PurchaseVersion: Int, Sendable, Comparable {
 
     /// The message of an accepted purchase: Reserve and Transact from v3 says the funds are reserved.
     public func acceptedMessage(_ flow: PurchaseRequest.Flow) -> String {
-        flow == .reserveAndTransact && self >= .v3 ? Self.fundsReserved : Self.processing
+        (flow == .reserveAndTransact && self >= .v3 ? Answer.fundsReserved : Answer.processingRequest).message
     }
-
-    public static let fundsReserved = "Processing request (funds reserved)"
-    public static let processing = "Processing request"
 }

@@ -17,24 +17,13 @@ public struct PurchaseStore: Sendable {
         self.steps = steps ?? PurchaseSteps(database: database, batched: false)
     }
 
-    /// What the client is told: a `responseCode` and `responseMessage`.
-    public struct Answer: Sendable, Equatable {
-        public let code: String
-        public let message: String
-
-        public init(code: String, message: String) {
-            self.code = code
-            self.message = message
-        }
-    }
-
     /// What opening a purchase came to (API.md §3.3).
     public enum Opening: Sendable, Equatable {
         /// This request created the transaction. With an answer it is settled for now (rejected, or a Transact
         /// accepted); without one it is reserving: call the bank.
-        case created(RaasTxnRef, Answer?)
+        case created(RaasTxnRef, CodedMessage?)
         /// A repeat of a request already answered: answer the same.
-        case replay(RaasTxnRef, Answer)
+        case replay(RaasTxnRef, CodedMessage)
         /// A repeat of a request still being processed: 409 `2604` "Transaction with this clientTxnRef is in progress".
         case inProgress(RaasTxnRef)
         /// Another request under the same reference: 409 `2604` "Duplicate clientTxnRef".
@@ -65,7 +54,7 @@ public struct PurchaseStore: Sendable {
             "deadline_seconds": .integer(Int64(reservationDeadlineSeconds)),
         ])))
         let reference = RaasTxnRef(opened.raas_txn_ref)
-        let answer = opened.response_code.map { Answer(code: $0, message: opened.response_message ?? "") }
+        let answer = opened.response_code.map { CodedMessage(code: $0, message: opened.response_message ?? "") }
         if opened.claimed { return .created(reference, answer) }
         guard opened.same_content else { return .duplicate }
         if let answer { return .replay(reference, answer) }
@@ -74,10 +63,10 @@ public struct PurchaseStore: Sendable {
 
     /// Records the bank's answer to reserveFunds and returns the client's answer. An answer recorded after the
     /// purchase was settled without it (its deadline passed) changes nothing: the settled answer is returned.
-    public func recordReservation(_ reference: RaasTxnRef, _ outcome: ReserveOutcome, latencyMs: Int) async throws -> Answer {
+    public func recordReservation(_ reference: RaasTxnRef, _ outcome: ReserveOutcome, latencyMs: Int) async throws -> CodedMessage {
         let (kind, code, message, reserveFundsTxnRef, cause): (String, String?, String?, String?, String) =
             switch outcome {
-            case .reserved(let reserveFundsTxnRef): ("reserved", "0000", nil, reserveFundsTxnRef, "reserved")
+            case .reserved(let reserveFundsTxnRef): ("reserved", Answer.success.code, nil, reserveFundsTxnRef, "reserved")
             case .declined(let code, let message): ("declined", code, message, nil, "\(code) \(message)")
             case .noAnswer(let reason): ("no_answer", nil, nil, nil, reason)
             }
@@ -90,8 +79,8 @@ public struct PurchaseStore: Sendable {
             "code": .optional(code), "message": .optional(message), "reserve_funds_txn_ref": .optional(reserveFundsTxnRef),
             "cause": .text(cause), "latency_ms": .integer(Int64(latencyMs)),
         ])))
-        return Answer(
-            code: recorded.response_code ?? "0001", message: recorded.response_message ?? "Unexpected error")
+        guard let code = recorded.response_code else { return Answer.unexpectedError.coded }
+        return CodedMessage(code: code, message: recorded.response_message ?? "")
     }
 }
 
@@ -118,13 +107,13 @@ struct NewTransaction {
         values["additional_data"] = request.additionalData.map(StepValue.map)
         values["reserve_funds_txn_ref"] = request.reserveFundsTxnRef.map(StepValue.text)
         switch decision.verdict {
-        case .reject(let code, let message):
+        case .reject(let answer):
             values["state"] = .text("failed")
-            values["state_cause"] = .text("rejected: \(code) \(message)")
-            values["response_code"] = .text(code)
-            values["response_message"] = .text(message)
-            values["transact_result_response_code"] = .text(code)
-            values["transact_result_response_message"] = .text(message)
+            values["state_cause"] = .text("rejected: \(answer.code) \(answer.message)")
+            values["response_code"] = .text(answer.code)
+            values["response_message"] = .text(answer.message)
+            values["transact_result_response_code"] = .text(answer.code)
+            values["transact_result_response_message"] = .text(answer.message)
         case .accept(let breakdown):
             let product = decision.product
             values["product_type_id"] = .integer(product.productTypeId)
@@ -142,9 +131,9 @@ struct NewTransaction {
             case .transact:
                 values["state"] = .text("reserved")
                 values["state_cause"] = .text("accepted; the client reserved the funds")
-                values["reserve_funds_response_code"] = .text("0000")
-                values["response_code"] = .text("0000")
-                values["response_message"] = .text(PurchaseVersion.processing)
+                values["reserve_funds_response_code"] = .text(Answer.success.code)
+                values["response_code"] = .text(Answer.processingRequest.code)
+                values["response_message"] = .text(Answer.processingRequest.message)
             }
         }
         self.values = values

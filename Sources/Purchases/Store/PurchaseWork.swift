@@ -53,11 +53,11 @@ extension PurchaseStore {
     public func recordVend(_ job: PurchaseJob, outcome: VendOutcome?, latencyMs: Int, policy: VendPolicy) async throws -> Bool {
         guard let step = job.vendStep else { preconditionFailure("recordVend needs a vend job") }
         let (kind, code, message, token): (String, String?, String?, String?) = switch outcome {
-        case .success(let token): ("success", "0000", "Success", token)
+        case .success(let token): ("success", Answer.success.code, Answer.success.message, token)
         case .declined(let code, let message): ("declined", code, message, nil)
         case .retryable(let code, let message): ("retryable", code, message, nil)
         case .uncertain(let code, let message): ("uncertain", code, message, nil)
-        case .unknown, nil: ("unknown", "2240", "Vend outcome unknown", nil)
+        case .unknown, nil: ("unknown", Answer.vendOutcomeUnknown.code, Answer.vendOutcomeUnknown.message, nil)
         }
         let mode = if case .status = step { "status" } else { "vend" }
         return try await recorded(steps.apply(.init(fields: [

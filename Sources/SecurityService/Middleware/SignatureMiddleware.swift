@@ -2,6 +2,7 @@ import Foundation
 public import Hummingbird
 import HTTPTypes
 public import ServiceHTTP
+import TransactCore
 import TransactCrypto
 
 /// The `Signature` header (API.md §1.4) on the routes that carry money: Base64(HMAC-SHA256(secret, raw body)),
@@ -16,10 +17,7 @@ public struct SignatureMiddleware: RouterMiddleware {
         self.sealer = sealer
     }
 
-    struct Invalid: Encodable {
-        let responseCode = "4000"
-        let responseMessage = "Header Signature invalid"
-    }
+    static let invalid = Answer.headerSignatureInvalid.coded
 
     public func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -28,10 +26,10 @@ public struct SignatureMiddleware: RouterMiddleware {
         guard client.signatureRequired else { return try await next(request, context) }
         var request = request
         let body = try await request.collectBody(upTo: BodyLimitMiddleware.defaultMaxBytes)
-        guard let sealed = client.signatureSecretSealed else { return JSONResponse.make(Invalid(), status: .badRequest) }
+        guard let sealed = client.signatureSecretSealed else { return JSONResponse.make(Self.invalid, status: .badRequest) }
         let secret = try sealer.open(sealed, purpose: "client:\(client.clientId):signature")
         guard RequestSignature.isValid(request.headers[.signature], body: body.readableBytesView, secret: secret) else {
-            return JSONResponse.make(Invalid(), status: .badRequest)
+            return JSONResponse.make(Self.invalid, status: .badRequest)
         }
         return try await next(request, context)
     }

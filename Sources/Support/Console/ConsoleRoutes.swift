@@ -260,7 +260,7 @@ public struct ConsoleRoutes: Sendable {
         var request = request
         let body = try await request.collectBody(upTo: 16 * 1_024)
         guard let fields = FormURLEncoded.fields(String(buffer: body)) else {
-            throw APIError(status: .badRequest, responseCode: "4000", responseMessage: "body :must be a form")
+            throw APIError(status: .badRequest, Answer.bodyNotAForm.coded)
         }
         return fields
     }
