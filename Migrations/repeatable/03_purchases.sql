@@ -8,23 +8,60 @@
 -- CREATE OR REPLACE; a change of a function's arguments or result, or an object that goes, needs a numbered migration
 -- that drops it first.
 
--- A final state never changes (API.md §3.4).
-CREATE OR REPLACE FUNCTION purchases.guard_final_state() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The states of a transaction and the only moves between them (API.md §3.4), stated once: a function that changes a
+-- transaction names the state it enters, and the trigger below refuses any move not listed here. A NULL from_state
+-- is a state a transaction may be created in. A state no move leaves is final, and never changes again.
+CREATE OR REPLACE FUNCTION purchases.transitions() RETURNS TABLE (from_state text, to_state text)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    VALUES
+        (NULL, 'failed'),               -- refused by the business checks
+        (NULL, 'reserving'),            -- Reserve and Transact: the bank is asked
+        (NULL, 'reserved'),             -- Transact: the client reserved the funds
+        ('reserving', 'reserved'),      -- the bank reserved
+        ('reserving', 'reserve_failed'),-- the bank declined: nothing was reserved
+        ('reserving', 'failed'),        -- no answer (2060), or the vendor's float cannot cover it (2221)
+        ('reserved', 'vending'),        -- the first vend attempt
+        ('reserved', 'failed'),         -- the vendor's float cannot cover it (2221)
+        ('vending', 'vend_pending'),    -- the vendor cannot say (2240)
+        ('vending', 'success'),
+        ('vending', 'failed'),
+        ('vend_pending', 'vending'),    -- it did not dispense: the next attempt
+        ('vend_pending', 'success'),
+        ('vend_pending', 'failed')
+$$;
+
+-- Whether a state is final: one that no move leaves.
+CREATE OR REPLACE FUNCTION purchases.is_final(p_state text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT NOT EXISTS (SELECT 1 FROM purchases.transitions() m WHERE m.from_state = p_state)
+$$;
+
+-- Refuses a move the table does not list (a final state never changes: PU001; any other: PU003), and keeps the
+-- row's bookkeeping: its sequence of states, its last change, the time it became final.
+CREATE OR REPLACE FUNCTION purchases.guard_transition() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    previous text := CASE WHEN TG_OP = 'UPDATE' THEN OLD.state END;
 BEGIN
-    IF OLD.state IN ('success', 'failed', 'reserve_failed') THEN
-        RAISE EXCEPTION 'transaction % is final (%) and cannot become %', OLD.raas_txn_ref, OLD.state, NEW.state
-            USING ERRCODE = 'PU001';
+    IF NOT EXISTS (SELECT 1 FROM purchases.transitions() m
+                   WHERE m.from_state IS NOT DISTINCT FROM previous AND m.to_state = NEW.state) THEN
+        IF previous IS NOT NULL AND purchases.is_final(previous) THEN
+            RAISE EXCEPTION 'transaction % is final (%) and cannot become %', OLD.raas_txn_ref, OLD.state, NEW.state
+                USING ERRCODE = 'PU001';
+        END IF;
+        RAISE EXCEPTION 'transaction % cannot go from % to %', NEW.raas_txn_ref, coalesce(previous, 'nothing'), NEW.state
+            USING ERRCODE = 'PU003';
     END IF;
-    NEW.updated_at := now();
-    NEW.state_sequence := OLD.state_sequence + 1;
-    IF NEW.state IN ('success', 'failed', 'reserve_failed') THEN
-        NEW.final_at := now();
+    IF TG_OP = 'UPDATE' THEN
+        NEW.updated_at := now();
+        NEW.state_sequence := OLD.state_sequence + 1;
     END IF;
+    NEW.final_at := CASE WHEN purchases.is_final(NEW.state) THEN now() END;
     RETURN NEW;
 END $$;
 
+CREATE OR REPLACE TRIGGER transactions_enter_state BEFORE INSERT ON purchases.transactions
+    FOR EACH ROW EXECUTE FUNCTION purchases.guard_transition();
 CREATE OR REPLACE TRIGGER transactions_final_state BEFORE UPDATE OF state ON purchases.transactions
-    FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION purchases.guard_final_state();
+    FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION purchases.guard_transition();
 
 -- Every state a transaction enters is recorded with its time and cause (after the row is written, so that a
 -- claim lost to a concurrent one records nothing).
@@ -129,7 +166,7 @@ BEGIN
     DELETE FROM purchases.jobs WHERE raas_txn_ref = p_raas_txn_ref;
 END $$;
 
-CREATE OR REPLACE FUNCTION purchases.open(p jsonb, p_reservation_deadline_seconds integer)
+CREATE OR REPLACE FUNCTION purchases.open(p jsonb, p_rejection jsonb, p_reservation_deadline_seconds integer)
 RETURNS purchases.open_result LANGUAGE plpgsql AS $$
 DECLARE
     result purchases.open_result;
@@ -143,8 +180,23 @@ BEGIN
     t.vend_attempt_open := false;
     t.status_polls := 0;
     t.state_sequence := 1;
-    IF t.state IN ('failed', 'reserve_failed') THEN
-        t.final_at := now();
+    -- The first state follows from what the caller decided: refused, or accepted in the request's flow.
+    IF p_rejection IS NOT NULL THEN
+        t.state := 'failed';
+        t.state_cause := left('rejected: ' || (p_rejection->>'responseCode') || ' ' || (p_rejection->>'responseMessage'), 500);
+        t.response_code := p_rejection->>'responseCode';
+        t.response_message := p_rejection->>'responseMessage';
+        t.transact_result_response_code := t.response_code;
+        t.transact_result_response_message := t.response_message;
+    ELSIF t.flow = 'transact' THEN
+        t.state := 'reserved';
+        t.state_cause := 'accepted; the client reserved the funds';
+        t.reserve_funds_response_code := catalogue.answer_code('success');
+        t.response_code := catalogue.answer_code('processingRequest');
+        t.response_message := catalogue.answer_message('processingRequest');
+    ELSE
+        t.state := 'reserving';
+        t.state_cause := 'accepted; asking the bank to reserve the funds';
     END IF;
     INSERT INTO purchases.transactions SELECT t.* ON CONFLICT ON CONSTRAINT one_per_client_reference DO NOTHING;
     IF NOT FOUND THEN
@@ -306,7 +358,7 @@ BEGIN
             CONTINUE;
         END IF;
         -- A vend job of a transaction settled another way (a vendor's confirmation) has nothing left to do.
-        IF job.kind = 'vend' AND t.state IN ('success', 'failed', 'reserve_failed') THEN
+        IF job.kind = 'vend' AND purchases.is_final(t.state) THEN
             DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = job.raas_txn_ref AND j.kind = 'vend';
             CONTINUE;
         END IF;
@@ -367,24 +419,35 @@ BEGIN
     RETURN t;
 END $$;
 
--- Records what a vend attempt or status query came to (API.md §3.4). p_outcome:
+-- The delay before the follow-up of vend attempt p_attempt (numbered from 0): p_first_ms, doubling with each
+-- attempt, at most p_max_ms.
+CREATE OR REPLACE FUNCTION purchases.vend_retry_delay_ms(p_attempt integer, p_first_ms integer, p_max_ms integer)
+RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT least(p_max_ms::bigint, p_first_ms::bigint << least(greatest(p_attempt, 0), 20))::integer
+$$;
+
+-- Records what a vend attempt or status query came to (API.md §3.4), and decides what follows: every rule of
+-- following a vend up is here. The vendor's attempts are its catalogue row's (max_attempts); the delays and poll
+-- limits are the operator's worker settings, which the step carries. p_outcome:
 --   success, declined   final;
 --   retryable           the attempt did not dispense (the vendor said so, or nothing reached it): another attempt
---                       after p_retry_delay_ms, up to p_max_attempts, else FAILED with the code;
+--                       after vend_retry_delay_ms, up to the vendor's max_attempts, else FAILED with the code;
 --   uncertain           a retryable failure after the request may have reached the vendor (a timeout, HTTP 5xx):
---                       the same attempt is asked about (status query) after p_retry_delay_ms, and only when the
+--                       the same attempt is asked about (status query) after vend_retry_delay_ms, and only when the
 --                       vendor says it did not dispense is another attempt made — never a blind repeat;
 --   unknown             the vendor could not say (2240): asked again after p_poll_delay_ms; after p_max_polls,
 --                       every 12 × p_poll_delay_ms, waiting also for the vendor's confirmation (support sees it).
 -- Returns false when the lease was lost and nothing was recorded.
 CREATE OR REPLACE FUNCTION purchases.record_vend(
     p_raas_txn_ref uuid, p_lease_token uuid, p_mode text, p_attempt integer, p_outcome text, p_code text,
-    p_message text, p_token text, p_latency_ms integer, p_max_attempts integer, p_retry_delay_ms integer,
+    p_message text, p_token text, p_latency_ms integer, p_retry_delay_ms integer, p_max_retry_delay_ms integer,
     p_max_polls integer, p_poll_delay_ms integer
 ) RETURNS boolean LANGUAGE plpgsql AS $$
 DECLARE
     t purchases.transactions;
     reference text;
+    retry_after interval := make_interval(
+        secs => purchases.vend_retry_delay_ms(p_attempt, p_retry_delay_ms, p_max_retry_delay_ms) / 1000.0);
 BEGIN
     t := purchases.lock(p_raas_txn_ref);
     IF NOT purchases.hold_lease(p_raas_txn_ref, 'vend', p_lease_token) THEN
@@ -402,7 +465,7 @@ BEGIN
             PERFORM purchases.finish(p_raas_txn_ref, false, p_code, p_message, NULL,
                                      'the vendor declined ' || reference || ': ' || p_code);
         WHEN 'retryable' THEN
-            IF t.vend_attempts >= p_max_attempts THEN
+            IF t.vend_attempts >= (SELECT v.max_attempts FROM catalogue.vendors v WHERE v.vendor_id = t.vendor_id) THEN
                 PERFORM purchases.finish(p_raas_txn_ref, false, p_code, p_message, NULL,
                                          'the vendor failed every attempt; the last, ' || reference || ': ' || p_code);
             ELSE
@@ -410,14 +473,14 @@ BEGIN
                 SET vend_attempt_open = false, state = 'vending',
                     state_cause = 'attempt ' || reference || ' failed with ' || p_code || '; retrying'
                 WHERE x.raas_txn_ref = p_raas_txn_ref;
-                PERFORM purchases.add_job(p_raas_txn_ref, 'vend', now() + make_interval(secs => p_retry_delay_ms / 1000.0));
+                PERFORM purchases.add_job(p_raas_txn_ref, 'vend', now() + retry_after);
             END IF;
         WHEN 'uncertain' THEN
             UPDATE purchases.transactions x
             SET state = 'vending',
                 state_cause = 'attempt ' || reference || ' failed with ' || p_code || ' after it may have reached the vendor; asking about it'
             WHERE x.raas_txn_ref = p_raas_txn_ref;
-            PERFORM purchases.add_job(p_raas_txn_ref, 'vend', now() + make_interval(secs => p_retry_delay_ms / 1000.0));
+            PERFORM purchases.add_job(p_raas_txn_ref, 'vend', now() + retry_after);
         WHEN 'unknown' THEN
             UPDATE purchases.transactions x
             SET state = 'vend_pending', state_cause = 'the outcome of ' || reference || ' is unknown',
@@ -459,7 +522,7 @@ BEGIN
     END IF;
     INSERT INTO purchases.calls (raas_txn_ref, party, operation, reference, outcome)
     VALUES (p_raas_txn_ref, 'vendor', 'vendorResult', p_vend_reference, left(p_code || ' ' || coalesce(p_message, ''), 300));
-    IF t.state IN ('success', 'failed', 'reserve_failed') THEN
+    IF purchases.is_final(t.state) THEN
         IF success AND t.state = 'success' AND t.vended_reference = p_vend_reference
            AND coalesce(t.token, '') = coalesce(p_token, '') THEN
             RETURN 'agreed';
@@ -568,14 +631,26 @@ BEGIN
     RETURN true;
 END $$;
 
+-- Refuses a step (or a part of one) that lacks a key its function needs, naming the keys: the seam between Swift
+-- and SQL is checked, so that a misspelt key is an error rather than a silent NULL.
+CREATE OR REPLACE FUNCTION purchases.require_keys(p_object jsonb, p_keys text[]) RETURNS void
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    IF p_object IS NULL OR jsonb_typeof(p_object) <> 'object' OR NOT p_object ?& p_keys THEN
+        RAISE EXCEPTION 'a purchase step lacks %',
+            (SELECT string_agg(k, ', ') FROM unnest(p_keys) k WHERE p_object IS NULL OR NOT p_object ? k)
+            USING ERRCODE = '22023';
+    END IF;
+END $$;
+
 -- Applies a batch of purchase steps in one statement and one commit (DESIGN.md §4: one round trip; the hot ledger
--- rows and the commit's flush are paid once per batch — see Sources/Postgres/WriteBatcher.swift). The batch stands
+-- rows and the commit's flush are paid once per batch — see Sources/Runtime/WriteBatcher.swift). The batch stands
 -- or falls as a whole: a step that fails fails the statement, and the caller applies the steps one by one to
 -- find it (no subtransaction per step: those would turn every lock on a hot row into a multixact). Steps:
---   open          {transaction, deadline_seconds}                    → purchases.open
+--   open          {transaction, rejection, deadline_seconds}         → purchases.open
 --   reservation   {raas_txn_ref, outcome, code, message, reserve_funds_txn_ref, cause, latency_ms}
---   vend          {raas_txn_ref, lease_token, mode, attempt, outcome, code, message, token, latency_ms, max_attempts,
---                  retry_delay_ms, max_polls, poll_delay_ms}
+--   vend          {raas_txn_ref, lease_token, mode, attempt, outcome, code, message, token, latency_ms,
+--                  retry_delay_ms, max_retry_delay_ms, max_polls, poll_delay_ms}
 --   delivery      {raas_txn_ref, lease_token, acknowledged, outcome, latency_ms}
 CREATE OR REPLACE FUNCTION purchases.apply_steps(p_steps jsonb)
 RETURNS TABLE (item integer, result jsonb) LANGUAGE plpgsql AS $$
@@ -600,21 +675,33 @@ BEGIN
     END IF;
     PERFORM set_config('purchases.defer_ledger', 'on', true);
     FOR step IN SELECT value FROM jsonb_array_elements(p_steps) LOOP
+        -- Each step names the keys it needs: one that lacks a key is refused, never read as NULL. (Keys of optional
+        -- values, a message or a token, may be absent.)
         CASE step->>'step'
             WHEN 'open' THEN
-                result := to_jsonb(purchases.open(step->'transaction', (step->>'deadline_seconds')::integer));
+                PERFORM purchases.require_keys(step, ARRAY['transaction', 'deadline_seconds']);
+                PERFORM purchases.require_keys(step->'transaction', ARRAY[
+                    'raas_txn_ref', 'client_id', 'client_txn_ref', 'flow', 'request_fingerprint', 'product_id',
+                    'funding_source_id', 'channel_id', 'channel_name', 'channel_session_id', 'source_identifier',
+                    'target_identifier', 'currency_code', 'purchase_amount', 'request_timestamp']);
+                result := to_jsonb(purchases.open(step->'transaction', step->'rejection', (step->>'deadline_seconds')::integer));
             WHEN 'reservation' THEN
+                PERFORM purchases.require_keys(step, ARRAY['raas_txn_ref', 'outcome', 'cause', 'latency_ms']);
                 SELECT to_jsonb(r) INTO result FROM purchases.record_reservation(
                     (step->>'raas_txn_ref')::uuid, step->>'outcome', step->>'code', step->>'message',
                     step->>'reserve_funds_txn_ref', step->>'cause', (step->>'latency_ms')::integer) r;
             WHEN 'vend' THEN
+                PERFORM purchases.require_keys(step, ARRAY[
+                    'raas_txn_ref', 'lease_token', 'mode', 'attempt', 'outcome', 'latency_ms', 'retry_delay_ms',
+                    'max_retry_delay_ms', 'max_polls', 'poll_delay_ms']);
                 result := to_jsonb(purchases.record_vend(
                     (step->>'raas_txn_ref')::uuid, (step->>'lease_token')::uuid, step->>'mode',
                     (step->>'attempt')::integer, step->>'outcome', step->>'code', step->>'message', step->>'token',
-                    (step->>'latency_ms')::integer, (step->>'max_attempts')::integer,
-                    (step->>'retry_delay_ms')::integer, (step->>'max_polls')::integer,
+                    (step->>'latency_ms')::integer, (step->>'retry_delay_ms')::integer,
+                    (step->>'max_retry_delay_ms')::integer, (step->>'max_polls')::integer,
                     (step->>'poll_delay_ms')::integer));
             WHEN 'delivery' THEN
+                PERFORM purchases.require_keys(step, ARRAY['raas_txn_ref', 'lease_token', 'acknowledged', 'outcome', 'latency_ms']);
                 result := to_jsonb(purchases.record_delivery(
                     (step->>'raas_txn_ref')::uuid, (step->>'lease_token')::uuid, (step->>'acknowledged')::boolean,
                     step->>'outcome', (step->>'latency_ms')::integer));
@@ -704,7 +791,7 @@ CREATE OR REPLACE FUNCTION purchases.invariant_violations() RETURNS SETOF text L
     LEFT JOIN ledger.transfers r ON r.pending_id = p.id
     WHERE (t.state = 'success' AND r.kind IS DISTINCT FROM 'post')
        OR (t.state IN ('failed', 'reserve_failed') AND r.kind IS DISTINCT FROM 'void')
-       OR (t.state NOT IN ('success', 'failed', 'reserve_failed') AND r.kind IS NOT NULL)
+       OR (NOT purchases.is_final(t.state) AND r.kind IS NOT NULL)
     UNION ALL
     -- A posted purchase moved exactly its breakdown.
     SELECT 'transaction ' || t.raas_txn_ref || ' posted postings that differ from its breakdown'
@@ -729,7 +816,7 @@ CREATE OR REPLACE FUNCTION purchases.invariant_violations() RETURNS SETOF text L
     -- Work in progress is never orphaned: an open purchase has a job that will move it on.
     SELECT 'transaction ' || t.raas_txn_ref || ' is ' || t.state || ' with nothing scheduled to move it on'
     FROM purchases.transactions t
-    WHERE t.state IN ('reserving', 'reserved', 'vending', 'vend_pending')
+    WHERE NOT purchases.is_final(t.state)
       AND NOT EXISTS (SELECT 1 FROM purchases.jobs j WHERE j.raas_txn_ref = t.raas_txn_ref
                       AND j.kind IN ('vend', 'reservation_deadline'))
 $$;

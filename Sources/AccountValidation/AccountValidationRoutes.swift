@@ -51,8 +51,8 @@ public struct AccountValidationRoutes: Sendable {
             guard product.supportsAccountValidation else {
                 throw APIError(status: .accepted, Answer.serviceNotFound.coded)
             }
-            let outcome: AccountValidationOutcome = if let vendor = try await vendors.entry(for: product.vendorId) {
-                await vendor.adapter.validateAccount(AccountValidationRequest(
+            let outcome: AccountValidationOutcome = if let vendor = try await vendors.adapter(for: product.vendorId) {
+                await vendor.validateAccount(AccountValidationRequest(
                     productId: product.productId, productTypeId: product.productType.productTypeId,
                     amount: validation.purchaseAmount, currencyCode: product.currencyCode,
                     targetIdentifier: validation.targetIdentifier))

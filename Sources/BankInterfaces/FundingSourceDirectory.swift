@@ -5,15 +5,12 @@ import Runtime
 /// The adapter of each funding source, built from its `catalogue.funding_sources` row (sealed credentials opened
 /// with the master key) and kept for `cacheTTL`, so that a purchase does not read the row each time.
 public final class FundingSourceDirectory: Sendable {
-    /// A funding source's adapter and the policies the flows apply around it.
+    /// A funding source's adapter and how long a reservation may take. (Its result delivery policy is applied by
+    /// `purchases.record_delivery`, which reads it from the row itself.)
     public struct Entry: Sendable {
         public let fundingSourceId: Int64
         public let adapter: any FundingSource
         public let reservationTimeoutMs: Int
-        public let initialRetryDelayMs: Int
-        public let retryDelayMs: Int
-        public let maxRetries: Int
-        public let confirmationWindowSeconds: Int
     }
 
     private let database: any PostgresQueryable
@@ -40,8 +37,7 @@ public final class FundingSourceDirectory: Sendable {
     private func read(_ fundingSourceId: Int64) async throws -> Entry? {
         let rows = try await database.query("""
             SELECT adapter, reserve_funds_url, transact_result_url, status_lookup_url, auth_type, auth_username,
-                   auth_secret_sealed, signature_secret_sealed, signature_required, reservation_timeout_ms,
-                   initial_retry_delay_ms, retry_delay_ms, max_retries, confirmation_window_seconds
+                   auth_secret_sealed, signature_secret_sealed, signature_required, reservation_timeout_ms
             FROM catalogue.funding_sources WHERE funding_source_id = \(fundingSourceId)
             """)
         return try rows.first.map { try makeEntry(fundingSourceId, $0) }
@@ -71,10 +67,6 @@ public final class FundingSourceDirectory: Sendable {
                     statusLookupURL: try row.decode(String?.self, "status_lookup_url")),
                 auth: auth, signatureSecret: signatureSecret, reservationTimeout: .milliseconds(timeoutMs))
         }
-        return Entry(
-            fundingSourceId: id, adapter: adapter, reservationTimeoutMs: timeoutMs,
-            initialRetryDelayMs: try row.decode(Int.self, "initial_retry_delay_ms"),
-            retryDelayMs: try row.decode(Int.self, "retry_delay_ms"), maxRetries: try row.decode(Int.self, "max_retries"),
-            confirmationWindowSeconds: try row.decode(Int.self, "confirmation_window_seconds"))
+        return Entry(fundingSourceId: id, adapter: adapter, reservationTimeoutMs: timeoutMs)
     }
 }

@@ -3,9 +3,11 @@ public import Postgres
 
 /// Applies a `DatabaseSchema` to a database and reports where a database stands.
 ///
-/// The numbered migrations go first, each once, in version order, each in its own transaction. Then the repeatable
-/// set, as a whole in one transaction, whenever its checksum is not the one last applied or a migration was just
-/// applied (a migration may have replaced a table, and the triggers on it with it).
+/// The numbered migrations go first, each once, in version order; then the repeatable set, as a whole, whenever its
+/// checksum is not the one last applied or a migration was just applied (a migration may have replaced a table, and
+/// the triggers on it with it). Everything one run applies is one transaction: the database is at the schema it had
+/// or at this one, never between (a migration that drops a function the old set's triggers use, and the new set
+/// that replaces them, commit together), and a failure anywhere leaves it as it was.
 ///
 /// Safe to run from several processes at once: a session-level advisory lock makes them take turns, and each
 /// one re-reads what is applied after it gets the lock.
@@ -40,12 +42,22 @@ public struct MigrationRunner: Sendable {
         try await client.withConnection { session in
             try await session.query("SELECT pg_advisory_lock(\(Self.advisoryLockKey))")
             do {
-                let applied = try await apply(on: session)
-                if try await !repeatableIsCurrent(on: session) || !applied.isEmpty {
-                    try await applyRepeatable(on: session)
+                try await createBookkeeping(on: session)
+                let pending = try await pending(on: session)
+                let repeatableNeeded = try await !repeatableIsCurrent(on: session) || !pending.isEmpty
+                if !pending.isEmpty || repeatableNeeded {
+                    try await session.execute(script: "BEGIN")
+                    do {
+                        try await apply(pending, on: session)
+                        if repeatableNeeded { try await applyRepeatable(on: session) }
+                        try await session.execute(script: "COMMIT")
+                    } catch {
+                        _ = try? await session.execute(script: "ROLLBACK")
+                        throw error
+                    }
                 }
                 try await session.query("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))")
-                return applied
+                return pending
             } catch {
                 _ = try? await session.query("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))")
                 throw error
@@ -75,7 +87,7 @@ public struct MigrationRunner: Sendable {
         guard pending.isEmpty else { throw MigrationError.pending(pending) }
     }
 
-    private func apply(on session: PostgresSession) async throws -> [Migration] {
+    private func createBookkeeping(on session: PostgresSession) async throws {
         try await session.execute(script: """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version integer PRIMARY KEY,
@@ -89,44 +101,42 @@ public struct MigrationRunner: Sendable {
                 applied_at timestamptz NOT NULL DEFAULT now()
             )
             """)
-        let pending = try await pending(on: session)
-        for migration in pending {
+    }
+
+    /// Applies the migrations in order, each recorded with its checksum, inside the caller's transaction.
+    private func apply(_ migrations: [Migration], on session: PostgresSession) async throws {
+        for migration in migrations {
             logger.info("Applying migration", metadata: ["file": "\(migration.fileName)"])
             do {
-                try await session.execute(script: "BEGIN")
                 try await session.execute(script: migration.sql)
                 try await session.query("""
                     INSERT INTO schema_migrations (version, name, checksum)
                     VALUES (\(migration.version), \(migration.name), \(migration.checksum))
                     """)
-                try await session.execute(script: "COMMIT")
             } catch {
-                _ = try? await session.execute(script: "ROLLBACK")
                 throw MigrationError.failed(file: migration.fileName, reason: "\(error)")
             }
         }
-        return pending
     }
 
-    /// Applies every repeatable file in order, in one transaction, and records the set's checksum. Function bodies
-    /// are not checked as they are created (they are when they run), so a file may call a function of a later one.
+    /// Applies every repeatable file in order, inside the caller's transaction, and records the set's checksum.
+    /// Function bodies are not checked as they are created (they are when they run), so a file may call a function
+    /// of a later one.
     private func applyRepeatable(on session: PostgresSession) async throws {
         logger.info("Applying the repeatable set", metadata: ["files": "\(schema.repeatable.files.count)"])
-        var current = "BEGIN"
+        var current = "check_function_bodies"
         do {
-            try await session.execute(script: "BEGIN; SET LOCAL check_function_bodies = off")
+            try await session.execute(script: "SET LOCAL check_function_bodies = off")
             for file in schema.repeatable.files {
                 current = file.name
                 try await session.execute(script: file.sql)
             }
-            current = "COMMIT"
+            current = "schema_repeatable"
             try await session.query("""
                 INSERT INTO schema_repeatable (checksum) VALUES (\(schema.repeatable.checksum))
                 ON CONFLICT (only_row) DO UPDATE SET checksum = excluded.checksum, applied_at = now()
                 """)
-            try await session.execute(script: "COMMIT")
         } catch {
-            _ = try? await session.execute(script: "ROLLBACK")
             throw MigrationError.repeatableFailed(file: "\(RepeatableSQL.folderName)/\(current)", reason: "\(error)")
         }
     }

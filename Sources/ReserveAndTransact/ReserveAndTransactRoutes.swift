@@ -45,26 +45,22 @@ public struct ReserveAndTransactRoutes: Sendable {
         let timeoutMs = source?.reservationTimeoutMs ?? 12_000
         let opening = try await intake.open(
             purchase, decision: decision, reservationDeadlineSeconds: timeoutMs / 1_000 + deadlineGraceSeconds)
-        if let response = PurchaseHTTP.response(to: opening, of: purchase) { return response }
-        guard case .created(let reference, _) = opening, case .accept(let breakdown) = decision.verdict, let source else {
-            // An accepted purchase always has a linked, existing funding source (the catalogue's keys say so).
-            throw PurchaseFlowError.inconsistent("accepted purchase without its funding source")
+        switch opening {
+        case .settled(let settled):
+            return PurchaseHTTP.response(to: settled, of: purchase)
+        case .reserve(let reference, let reservation):
+            // The decision named a funding source linked to the client; its adapter is gone only when the catalogue
+            // changed in between.
+            guard let source else { throw PurchaseFlowError.fundingSourceGone(decision.fundingSourceId) }
+            let (outcome, latencyMs) = await timed { await source.adapter.reserveFunds(reservation) }
+            let answer = try await intake.store.recordReservation(reference, outcome, latencyMs: latencyMs)
+            return PurchaseHTTP.answer(answer, reference: reference, to: purchase)
         }
-        let reservation = ReserveFundsRequest(
-            clientTxnRef: purchase.clientTxnRef, raasTxnRef: reference.value, productId: purchase.productId,
-            productType: decision.product.productTypeName, purchaseAmount: breakdown.purchaseAmount,
-            reserveAmount: breakdown.reserveAmount, feeAmount: breakdown.feeAmount, vendAmount: breakdown.vendAmount,
-            currencyCode: decision.currencyCode, clientId: purchase.clientId, sourceIdentifier: purchase.sourceIdentifier,
-            targetIdentifier: purchase.targetIdentifier, accountIdentifier: purchase.accountIdentifier,
-            authCode: purchase.authCode, channelId: purchase.channelId, channelName: purchase.channelName,
-            channelSessionId: purchase.channelSessionId, timestamp: purchase.timestamp)
-        let (outcome, latencyMs) = await timed { await source.adapter.reserveFunds(reservation) }
-        let answer = try await intake.store.recordReservation(reference, outcome, latencyMs: latencyMs)
-        return PurchaseHTTP.answer(answer, reference: reference, to: purchase)
     }
 }
 
-/// A state the catalogue's constraints rule out; answered as an unexpected error (500, `0001`).
+/// The catalogue changed under a purchase; answered as an unexpected error (500, `0001`). The purchase stays
+/// reserving until its deadline settles it as unanswered (2060).
 enum PurchaseFlowError: Error {
-    case inconsistent(String)
+    case fundingSourceGone(Int64)
 }

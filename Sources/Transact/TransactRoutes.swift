@@ -30,11 +30,11 @@ public struct TransactRoutes: Sendable {
     public func handle(_ request: Request, context: TransactRequestContext, version: PurchaseVersion) async throws -> Response {
         let purchase = try await PurchaseHTTP.request(from: request, context: context, flow: .transact, version: version)
         let decision = try await PurchaseHTTP.decide(purchase, with: intake)
-        let opening = try await intake.open(purchase, decision: decision)
-        // A Transact purchase is answered when it is stored: accepted, rejected, or a repeat.
-        guard let response = PurchaseHTTP.response(to: opening, of: purchase) else {
+        // A Transact purchase is answered when it is stored: accepted, rejected, or a repeat. (The client reserved
+        // the funds, so purchases.open never leaves one for the bank to be asked.)
+        guard case .settled(let settled) = try await intake.open(purchase, decision: decision) else {
             throw APIError(status: .internalServerError, Answer.unexpectedError.coded)
         }
-        return response
+        return PurchaseHTTP.response(to: settled, of: purchase)
     }
 }

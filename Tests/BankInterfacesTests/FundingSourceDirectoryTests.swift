@@ -33,7 +33,7 @@ struct FundingSourceDirectoryTests {
                 database: db, open: { try sealer.open($0, purpose: $1) }, simulatedBank: bank)
 
             let simulated = try #require(try await directory.entry(for: 3))
-            #expect(simulated.reservationTimeoutMs == 9_000 && simulated.retryDelayMs == 300_000)
+            #expect(simulated.reservationTimeoutMs == 9_000)
             #expect(simulated.adapter is SimulatedFundingSource)
             let reserve = ReserveFundsRequest(
                 clientTxnRef: "c", raasTxnRef: "r-1", productId: 1, productType: "Airtime", purchaseAmount: 1, reserveAmount: 1,
@@ -44,7 +44,7 @@ struct FundingSourceDirectoryTests {
             #expect(bank.hold(for: "r-1") != nil)
 
             let http = try #require(try await directory.entry(for: 4))
-            #expect(http.adapter is HTTPFundingSource && http.maxRetries == 7)
+            #expect(http.adapter is HTTPFundingSource && http.fundingSourceId == 4)
             #expect(try await directory.entry(for: 99) == nil)
         }
     }

@@ -6,8 +6,8 @@ import Testing
 
 @Suite("Migrations")
 struct MigrationRunnerTests {
-    /// A folder of migration files for one test.
-    struct Folder {
+    /// A folder of migration files for one test, removed when the test lets go of it.
+    final class Folder: Sendable {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("migrations-\(UUID().uuidString)")
 
         init(_ files: [String: String]) throws {
@@ -20,6 +20,8 @@ struct MigrationRunnerTests {
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try sql.write(to: file, atomically: true, encoding: .utf8)
         }
+
+        deinit { try? FileManager.default.removeItem(at: url) }
 
         func migrations() throws -> [Migration] { try Migration.load(from: url) }
         func schema() throws -> DatabaseSchema { try DatabaseSchema.load(from: url) }
@@ -68,7 +70,7 @@ struct MigrationRunnerTests {
         }
     }
 
-    @Test("a failing migration is rolled back whole and stops the run")
+    @Test("a failing migration stops the run, and the run's migrations are rolled back together")
     func failureRollsBack() async throws {
         let folder = try Folder([
             "0001_ok.sql": "CREATE TABLE a (id int);",
@@ -86,10 +88,11 @@ struct MigrationRunnerTests {
             let tables = try await db.query("""
                 SELECT to_regclass('a') IS NOT NULL AS a, to_regclass('b') IS NOT NULL AS b, to_regclass('c') IS NOT NULL AS c
                 """).single()
-            #expect(try tables.decode(Bool.self, "a"))
+            // The database is as it was: not half way to the schema.
+            #expect(try !tables.decode(Bool.self, "a"))
             #expect(try !tables.decode(Bool.self, "b"))
             #expect(try !tables.decode(Bool.self, "c"))
-            #expect(try await runner.pendingMigrations().map(\.version) == [2, 3])
+            #expect(try await runner.pendingMigrations().map(\.version) == [1, 2, 3])
             await #expect {
                 try await runner.requireCurrent()
             } throws: { error in
@@ -182,6 +185,11 @@ struct MigrationRunnerTests {
             }
             #expect(try await count(db, "widget_count") == 20)
             #expect(try await db.query("SELECT checksum FROM schema_repeatable").single().decode(String.self, "checksum") == recorded)
+            // A migration applied in the same run goes back with the set: the tables and their functions change together.
+            try folder.write("0002_gadgets.sql", "CREATE TABLE gadgets (id int);")
+            await #expect(throws: MigrationError.self) { try await MigrationRunner(client: db, schema: try folder.schema()).migrate() }
+            #expect(try await db.query("SELECT to_regclass('gadgets') IS NULL AS gone").single().decode(Bool.self, "gone"))
+            #expect(try await MigrationRunner(client: db, schema: try folder.schema()).pendingMigrations().map(\.version) == [2])
         }
         #expect(throws: MigrationError.badRepeatableFileName("repeatable/1_short.sql")) {
             try Folder(["repeatable/1_short.sql": ""]).schema()

@@ -89,7 +89,8 @@ struct LookupHarness {
         try await Application(router: router).test(.router) { client in try await body(client) }
     }
 
-    /// A purchase written straight into the table, in the state a lookup needs to see.
+    /// A purchase written straight into the table, in the state a lookup needs to see: a history made up rather than
+    /// lived, so it is written as a replica would (the triggers that allow only a purchase's real moves stay out).
     func addPurchase(
         _ clientTxnRef: String, client: Int64 = 200, buyer: String, target: String? = nil, product: Int64 = 110,
         productType: Int64 = 3, channel: Int64 = 3, amount: Int64 = 1_000, state: String = "success", token: String? = nil,
@@ -97,7 +98,9 @@ struct LookupHarness {
     ) async throws -> String {
         let final = ["success", "failed"].contains(state)
         let code: String? = state == "success" ? "0000" : state == "failed" ? "2213" : nil
-        return try await db.query("""
+        return try await db.withTransaction { session in
+            _ = try await session.query("SET LOCAL session_replication_role = replica")
+            return try await session.query("""
             INSERT INTO purchases.transactions (
                 raas_txn_ref, client_id, client_txn_ref, flow, request_fingerprint, state, state_cause, product_id,
                 product_type_id, vendor_id, funding_source_id, channel_id, channel_name, channel_session_id, source_identifier,
@@ -112,6 +115,7 @@ struct LookupHarness {
                     CASE WHEN \(final) THEN now() - make_interval(mins => \(Int64(minutesAgo))::integer) END)
             RETURNING raas_txn_ref::text AS ref
             """).first!.decode(String.self, "ref")
+        }
     }
 
     /// Loads `count` fixture purchases (Benchmarks/fixtures/lookup-transactions.sql) of client 200, then ANALYZE.

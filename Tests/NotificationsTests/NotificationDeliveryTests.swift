@@ -117,11 +117,12 @@ struct NotificationDeliveryTests {
                     product_type_id, vendor_id, funding_source_id, channel_id, channel_name, channel_session_id,
                     source_identifier, target_identifier, currency_code, purchase_amount, fee_amount, request_timestamp,
                     reserve_amount, vend_amount, client_share_amount, vendor_share_amount, settlement_amount)
-                VALUES (gen_random_uuid(), 200, 'elec-1', 'reserve_and_transact', repeat('a', 64), 'vending', 'test', 719,
+                VALUES (gen_random_uuid(), 200, 'elec-1', 'reserve_and_transact', repeat('a', 64), 'reserved', 'test', 719,
                         17, 200, 3, 3, 'USSD', 's1', '27831110000', '04004444884', 'ZAR', 5000, 200, '2026-11-29T10:00:00Z',
                         5200, 5000, 78, 125, 5122)
                 RETURNING raas_txn_ref::text AS ref
                 """).single().decode(String.self, "ref")
+            try await h.db.query("UPDATE purchases.transactions SET state = 'vending' WHERE raas_txn_ref = \(reference)::uuid")
             try await h.db.query("""
                 UPDATE purchases.transactions SET state = 'success', state_cause = 'vended', token = '12345678901234567890',
                     transact_result_response_code = '0000'
@@ -143,10 +144,11 @@ struct NotificationDeliveryTests {
             try await h.db.query("""
                 INSERT INTO purchases.transactions
                 SELECT (jsonb_populate_record(t, jsonb_build_object(
-                    'raas_txn_ref', gen_random_uuid(), 'client_txn_ref', 'elec-2', 'state', 'vending', 'token', NULL,
+                    'raas_txn_ref', gen_random_uuid(), 'client_txn_ref', 'elec-2', 'state', 'reserved', 'token', NULL,
                     'final_at', NULL))).*
                 FROM purchases.transactions t WHERE t.raas_txn_ref = \(reference)::uuid
                 """)
+            try await h.db.query("UPDATE purchases.transactions SET state = 'vending' WHERE client_txn_ref = 'elec-2'")
             try await h.db.query("""
                 UPDATE purchases.transactions SET state = 'success', state_cause = 'vended', token = '99999999999999999999'
                 WHERE client_txn_ref = 'elec-2'

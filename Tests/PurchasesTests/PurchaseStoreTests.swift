@@ -53,26 +53,26 @@ struct PurchaseStoreTests {
                 for _ in 0..<50 { group.addTask { try await store.open(purchase, decision: decision) } }
                 return try await group.reduce(into: [PurchaseStore.Opening]()) { $0.append($1) }
             }
-            let created = openings.compactMap { if case .created(let reference, nil) = $0 { reference } else { nil } }
+            let created = openings.compactMap { if case .reserve(let reference, _) = $0 { reference } else { nil } }
             #expect(created.count == 1)
             let winner = try #require(created.first)
-            #expect(openings.filter { $0 == .inProgress(winner) }.count == 49)
+            #expect(openings.filter { $0 == .settled(.inProgress(winner)) }.count == 49)
             #expect(try await db.query("SELECT count(*) AS n FROM purchases.transactions").single().decode(Int.self, "n") == 1)
             #expect(try await db.query("SELECT count(*) AS n FROM ledger.transfers").single().decode(Int.self, "n") == 2)
             let history = try await db.query("SELECT state FROM purchases.state_changes WHERE raas_txn_ref = \(winner.uuid)")
             #expect(try history.map { try $0.decode(String.self, "state") } == ["reserving"])
 
             // Different content under the same reference is a duplicate; the auth code does not count as content.
-            #expect(try await store.open(try request(["purchaseAmount": 10_100]), decision: decision) == .duplicate)
-            #expect(try await store.open(try request(["authCode": "9999"]), decision: decision) == .inProgress(winner))
+            #expect(try await store.open(try request(["purchaseAmount": 10_100]), decision: decision) == .settled(.duplicate))
+            #expect(try await store.open(try request(["authCode": "9999"]), decision: decision) == .settled(.inProgress(winner)))
             // Once answered, a repeat gets the same answer.
             let answer = try await store.recordReservation(winner, .reserved(reserveFundsTxnRef: "BANK-1"), latencyMs: 3)
             #expect(answer == .init(code: "0000", message: "Processing request (funds reserved)"))
-            #expect(try await store.open(purchase, decision: decision) == .replay(winner, answer))
+            #expect(try await store.open(purchase, decision: decision) == .settled(.replay(winner, answer)))
             // A second answer for the same reservation changes nothing.
             #expect(try await store.recordReservation(winner, .declined(code: "2010", message: "Insufficient funds"), latencyMs: 1) == answer)
             // Another client's identical reference is its own.
-            guard case .created = try await store.open(try request(["clientId": 201]), decision: decision) else {
+            guard case .reserve = try await store.open(try request(["clientId": 201]), decision: decision) else {
                 Issue.record("another client's reference was not claimed")
                 return
             }
@@ -88,16 +88,16 @@ struct PurchaseStoreTests {
             let rejection = PurchaseDecision(
                 product: try accepted(rejected).product, fundingSourceId: 3, currencyCode: "ZAR", feeAmount: 0,
                 verdict: .reject(Answer.blacklisted.coded))
-            guard case .created(let reference, let answer?) = try await store.open(rejected, decision: rejection) else {
+            guard case .settled(.answered(let reference, let answer)) = try await store.open(rejected, decision: rejection) else {
                 Issue.record("not created")
                 return
             }
             #expect(answer == .init(code: "2070", message: "sourceIdentifier blacklisted"))
-            #expect(try await store.open(rejected, decision: rejection) == .replay(reference, answer))
+            #expect(try await store.open(rejected, decision: rejection) == .settled(.replay(reference, answer)))
 
             // 10000 at 5 % vendor share owes the vendor 9500 from a float of 9000.
             let tooBig = try request(["clientTxnRef": "too-big"])
-            guard case .created(_, let floatAnswer?) = try await store.open(tooBig, decision: try accepted(tooBig)) else {
+            guard case .settled(.answered(_, let floatAnswer)) = try await store.open(tooBig, decision: try accepted(tooBig)) else {
                 Issue.record("not refused")
                 return
             }
@@ -112,7 +112,7 @@ struct PurchaseStoreTests {
         try await TestDatabase.with { db, _ in
             try await fundFloat(db, balance: 1_000_000)
             let purchase = try request()
-            guard case .created(let reference, nil) = try await PurchaseStore(database: db).open(
+            guard case .reserve(let reference, _) = try await PurchaseStore(database: db).open(
                 purchase, decision: try accepted(purchase))
             else {
                 Issue.record("not created")
@@ -131,6 +131,43 @@ struct PurchaseStoreTests {
             await #expect {
                 try await db.query("DELETE FROM purchases.state_changes")
             } throws: { ($0 as? PostgresError)?.sqlState?.code == "PU002" }
+            // Only the moves of purchases.transitions() are made: reserving never jumps to success.
+            let other = try request(["clientTxnRef": "other"])
+            guard case .reserve(let second, _) = try await PurchaseStore(database: db).open(other, decision: try accepted(other))
+            else {
+                Issue.record("not created")
+                return
+            }
+            await #expect {
+                try await db.query("UPDATE purchases.transactions SET state = 'success' WHERE raas_txn_ref = \(second.uuid)")
+            } throws: { ($0 as? PostgresError)?.sqlState?.code == "PU003" }
+            #expect(try await db.query("SELECT purchases.is_final('success') AND purchases.is_final('reserve_failed') AND NOT purchases.is_final('vending') AS ok")
+                .single().decode(Bool.self, "ok"))
+        }
+    }
+
+    @Test("a vend's follow-up waits the first delay, doubling with each attempt, at most the cap")
+    func vendRetryDelay() async throws {
+        try await TestDatabase.with { db, _ in
+            let delays = try await db.query("""
+                SELECT array_agg(purchases.vend_retry_delay_ms(a, 1000, 60000) ORDER BY a)::text AS d
+                FROM unnest(ARRAY[-1, 0, 1, 2, 5, 6, 40, 2147483647]) a
+                """).single().decode(String.self, "d")
+            #expect(delays == "{1000,1000,2000,4000,32000,60000,60000,60000}")
+        }
+    }
+
+    @Test("a step that lacks a key its function needs is refused, naming the key, rather than read as NULL")
+    func typedSeam() async throws {
+        try await TestDatabase.with { db, _ in
+            _ = await #expect {
+                try await db.query("""
+                    SELECT * FROM purchases.apply_steps('[{"step": "delivery", "raas_txn_ref": "6f1b1b44-0c3a-4b67-9d4e-3c1e9f0a8b21", "lease_token": "6f1b1b44-0c3a-4b67-9d4e-3c1e9f0a8b21", "acknowledged": true, "latncy_ms": 3, "outcome": "HTTP 200"}]')
+                    """)
+            } throws: { error in
+                guard let server = (error as? PostgresError)?.serverError else { return false }
+                return server.sqlState.code == "22023" && server.message.contains("latency_ms")
+            }
         }
     }
 }

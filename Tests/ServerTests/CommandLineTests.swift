@@ -46,6 +46,7 @@ struct CommandLineTests {
             #expect(seeded.output.contains("Loaded Config/demo-seed.yaml: 3 clients, 4 products"))
             let badFile = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).yaml")
             try "clients:\n  - { clientId: 7, name: X, role: nobody }\n".write(to: badFile, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: badFile) }
             let badSeed = try await TransactProcess.run(
                 ["seed", badFile.path, "--database-url", url], environment: ["TRANSACT_MASTER_KEY": Self.masterKey])
             #expect(badSeed.status != 0)
@@ -56,7 +57,10 @@ struct CommandLineTests {
                 ["serve", "--database-url", url, "--port", String(port)],
                 environment: ["TRANSACT_MASTER_KEY": Self.masterKey, "TRANSACT_SECURITY_CLIENT_CACHE_TTL_MS": "0"])
             // A failed expectation must not leave the server running (it would retry a dropped database forever).
-            defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+            defer {
+                if server.isRunning { kill(server.processIdentifier, SIGKILL) }
+                try? FileManager.default.removeItem(at: serverLog)
+            }
             let base = "http://127.0.0.1:\(port)"
             var readyStatus: Int?
             for _ in 0..<100 where readyStatus == nil {

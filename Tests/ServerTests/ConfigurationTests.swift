@@ -6,14 +6,19 @@ import Testing
 
 @Suite("Configuration: file, then environment, then flags")
 struct ConfigurationTests {
+    /// This test's configuration files (a test that writes any removes the folder when it ends).
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("transact-configuration-\(UUID().uuidString)")
+
     func file(_ yaml: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("transact-\(UUID().uuidString).yaml")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent("\(UUID().uuidString).yaml")
         try yaml.write(to: url, atomically: true, encoding: .utf8)
         return url
     }
 
     @Test("the environment overrides the file, which overrides the defaults")
     func precedence() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
         let url = try file("""
             http:
               port: 9000
@@ -63,6 +68,7 @@ struct ConfigurationTests {
 
     @Test("unknown settings and invalid values are refused with the setting's name")
     func refusals() throws {
+        defer { try? FileManager.default.removeItem(at: folder) }
         let misspelt = try file("htp:\n  port: 1\n")
         #expect(throws: ConfigurationError.invalid(source: misspelt.path, key: "htp.port", reason: "unknown setting")) {
             try ServerConfiguration.load(file: misspelt, environment: [:])

@@ -45,13 +45,11 @@ public enum PurchaseHTTP {
         return JSONResponse.make(Body(responseCode: answer.code, responseMessage: message, raasTxnRef: reference.value), status: .ok)
     }
 
-    /// The answer to an opening that needs no further work by the caller; nil for `.created(_, nil)` (call the bank).
-    public static func response(to opening: PurchaseStore.Opening, of request: PurchaseRequest) -> Response? {
-        switch opening {
-        case .created(let reference, let answer?), .replay(let reference, let answer):
+    /// The answer to an opening that needs no further work.
+    public static func response(to settled: PurchaseStore.Settled, of request: PurchaseRequest) -> Response {
+        switch settled {
+        case .answered(let reference, let answer), .replay(let reference, let answer):
             Self.answer(answer, reference: reference, to: request)
-        case .created(_, nil):
-            nil
         case .inProgress(let reference):
             JSONResponse.make(
                 Body(responseCode: Answer.inProgress.code, responseMessage: Answer.inProgress.message, raasTxnRef: reference.value),

@@ -14,34 +14,32 @@ import Runtime
 public final class PurchaseSteps: Sendable {
     let database: any PostgresQueryable
     /// By lane (opens, workers); empty when not batched. Reservation answers have none: they are written at once.
-    private let batchers: [Step.Lane: WriteBatcher<Step, Data>]
+    private let batchers: [Lane: WriteBatcher<Step, Data>]
 
-    /// A step as `purchases.apply_steps` reads it: a JSON object whose `step` names the function.
+    /// The batch lanes: a client's request never queues behind background work.
+    enum Lane: Sendable {
+        case open, worker
+    }
+
+    /// A step of any kind, as the batchers hold them.
     struct Step: Encodable, Sendable {
-        let fields: [String: StepValue]
+        let lane: Lane?
+        private let step: any PurchaseStep
 
-        enum Lane {
-            case open, worker
-        }
-
-        /// The batch lane of this step; nil for a reservation answer, written at once.
-        var lane: Lane? {
-            switch fields["step"] {
-            case .text("open"): .open
-            case .text("reservation"): nil
-            default: .worker
-            }
+        init(_ step: some PurchaseStep) {
+            self.lane = type(of: step).lane
+            self.step = step
         }
 
         func encode(to encoder: any Encoder) throws {
-            try fields.encode(to: encoder)
+            try step.encode(to: encoder)
         }
     }
 
     public init(database: any PostgresQueryable, batched: Bool, maxBatchSize: Int = 64, maxConcurrentBatches: Int = 1) {
         self.database = database
         batchers = batched
-            ? Dictionary(uniqueKeysWithValues: [Step.Lane.open, .worker].map { lane in
+            ? Dictionary(uniqueKeysWithValues: [Lane.open, .worker].map { lane in
                 (lane, WriteBatcher<Step, Data>(maxBatchSize: maxBatchSize, maxConcurrentBatches: maxConcurrentBatches) { steps in
                     try await Self.apply(steps, on: database)
                 })
@@ -50,7 +48,8 @@ public final class PurchaseSteps: Sendable {
     }
 
     /// Applies one step; its result as JSON, or the error the step raised.
-    func apply(_ step: Step) async throws -> Data {
+    func apply(_ step: some PurchaseStep) async throws -> Data {
+        let step = Step(step)
         if let lane = step.lane, let batcher = batchers[lane] { return try await batcher.submit(step) }
         return try await Self.apply([step], on: database)[0].get()
     }
@@ -82,28 +81,4 @@ public final class PurchaseSteps: Sendable {
         }
         return try rows.map { Data((try $0.decode(String?.self, "result") ?? "null").utf8) }
     }
-}
-
-/// The JSON values a step carries.
-enum StepValue: Encodable, Sendable {
-    case text(String)
-    case integer(Int64)
-    case bool(Bool)
-    case map([String: String])
-    case object([String: StepValue])
-    case null
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .text(let value): try container.encode(value)
-        case .integer(let value): try container.encode(value)
-        case .bool(let value): try container.encode(value)
-        case .map(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
-        case .null: try container.encodeNil()
-        }
-    }
-
-    static func optional(_ text: String?) -> StepValue { text.map(StepValue.text) ?? .null }
 }

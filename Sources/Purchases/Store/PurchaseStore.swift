@@ -17,11 +17,18 @@ public struct PurchaseStore: Sendable {
         self.steps = steps ?? PurchaseSteps(database: database, batched: false)
     }
 
-    /// What opening a purchase came to (API.md §3.3).
+    /// What opening a purchase came to (API.md §3.3): settled for now, or the bank to be asked.
     public enum Opening: Sendable, Equatable {
-        /// This request created the transaction. With an answer it is settled for now (rejected, or a Transact
-        /// accepted); without one it is reserving: call the bank.
-        case created(RaasTxnRef, CodedMessage?)
+        case settled(Settled)
+        /// This request created a Reserve and Transact purchase, accepted: the bank is to be asked for this.
+        case reserve(RaasTxnRef, ReserveFundsRequest)
+    }
+
+    /// An opening the client can be answered for at once.
+    public enum Settled: Sendable, Equatable {
+        /// This request created the purchase and it is answered: refused by the business checks, or a Transact
+        /// accepted.
+        case answered(RaasTxnRef, CodedMessage)
         /// A repeat of a request already answered: answer the same.
         case replay(RaasTxnRef, CodedMessage)
         /// A repeat of a request still being processed: 409 `2604` "Transaction with this clientTxnRef is in progress".
@@ -49,16 +56,27 @@ public struct PurchaseStore: Sendable {
             let response_code: String?
             let response_message: String?
         }
-        let opened = try JSONDecoder().decode(Opened.self, from: try await steps.apply(.init(fields: [
-            "step": .text("open"), "transaction": .object(NewTransaction(request, decision, raasTxnRef).values),
-            "deadline_seconds": .integer(Int64(reservationDeadlineSeconds)),
-        ])))
+        let rejection: CodedMessage? = if case .reject(let answer) = decision.verdict { answer } else { nil }
+        let opened = try JSONDecoder().decode(Opened.self, from: try await steps.apply(OpenStep(
+            transaction: NewTransaction(request, decision, raasTxnRef), rejection: rejection,
+            deadlineSeconds: reservationDeadlineSeconds)))
         let reference = RaasTxnRef(opened.raas_txn_ref)
         let answer = opened.response_code.map { CodedMessage(code: $0, message: opened.response_message ?? "") }
-        if opened.claimed { return .created(reference, answer) }
-        guard opened.same_content else { return .duplicate }
-        if let answer { return .replay(reference, answer) }
-        return .inProgress(reference)
+        switch (opened.claimed, answer, decision.verdict) {
+        case (true, let answer?, _):
+            return .settled(.answered(reference, answer))
+        case (true, nil, .accept(let breakdown)):
+            return .reserve(reference, ReserveFundsRequest(request, decision.product, breakdown, reference))
+        case (true, nil, .reject):
+            // purchases.open answers every purchase it refuses.
+            throw PostgresError.decoding("purchases.open left a refused purchase unanswered")
+        case (false, _, _) where !opened.same_content:
+            return .settled(.duplicate)
+        case (false, let answer?, _):
+            return .settled(.replay(reference, answer))
+        case (false, nil, _):
+            return .settled(.inProgress(reference))
+        }
     }
 
     /// Records the bank's answer to reserveFunds and returns the client's answer. An answer recorded after the
@@ -74,68 +92,24 @@ public struct PurchaseStore: Sendable {
             let response_code: String?
             let response_message: String?
         }
-        let recorded = try JSONDecoder().decode(Recorded.self, from: try await steps.apply(.init(fields: [
-            "step": .text("reservation"), "raas_txn_ref": .text(reference.value), "outcome": .text(kind),
-            "code": .optional(code), "message": .optional(message), "reserve_funds_txn_ref": .optional(reserveFundsTxnRef),
-            "cause": .text(cause), "latency_ms": .integer(Int64(latencyMs)),
-        ])))
+        let recorded = try JSONDecoder().decode(Recorded.self, from: try await steps.apply(ReservationStep(
+            raasTxnRef: reference.value, outcome: kind, code: code, message: message, reserveFundsTxnRef: reserveFundsTxnRef,
+            cause: cause, latencyMs: latencyMs)))
         guard let code = recorded.response_code else { return Answer.unexpectedError.coded }
         return CodedMessage(code: code, message: recorded.response_message ?? "")
     }
 }
 
-/// A transaction row as `purchases.open` reads it (`jsonb_populate_record`: the keys are the column names).
-struct NewTransaction {
-    let values: [String: StepValue]
-
-    init(_ request: PurchaseRequest, _ decision: PurchaseDecision, _ reference: RaasTxnRef) {
-        let flow = request.flow
-        var values: [String: StepValue] = [
-            "raas_txn_ref": .text(reference.value), "client_id": .integer(request.clientId),
-            "client_txn_ref": .text(request.clientTxnRef),
-            "flow": .text(flow == .reserveAndTransact ? "reserve_and_transact" : "transact"),
-            "request_fingerprint": .text(PurchaseStore.fingerprint(of: request)), "product_id": .integer(request.productId),
-            "funding_source_id": .integer(decision.fundingSourceId), "channel_id": .integer(request.channelId),
-            "channel_name": .text(request.channelName), "channel_session_id": .text(request.channelSessionId),
-            "source_identifier": .text(request.sourceIdentifier), "target_identifier": .text(request.targetIdentifier),
-            "currency_code": .text(decision.currencyCode), "purchase_amount": .integer(request.purchaseAmount),
-            "request_timestamp": .text(request.timestamp),
-        ]
-        values["account_identifier"] = request.accountIdentifier.map(StepValue.text)
-        values["fee_amount"] = decision.feeAmount.map(StepValue.integer)
-        values["lookup_reference"] = request.lookupReference.map(StepValue.text)
-        values["additional_data"] = request.additionalData.map(StepValue.map)
-        values["reserve_funds_txn_ref"] = request.reserveFundsTxnRef.map(StepValue.text)
-        switch decision.verdict {
-        case .reject(let answer):
-            values["state"] = .text("failed")
-            values["state_cause"] = .text("rejected: \(answer.code) \(answer.message)")
-            values["response_code"] = .text(answer.code)
-            values["response_message"] = .text(answer.message)
-            values["transact_result_response_code"] = .text(answer.code)
-            values["transact_result_response_message"] = .text(answer.message)
-        case .accept(let breakdown):
-            let product = decision.product
-            values["product_type_id"] = .integer(product.productTypeId)
-            values["vendor_id"] = .integer(product.vendorId)
-            values["token_kind"] = product.tokenKind.map(StepValue.text)
-            values["reserve_amount"] = .integer(breakdown.reserveAmount)
-            values["vend_amount"] = .integer(breakdown.vendAmount)
-            values["client_share_amount"] = .integer(breakdown.clientShareAmount)
-            values["vendor_share_amount"] = .integer(breakdown.vendorShareAmount)
-            values["settlement_amount"] = .integer(breakdown.settlementAmount)
-            switch flow {
-            case .reserveAndTransact:
-                values["state"] = .text("reserving")
-                values["state_cause"] = .text("accepted; asking the bank to reserve the funds")
-            case .transact:
-                values["state"] = .text("reserved")
-                values["state_cause"] = .text("accepted; the client reserved the funds")
-                values["reserve_funds_response_code"] = .text(Answer.success.code)
-                values["response_code"] = .text(Answer.processingRequest.code)
-                values["response_message"] = .text(Answer.processingRequest.message)
-            }
-        }
-        self.values = values
+extension ReserveFundsRequest {
+    /// What the bank is asked for an accepted purchase (API.md §4.1).
+    init(_ request: PurchaseRequest, _ product: PurchaseContext.Product, _ breakdown: FinancialBreakdown, _ reference: RaasTxnRef) {
+        self.init(
+            clientTxnRef: request.clientTxnRef, raasTxnRef: reference.value, productId: request.productId,
+            productType: product.productTypeName, purchaseAmount: breakdown.purchaseAmount,
+            reserveAmount: breakdown.reserveAmount, feeAmount: breakdown.feeAmount, vendAmount: breakdown.vendAmount,
+            currencyCode: product.currencyCode, clientId: request.clientId, sourceIdentifier: request.sourceIdentifier,
+            targetIdentifier: request.targetIdentifier, accountIdentifier: request.accountIdentifier,
+            authCode: request.authCode, channelId: request.channelId, channelName: request.channelName,
+            channelSessionId: request.channelSessionId, timestamp: request.timestamp)
     }
 }

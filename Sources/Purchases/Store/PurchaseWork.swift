@@ -60,14 +60,10 @@ extension PurchaseStore {
         case .unknown, nil: ("unknown", Answer.vendOutcomeUnknown.code, Answer.vendOutcomeUnknown.message, nil)
         }
         let mode = if case .status = step { "status" } else { "vend" }
-        return try await recorded(steps.apply(.init(fields: [
-            "step": .text("vend"), "raas_txn_ref": .text(job.raasTxnRef.value), "lease_token": .text(job.leaseToken.uuidString),
-            "mode": .text(mode), "attempt": .integer(Int64(step.attempt)), "outcome": .text(kind), "code": .optional(code),
-            "message": .optional(message), "token": .optional(token), "latency_ms": .integer(Int64(latencyMs)),
-            "max_attempts": .integer(Int64(policy.maxAttempts)),
-            "retry_delay_ms": .integer(Int64(policy.retryDelayMs(afterAttempt: step.attempt))),
-            "max_polls": .integer(Int64(policy.maxStatusPolls)), "poll_delay_ms": .integer(Int64(policy.statusPollDelayMs)),
-        ])))
+        return try await recorded(steps.apply(VendStep(
+            raasTxnRef: job.raasTxnRef.value, leaseToken: job.leaseToken, mode: mode, attempt: step.attempt, outcome: kind,
+            code: code, message: message, token: token, latencyMs: latencyMs, retryDelayMs: policy.retryDelayMs,
+            maxRetryDelayMs: policy.maxRetryDelayMs, maxPolls: policy.maxStatusPolls, pollDelayMs: policy.statusPollDelayMs)))
     }
 
     private func recorded(_ result: Data) throws -> Bool {
@@ -77,11 +73,9 @@ extension PurchaseStore {
     /// Records a result delivery attempt; the funding source's retry policy decides what comes next.
     @discardableResult
     public func recordDelivery(_ job: PurchaseJob, acknowledged: Bool, detail: String, latencyMs: Int) async throws -> Bool {
-        try await recorded(steps.apply(.init(fields: [
-            "step": .text("delivery"), "raas_txn_ref": .text(job.raasTxnRef.value),
-            "lease_token": .text(job.leaseToken.uuidString), "acknowledged": .bool(acknowledged), "outcome": .text(detail),
-            "latency_ms": .integer(Int64(latencyMs)),
-        ])))
+        try await recorded(steps.apply(DeliveryStep(
+            raasTxnRef: job.raasTxnRef.value, leaseToken: job.leaseToken, acknowledged: acknowledged, outcome: detail,
+            latencyMs: latencyMs)))
     }
 
     /// Records what the bank's status lookup said about an unanswered reservation (nil: no answer).

@@ -41,7 +41,7 @@ struct PurchaseJobProcessor: Sendable {
             productTypeId: productTypeId, amount: amount, currencyCode: job.transaction.currencyCode,
             targetIdentifier: job.transaction.targetIdentifier,
             tokenKind: job.transaction.tokenKind.flatMap(VendRequest.TokenKind.init))
-        guard let vendor = try await vendors.entry(for: vendorId) else {
+        guard let vendor = try await vendors.adapter(for: vendorId) else {
             // Nothing was sent and nothing is known: leave the job to come due again when its lease expires (an
             // earlier attempt's outcome may still be open; it must not be settled by a configuration problem).
             logger.error("Vendor is not configured; the vend waits", metadata: ["raasTxnRef": "\(job.raasTxnRef)", "vendorId": "\(vendorId)"])
@@ -49,14 +49,14 @@ struct PurchaseJobProcessor: Sendable {
         }
         let (outcome, latencyMs): (VendOutcome?, Int) = await timed {
             switch step {
-            case .vend: await vendor.adapter.vend(request)
-            case .status: await vendor.adapter.status(of: request)
+            case .vend: await vendor.vend(request)
+            case .status: await vendor.status(of: request)
             }
         }
         Counter(label: "transact_vend_outcomes_total", dimensions: [("outcome", Self.name(of: outcome))]).increment()
         let recorded = try await store.recordVend(
             job, outcome: outcome, latencyMs: latencyMs,
-            policy: configuration.vendPolicy(maxAttempts: vendor.maxAttempts))
+            policy: configuration.vendPolicy)
         if !recorded {
             logger.info("Vend outcome not recorded: the job was settled or taken over meanwhile",
                         metadata: ["raasTxnRef": "\(job.raasTxnRef)", "reference": "\(request.reference)"])

@@ -21,9 +21,9 @@ public struct WorkerConfiguration: Sendable, Equatable {
 
     public init() {}
 
-    func vendPolicy(maxAttempts: Int) -> VendPolicy {
+    var vendPolicy: VendPolicy {
         VendPolicy(
-            maxAttempts: maxAttempts, retryDelayMs: vendRetryDelayMs, maxRetryDelayMs: vendMaxRetryDelayMs,
-            maxStatusPolls: maxStatusPolls, statusPollDelayMs: statusPollDelayMs)
+            retryDelayMs: vendRetryDelayMs, maxRetryDelayMs: vendMaxRetryDelayMs, maxStatusPolls: maxStatusPolls,
+            statusPollDelayMs: statusPollDelayMs)
     }
 }
