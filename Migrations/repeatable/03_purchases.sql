@@ -8,31 +8,9 @@
 -- CREATE OR REPLACE; a change of a function's arguments or result, or an object that goes, needs a numbered migration
 -- that drops it first.
 
--- The states of a transaction and the only moves between them (API.md §3.4), stated once: a function that changes a
--- transaction names the state it enters, and the trigger below refuses any move not listed here. A NULL from_state
--- is a state a transaction may be created in. A state no move leaves is final, and never changes again.
-CREATE OR REPLACE FUNCTION purchases.transitions() RETURNS TABLE (from_state text, to_state text)
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    VALUES
-        (NULL, 'failed'),               -- refused by the business checks
-        (NULL, 'reserving'),            -- Reserve and Transact: the bank is asked
-        (NULL, 'reserved'),             -- Transact: the client reserved the funds
-        ('reserving', 'reserved'),      -- the bank reserved
-        ('reserving', 'reserve_failed'),-- the bank declined: nothing was reserved
-        ('reserving', 'failed'),        -- no answer (2060), or the vendor's float cannot cover it (2221)
-        ('reserved', 'vending'),        -- the first vend attempt
-        ('reserved', 'failed'),         -- the vendor's float cannot cover it (2221)
-        ('vending', 'vend_pending'),    -- the vendor cannot say (2240)
-        ('vending', 'success'),
-        ('vending', 'failed'),
-        ('vend_pending', 'vending'),    -- it did not dispense: the next attempt
-        ('vend_pending', 'success'),
-        ('vend_pending', 'failed')
-$$;
-
--- Whether a state is final: one that no move leaves.
-CREATE OR REPLACE FUNCTION purchases.is_final(p_state text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT NOT EXISTS (SELECT 1 FROM purchases.transitions() m WHERE m.from_state = p_state)
+-- Whether a state is final: one that no move leaves (the moves: purchases.transitions, Migrations/0008).
+CREATE OR REPLACE FUNCTION purchases.is_final(p_state text) RETURNS boolean LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT NOT EXISTS (SELECT 1 FROM purchases.transitions m WHERE m.from_state = p_state)
 $$;
 
 -- Refuses a move the table does not list (a final state never changes: PU001; any other: PU003), and keeps the
@@ -41,8 +19,8 @@ CREATE OR REPLACE FUNCTION purchases.guard_transition() RETURNS trigger LANGUAGE
 DECLARE
     previous text := CASE WHEN TG_OP = 'UPDATE' THEN OLD.state END;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM purchases.transitions() m
-                   WHERE m.from_state IS NOT DISTINCT FROM previous AND m.to_state = NEW.state) THEN
+    IF NOT EXISTS (SELECT 1 FROM purchases.transitions m
+                   WHERE (m.from_state = previous OR (m.from_state IS NULL AND previous IS NULL)) AND m.to_state = NEW.state) THEN
         IF previous IS NOT NULL AND purchases.is_final(previous) THEN
             RAISE EXCEPTION 'transaction % is final (%) and cannot become %', OLD.raas_txn_ref, OLD.state, NEW.state
                 USING ERRCODE = 'PU001';

@@ -131,7 +131,7 @@ struct PurchaseStoreTests {
             await #expect {
                 try await db.query("DELETE FROM purchases.state_changes")
             } throws: { ($0 as? PostgresError)?.sqlState?.code == "PU002" }
-            // Only the moves of purchases.transitions() are made: reserving never jumps to success.
+            // Only the moves of purchases.transitions are made: reserving never jumps to success.
             let other = try request(["clientTxnRef": "other"])
             guard case .reserve(let second, _) = try await PurchaseStore(database: db).open(other, decision: try accepted(other))
             else {
