@@ -92,8 +92,10 @@ BEGIN
     RETURN found_message;
 END $$;
 
--- The vendor codes that are worth another attempt (API.md §3.4).
+-- The vendor codes that are worth another attempt (API.md §3.4). PL/pgSQL: a SQL function with a subquery is not
+-- inlined, and is then parsed and planned again at every call with a value that is not a constant.
 CREATE OR REPLACE FUNCTION catalogue.is_retryable_vend_code(p_code text) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT EXISTS (SELECT 1 FROM catalogue.answers() a WHERE a.code = p_code AND a.retryable_vend)
-$$;
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    RETURN EXISTS (SELECT 1 FROM catalogue.answers() a WHERE a.code = p_code AND a.retryable_vend);
+END $$;

@@ -8,10 +8,13 @@
 -- CREATE OR REPLACE; a change of a function's arguments or result, or an object that goes, needs a numbered migration
 -- that drops it first.
 
--- Whether a state is final: one that no move leaves (the moves: purchases.transitions, Migrations/0008).
-CREATE OR REPLACE FUNCTION purchases.is_final(p_state text) RETURNS boolean LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT NOT EXISTS (SELECT 1 FROM purchases.transitions m WHERE m.from_state = p_state)
-$$;
+-- Whether a state is final: one that no move leaves (the moves: purchases.transitions, Migrations/0008). PL/pgSQL,
+-- not SQL: a SQL function with a subquery is never inlined, and one that is not inlined is parsed and planned again
+-- at every call (perf showed it), where PL/pgSQL keeps its plan for the session.
+CREATE OR REPLACE FUNCTION purchases.is_final(p_state text) RETURNS boolean LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+BEGIN
+    RETURN NOT EXISTS (SELECT 1 FROM purchases.transitions m WHERE m.from_state = p_state);
+END $$;
 
 -- Refuses a move the table does not list (a final state never changes: PU001; any other: PU003), and keeps the
 -- row's bookkeeping: its sequence of states, its last change, the time it became final.
@@ -63,15 +66,47 @@ CREATE OR REPLACE TRIGGER state_changes_append_only BEFORE UPDATE OR DELETE ON p
 CREATE OR REPLACE TRIGGER calls_append_only BEFORE UPDATE OR DELETE ON purchases.calls
     FOR EACH ROW EXECUTE FUNCTION ledger.refuse_rewrite('PU002');
 
--- Schedules a job (or reschedules it, releasing its lease); work due now wakes the workers.
+-- Wakes the workers for work due now.
+CREATE OR REPLACE FUNCTION purchases.wake(p_kind text, p_due_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF p_due_at <= now() THEN
+        PERFORM pg_notify('purchase_work', p_kind);
+    END IF;
+END $$;
+
+-- Schedules a follow-up job (deliver_result, reservation_lookup), or reschedules it, releasing its lease. A NULL
+-- due time is never due: a result given up waits for support.
 CREATE OR REPLACE FUNCTION purchases.add_job(p_raas_txn_ref uuid, p_kind text, p_due_at timestamptz DEFAULT now())
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO purchases.jobs (raas_txn_ref, kind, due_at) VALUES (p_raas_txn_ref, p_kind, p_due_at)
-    ON CONFLICT (raas_txn_ref, kind) DO UPDATE SET due_at = excluded.due_at, lease_token = NULL;
-    IF p_due_at <= now() THEN
-        PERFORM pg_notify('purchase_work', p_kind);
+    ON CONFLICT (raas_txn_ref, kind) DO UPDATE SET due_at = excluded.due_at, lease_token = NULL, leased_until = NULL;
+    PERFORM purchases.wake(p_kind, p_due_at);
+END $$;
+
+-- Reschedules a job that exists (a plain update: no insert is tried), releasing its lease.
+CREATE OR REPLACE FUNCTION purchases.reschedule(p_raas_txn_ref uuid, p_kind text, p_due_at timestamptz)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE purchases.jobs j SET due_at = p_due_at, lease_token = NULL, leased_until = NULL
+    WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = p_kind;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'transaction % has no % job to reschedule', p_raas_txn_ref, p_kind USING ERRCODE = 'PU004';
     END IF;
+    PERFORM purchases.wake(p_kind, p_due_at);
+END $$;
+
+-- Turns a purchase's open job (reservation_deadline or vend: there is one while it is not final) into the next
+-- one, due at p_due_at: one update of the job rather than a delete and an insert.
+CREATE OR REPLACE FUNCTION purchases.next_job(p_raas_txn_ref uuid, p_kind text, p_due_at timestamptz DEFAULT now())
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE purchases.jobs j SET kind = p_kind, due_at = p_due_at, lease_token = NULL, leased_until = NULL, claims = 0
+    WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind IN ('reservation_deadline', 'vend');
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'transaction % has no open job', p_raas_txn_ref USING ERRCODE = 'PU004';
+    END IF;
+    PERFORM purchases.wake(p_kind, p_due_at);
 END $$;
 
 -- The ledger accounts a purchase moves money between (see the head of this file).
@@ -125,9 +160,10 @@ BEGIN
     END IF;
 END $$;
 
--- The ledger operation of each resolution of a purchase's pending transfer.
+-- The ledger operation of each resolution of a purchase's pending transfer. STABLE, as jsonb_build_object is: a
+-- SQL function declared more constant than its body is never inlined, and is then planned again at every call.
 CREATE OR REPLACE FUNCTION purchases.resolution(p_raas_txn_ref uuid, p_kind text, p_description text) RETURNS jsonb
-LANGUAGE sql IMMUTABLE AS $$
+LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object('op', p_kind, 'id', purchases.resolution_id(p_raas_txn_ref, p_kind),
                               'pending_id', p_raas_txn_ref, 'description', p_description)
 $$;
@@ -158,6 +194,7 @@ BEGIN
     t.vend_attempt_open := false;
     t.status_polls := 0;
     t.state_sequence := 1;
+    t.result_attempts := 0;
     -- The first state follows from what the caller decided: refused, or accepted in the request's flow.
     IF p_rejection IS NOT NULL THEN
         t.state := 'failed';
@@ -186,6 +223,11 @@ BEGIN
         WHERE x.client_id = t.client_id AND x.client_txn_ref = t.client_txn_ref;
         RETURN result;
     END IF;
+    -- A Transact request names the bank's reservation: the lookups find the purchase by it.
+    IF t.reserve_funds_txn_ref IS NOT NULL THEN
+        INSERT INTO purchases.bank_references (client_id, reserve_funds_txn_ref, raas_txn_ref)
+        VALUES (t.client_id, t.reserve_funds_txn_ref, t.raas_txn_ref);
+    END IF;
 
     IF t.state IN ('reserving', 'reserved') THEN
         PERFORM ledger.create_account('client:' || t.client_id || ':receivable:' || t.currency_code, t.currency_code,
@@ -202,11 +244,14 @@ BEGIN
             jsonb_build_object('op', 'pending', 'id', t.raas_txn_ref, 'accounts', to_jsonb(legs.codes),
                                'amounts', to_jsonb(legs.amounts), 'description', 'purchase ' || t.raas_txn_ref),
             'vendor:' || t.vendor_id || ':float:' || t.currency_code, t.vend_amount - t.vendor_share_amount);
-        IF t.state = 'reserving' THEN
-            PERFORM purchases.add_job(t.raas_txn_ref, 'reservation_deadline',
-                                      now() + make_interval(secs => p_reservation_deadline_seconds));
-        ELSE
-            PERFORM purchases.add_job(t.raas_txn_ref, 'vend');
+        -- The open job: it exists while the purchase is not final, and names the buyer for the In-Flight Check.
+        INSERT INTO purchases.jobs (raas_txn_ref, kind, due_at, client_id, source_identifier, purchase_created_at)
+        VALUES (t.raas_txn_ref, CASE WHEN t.state = 'reserving' THEN 'reservation_deadline' ELSE 'vend' END,
+                CASE WHEN t.state = 'reserving' THEN now() + make_interval(secs => p_reservation_deadline_seconds)
+                     ELSE now() END,
+                t.client_id, t.source_identifier, t.created_at);
+        IF t.state = 'reserved' THEN
+            PERFORM purchases.wake('vend', now());
         END IF;
     END IF;
     result := (true, t.raas_txn_ref, true, t.state, t.response_code, t.response_message);
@@ -226,8 +271,9 @@ CREATE OR REPLACE FUNCTION purchases.result_body(t purchases.transactions) RETUR
         'token', coalesce(t.token, ''))::text
 $$;
 
--- Ends an accepted transaction: success posts its pending transfer, failure voids it; either way the result is
--- queued for delivery and any other work for it is dropped. The caller holds the row lock.
+-- Ends an accepted transaction: success posts its pending transfer, failure voids it; either way its transactResult
+-- is built (once: every delivery sends these bytes) and queued, as the purchase's open job turns into its delivery.
+-- A success is also recorded for the buyer's lookups. The caller holds the row lock.
 CREATE OR REPLACE FUNCTION purchases.finish(
     p_raas_txn_ref uuid, p_success boolean, p_code text, p_message text, p_token text, p_cause text,
     p_vended_reference text DEFAULT NULL
@@ -235,24 +281,30 @@ CREATE OR REPLACE FUNCTION purchases.finish(
 DECLARE
     t purchases.transactions;
 BEGIN
-    UPDATE purchases.transactions
-    SET state = CASE WHEN p_success THEN 'success' ELSE 'failed' END, state_cause = left(p_cause, 500),
-        transact_result_response_code = p_code, transact_result_response_message = left(p_message, 200),
-        token = p_token, vend_attempt_open = false, vended_reference = p_vended_reference
-    WHERE raas_txn_ref = p_raas_txn_ref
-    RETURNING * INTO t;
+    -- The row as it will be, so that the result body is built from it and written in the same update.
+    SELECT * INTO t FROM purchases.transactions x WHERE x.raas_txn_ref = p_raas_txn_ref;
+    t.state := CASE WHEN p_success THEN 'success' ELSE 'failed' END;
+    t.transact_result_response_code := p_code;
+    t.transact_result_response_message := left(p_message, 200);
+    t.token := p_token;
+    t.final_at := now();
+    UPDATE purchases.transactions x
+    SET state = t.state, state_cause = left(p_cause, 500), transact_result_response_code = t.transact_result_response_code,
+        transact_result_response_message = t.transact_result_response_message, token = t.token,
+        vend_attempt_open = false, vended_reference = p_vended_reference,
+        result_recipient = CASE WHEN t.flow = 'transact' THEN 'client' ELSE 'funding_source' END,
+        result_body = purchases.result_body(t), result_status = 'pending'
+    WHERE x.raas_txn_ref = p_raas_txn_ref;
     IF p_success THEN
         PERFORM purchases.book(p_raas_txn_ref,
                                purchases.resolution(p_raas_txn_ref, 'post', 'purchase ' || p_raas_txn_ref || ' vended'));
+        INSERT INTO purchases.successes (client_id, source_identifier, product_id, created_at, raas_txn_ref, with_token)
+        VALUES (t.client_id, t.source_identifier, t.product_id, t.created_at, t.raas_txn_ref, t.token IS NOT NULL);
     ELSE
         PERFORM purchases.book(p_raas_txn_ref,
                                purchases.resolution(p_raas_txn_ref, 'void', 'purchase ' || p_raas_txn_ref || ' failed'));
     END IF;
-    DELETE FROM purchases.jobs WHERE raas_txn_ref = p_raas_txn_ref AND kind IN ('vend', 'reservation_deadline');
-    INSERT INTO purchases.result_deliveries (raas_txn_ref, recipient, body)
-    VALUES (p_raas_txn_ref, CASE WHEN t.flow = 'transact' THEN 'client' ELSE 'funding_source' END,
-            purchases.result_body(t));
-    PERFORM purchases.add_job(p_raas_txn_ref, 'deliver_result');
+    PERFORM purchases.next_job(p_raas_txn_ref, 'deliver_result');
 END $$;
 
 -- Records the bank's answer to reserveFunds (API.md §3.1's outcome table): reserved → vend; declined → final,
@@ -279,7 +331,11 @@ BEGIN
                     reserve_funds_txn_ref = p_reserve_funds_txn_ref, reserve_funds_response_code = catalogue.answer_code('success'),
                     response_code = catalogue.answer_code('fundsReserved'), response_message = catalogue.answer_message('fundsReserved')
                 WHERE x.raas_txn_ref = p_raas_txn_ref;
-                PERFORM purchases.add_job(p_raas_txn_ref, 'vend');
+                IF p_reserve_funds_txn_ref IS NOT NULL THEN
+                    INSERT INTO purchases.bank_references (client_id, reserve_funds_txn_ref, raas_txn_ref)
+                    VALUES (t.client_id, p_reserve_funds_txn_ref, p_raas_txn_ref);
+                END IF;
+                PERFORM purchases.next_job(p_raas_txn_ref, 'vend');
             WHEN 'declined' THEN
                 UPDATE purchases.transactions x
                 SET state = 'reserve_failed', state_cause = left('the bank declined: ' || p_cause, 500),
@@ -288,6 +344,8 @@ BEGIN
                 WHERE x.raas_txn_ref = p_raas_txn_ref;
                 PERFORM purchases.book(p_raas_txn_ref, purchases.resolution(
                     p_raas_txn_ref, 'void', 'purchase ' || p_raas_txn_ref || ' declined by the bank'));
+                -- Nothing was reserved, so there is no result to deliver: the purchase's work ends here.
+                DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'reservation_deadline';
             WHEN 'no_answer' THEN
                 UPDATE purchases.transactions x
                 SET reserve_funds_response_code = catalogue.answer_code('internalTimeout'), response_code = catalogue.answer_code('internalTimeout'),
@@ -295,6 +353,7 @@ BEGIN
                 WHERE x.raas_txn_ref = p_raas_txn_ref;
                 PERFORM purchases.finish(p_raas_txn_ref, false, catalogue.answer_code('internalTimeout'), catalogue.answer_message('internalTimeout'), NULL,
                                          'no answer from the bank: ' || p_cause);
+                INSERT INTO purchases.unanswered_reservations (raas_txn_ref, created_at) VALUES (p_raas_txn_ref, t.created_at);
                 IF EXISTS (SELECT 1 FROM catalogue.funding_sources f
                            WHERE f.funding_source_id = t.funding_source_id
                              AND (f.adapter = 'simulated' OR f.status_lookup_url IS NOT NULL)) THEN
@@ -304,7 +363,7 @@ BEGIN
                 RAISE EXCEPTION 'unknown reservation outcome %', p_outcome USING ERRCODE = '22023';
         END CASE;
     END IF;
-    DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'reservation_deadline';
+    -- (An answer after the purchase was settled without it finds its deadline job already gone: settling took it.)
     RETURN QUERY SELECT x.state, x.response_code, x.response_message
                  FROM purchases.transactions x WHERE x.raas_txn_ref = p_raas_txn_ref;
 END $$;
@@ -325,24 +384,30 @@ DECLARE
 BEGIN
     FOR job IN
         SELECT j.raas_txn_ref, j.kind FROM purchases.jobs j
-        WHERE j.due_at <= now() AND j.kind = ANY (p_kinds)
+        WHERE j.due_at <= now() AND (j.leased_until IS NULL OR j.leased_until <= now()) AND j.kind = ANY (p_kinds)
         ORDER BY j.due_at
         LIMIT p_limit
         FOR UPDATE SKIP LOCKED
     LOOP
-        -- A transaction another statement is changing is left for the next round rather than waited for.
-        SELECT * INTO t FROM purchases.transactions x WHERE x.raas_txn_ref = job.raas_txn_ref FOR UPDATE SKIP LOCKED;
-        IF NOT FOUND THEN
-            CONTINUE;
+        IF job.kind = 'vend' THEN
+            -- The claim records the attempt on the transaction: one another statement is changing is left for the
+            -- next round rather than waited for.
+            SELECT * INTO t FROM purchases.transactions x WHERE x.raas_txn_ref = job.raas_txn_ref FOR UPDATE SKIP LOCKED;
+            IF NOT FOUND THEN
+                CONTINUE;
+            END IF;
+            -- A vend job of a transaction settled another way (a vendor's confirmation) has nothing left to do.
+            IF purchases.is_final(t.state) THEN
+                DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = job.raas_txn_ref AND j.kind = 'vend';
+                CONTINUE;
+            END IF;
+        ELSE
+            SELECT * INTO t FROM purchases.transactions x WHERE x.raas_txn_ref = job.raas_txn_ref;
         END IF;
-        -- A vend job of a transaction settled another way (a vendor's confirmation) has nothing left to do.
-        IF job.kind = 'vend' AND purchases.is_final(t.state) THEN
-            DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = job.raas_txn_ref AND j.kind = 'vend';
-            CONTINUE;
-        END IF;
+        -- The lease is its own column: the job's due time, which is indexed, stays as it is.
         token := gen_random_uuid();
-        UPDATE purchases.jobs j SET due_at = now() + make_interval(secs => p_lease_seconds), lease_token = token,
-                                    claims = j.claims + 1
+        UPDATE purchases.jobs j
+        SET lease_token = token, leased_until = now() + make_interval(secs => p_lease_seconds), claims = j.claims + 1
         WHERE j.raas_txn_ref = job.raas_txn_ref AND j.kind = job.kind;
         mode := NULL;
         attempt := NULL;
@@ -363,12 +428,16 @@ BEGIN
         raas_txn_ref := job.raas_txn_ref;
         kind := job.kind;
         lease_token := token;
-        transaction := to_jsonb(t);
+        -- What a worker needs of the purchase (PurchaseRecord), and no more.
+        transaction := jsonb_build_object(
+            'client_id', t.client_id, 'product_id', t.product_id, 'product_type_id', t.product_type_id,
+            'vendor_id', t.vendor_id, 'token_kind', t.token_kind, 'funding_source_id', t.funding_source_id,
+            'target_identifier', t.target_identifier, 'currency_code', t.currency_code, 'vend_amount', t.vend_amount);
         recipient := NULL;
         body := NULL;
         IF job.kind = 'deliver_result' THEN
-            SELECT d.recipient, d.body INTO recipient, body
-            FROM purchases.result_deliveries d WHERE d.raas_txn_ref = job.raas_txn_ref;
+            recipient := t.result_recipient;
+            body := t.result_body;
         END IF;
         RETURN NEXT;
     END LOOP;
@@ -451,14 +520,14 @@ BEGIN
                 SET vend_attempt_open = false, state = 'vending',
                     state_cause = 'attempt ' || reference || ' failed with ' || p_code || '; retrying'
                 WHERE x.raas_txn_ref = p_raas_txn_ref;
-                PERFORM purchases.add_job(p_raas_txn_ref, 'vend', now() + retry_after);
+                PERFORM purchases.reschedule(p_raas_txn_ref, 'vend', now() + retry_after);
             END IF;
         WHEN 'uncertain' THEN
             UPDATE purchases.transactions x
             SET state = 'vending',
                 state_cause = 'attempt ' || reference || ' failed with ' || p_code || ' after it may have reached the vendor; asking about it'
             WHERE x.raas_txn_ref = p_raas_txn_ref;
-            PERFORM purchases.add_job(p_raas_txn_ref, 'vend', now() + retry_after);
+            PERFORM purchases.reschedule(p_raas_txn_ref, 'vend', now() + retry_after);
         WHEN 'unknown' THEN
             UPDATE purchases.transactions x
             SET state = 'vend_pending', state_cause = 'the outcome of ' || reference || ' is unknown',
@@ -466,7 +535,7 @@ BEGIN
             WHERE x.raas_txn_ref = p_raas_txn_ref
             RETURNING * INTO t;
             -- Never dropped: an unknown outcome holds the buyer's money until it is settled.
-            PERFORM purchases.add_job(p_raas_txn_ref, 'vend', now() + make_interval(
+            PERFORM purchases.reschedule(p_raas_txn_ref, 'vend', now() + make_interval(
                 secs => p_poll_delay_ms / 1000.0 * CASE WHEN t.status_polls >= p_max_polls THEN 12 ELSE 1 END));
         ELSE
             RAISE EXCEPTION 'unknown vend outcome %', p_outcome USING ERRCODE = '22023';
@@ -529,7 +598,7 @@ BEGIN
         SET vend_attempt_open = false, state = 'vending',
             state_cause = 'the vendor confirmed ' || p_vend_reference || ' failed with ' || p_code || '; retrying'
         WHERE x.raas_txn_ref = p_raas_txn_ref;
-        PERFORM purchases.add_job(p_raas_txn_ref, 'vend');
+        PERFORM purchases.reschedule(p_raas_txn_ref, 'vend', now());
         RETURN 'applied';
     END IF;
     PERFORM purchases.finish(p_raas_txn_ref, false, p_code, p_message, NULL,
@@ -544,36 +613,35 @@ CREATE OR REPLACE FUNCTION purchases.record_delivery(
     p_raas_txn_ref uuid, p_lease_token uuid, p_acknowledged boolean, p_outcome text, p_latency_ms integer
 ) RETURNS boolean LANGUAGE plpgsql AS $$
 DECLARE
-    d purchases.result_deliveries;
+    t purchases.transactions;
     policy catalogue.funding_sources;
 BEGIN
     IF NOT purchases.hold_lease(p_raas_txn_ref, 'deliver_result', p_lease_token) THEN
         RETURN false;
     END IF;
-    UPDATE purchases.result_deliveries r
-    SET attempts = r.attempts + 1, first_attempt_at = coalesce(r.first_attempt_at, now()), last_attempt_at = now(),
-        last_outcome = left(p_outcome, 300),
-        status = CASE WHEN p_acknowledged THEN 'acknowledged' ELSE r.status END,
-        acknowledged_at = CASE WHEN p_acknowledged THEN now() END
-    WHERE r.raas_txn_ref = p_raas_txn_ref
-    RETURNING * INTO d;
+    UPDATE purchases.transactions x
+    SET result_attempts = x.result_attempts + 1, result_first_attempt_at = coalesce(x.result_first_attempt_at, now()),
+        result_last_attempt_at = now(), result_last_outcome = left(p_outcome, 300),
+        result_status = CASE WHEN p_acknowledged THEN 'acknowledged' ELSE x.result_status END,
+        result_acknowledged_at = CASE WHEN p_acknowledged THEN now() END
+    WHERE x.raas_txn_ref = p_raas_txn_ref
+    RETURNING * INTO t;
     INSERT INTO purchases.calls (raas_txn_ref, party, operation, outcome, latency_ms)
-    VALUES (p_raas_txn_ref, CASE WHEN d.recipient = 'client' THEN 'client' ELSE 'bank' END, 'transactResult',
+    VALUES (p_raas_txn_ref, CASE WHEN t.result_recipient = 'client' THEN 'client' ELSE 'bank' END, 'transactResult',
             left(p_outcome, 300), p_latency_ms);
     IF p_acknowledged THEN
         DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'deliver_result';
         RETURN true;
     END IF;
-    SELECT f.* INTO policy FROM catalogue.funding_sources f
-    JOIN purchases.transactions t ON t.funding_source_id = f.funding_source_id
-    WHERE t.raas_txn_ref = p_raas_txn_ref;
-    IF d.attempts > coalesce(policy.max_retries, 100)
-       OR now() >= d.first_attempt_at + make_interval(secs => coalesce(policy.confirmation_window_seconds, 604800)) THEN
-        UPDATE purchases.result_deliveries r SET status = 'gave_up' WHERE r.raas_txn_ref = p_raas_txn_ref;
-        DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'deliver_result';
+    SELECT f.* INTO policy FROM catalogue.funding_sources f WHERE f.funding_source_id = t.funding_source_id;
+    IF t.result_attempts > coalesce(policy.max_retries, 100)
+       OR now() >= t.result_first_attempt_at + make_interval(secs => coalesce(policy.confirmation_window_seconds, 604800)) THEN
+        UPDATE purchases.transactions x SET result_status = 'gave_up' WHERE x.raas_txn_ref = p_raas_txn_ref;
+        -- Kept, never due, for support: one more delivery on request makes it due again.
+        PERFORM purchases.reschedule(p_raas_txn_ref, 'deliver_result', NULL);
     ELSE
-        PERFORM purchases.add_job(p_raas_txn_ref, 'deliver_result', now() + make_interval(
-            secs => (CASE WHEN d.attempts = 1 THEN coalesce(policy.initial_retry_delay_ms, 1000)
+        PERFORM purchases.reschedule(p_raas_txn_ref, 'deliver_result', now() + make_interval(
+            secs => (CASE WHEN t.result_attempts = 1 THEN coalesce(policy.initial_retry_delay_ms, 1000)
                           ELSE coalesce(policy.retry_delay_ms, 300000) END) / 1000.0));
     END IF;
     RETURN true;
@@ -603,7 +671,7 @@ BEGIN
                       WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'reservation_lookup') >= p_max_claims THEN
         DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'reservation_lookup';
     ELSE
-        PERFORM purchases.add_job(p_raas_txn_ref, 'reservation_lookup',
+        PERFORM purchases.reschedule(p_raas_txn_ref, 'reservation_lookup',
                                   now() + make_interval(secs => p_retry_delay_ms / 1000.0));
     END IF;
     RETURN true;
@@ -784,19 +852,50 @@ CREATE OR REPLACE FUNCTION purchases.invariant_violations() RETURNS SETOF text L
     FROM purchases.transactions t
     WHERE t.state IN ('success', 'failed') AND t.reserve_amount IS NOT NULL
       AND coalesce(t.response_code, '') <> catalogue.answer_code('insufficientVendorFloat')
-      AND NOT EXISTS (SELECT 1 FROM purchases.result_deliveries d WHERE d.raas_txn_ref = t.raas_txn_ref)
+      AND t.result_body IS NULL
     UNION ALL
-    SELECT 'transaction ' || d.raas_txn_ref || '''s result is pending with no delivery job'
-    FROM purchases.result_deliveries d
-    WHERE d.status = 'pending'
-      AND NOT EXISTS (SELECT 1 FROM purchases.jobs j WHERE j.raas_txn_ref = d.raas_txn_ref AND j.kind = 'deliver_result')
+    SELECT 'transaction ' || t.raas_txn_ref || ' has a result to deliver but is not final'
+    FROM purchases.transactions t
+    WHERE t.result_body IS NOT NULL AND NOT purchases.is_final(t.state)
     UNION ALL
-    -- Work in progress is never orphaned: an open purchase has a job that will move it on.
+    -- A result not acknowledged has its delivery job: due while pending, never due once given up (for support).
+    SELECT 'transaction ' || t.raas_txn_ref || '''s result is ' || t.result_status || ' with no delivery job'
+    FROM purchases.transactions t
+    WHERE t.result_status IN ('pending', 'gave_up')
+      AND NOT EXISTS (SELECT 1 FROM purchases.jobs j WHERE j.raas_txn_ref = t.raas_txn_ref AND j.kind = 'deliver_result'
+                      AND (j.due_at IS NULL) = (t.result_status = 'gave_up'))
+    UNION ALL
+    -- Work in progress is never orphaned: an open purchase has exactly one open job, which moves it on (and names
+    -- its buyer, for the In-Flight Check); a final one has none.
     SELECT 'transaction ' || t.raas_txn_ref || ' is ' || t.state || ' with nothing scheduled to move it on'
     FROM purchases.transactions t
     WHERE NOT purchases.is_final(t.state)
-      AND NOT EXISTS (SELECT 1 FROM purchases.jobs j WHERE j.raas_txn_ref = t.raas_txn_ref
-                      AND j.kind IN ('vend', 'reservation_deadline'))
+      AND (SELECT count(*) FROM purchases.jobs j WHERE j.raas_txn_ref = t.raas_txn_ref
+           AND j.kind IN ('vend', 'reservation_deadline') AND j.client_id = t.client_id
+           AND j.source_identifier = t.source_identifier AND j.purchase_created_at = t.created_at) <> 1
+    UNION ALL
+    SELECT 'transaction ' || t.raas_txn_ref || ' is final (' || t.state || ') but still has a ' || j.kind || ' job'
+    FROM purchases.transactions t JOIN purchases.jobs j USING (raas_txn_ref)
+    WHERE purchases.is_final(t.state) AND j.kind IN ('vend', 'reservation_deadline')
+    UNION ALL
+    -- The lookups' own tables agree with the purchases: every success once, and the bank's reference of each.
+    SELECT 'transaction ' || t.raas_txn_ref || ' is ' || t.state || ' but appears ' || count(s.raas_txn_ref)
+           || ' time(s) among the successes'
+    FROM purchases.transactions t LEFT JOIN purchases.successes s ON s.raas_txn_ref = t.raas_txn_ref
+    GROUP BY t.raas_txn_ref, t.state
+    HAVING count(s.raas_txn_ref) <> CASE WHEN t.state = 'success' THEN 1 ELSE 0 END
+    UNION ALL
+    SELECT 'transaction ' || t.raas_txn_ref || ' was never answered by the bank but is not listed for support'
+    FROM purchases.transactions t
+    WHERE t.reserve_funds_response_code = catalogue.answer_code('internalTimeout')
+      AND NOT EXISTS (SELECT 1 FROM purchases.unanswered_reservations u WHERE u.raas_txn_ref = t.raas_txn_ref)
+    UNION ALL
+    SELECT 'transaction ' || t.raas_txn_ref || '''s reserveFundsTxnRef ' || t.reserve_funds_txn_ref
+           || ' cannot be looked up'
+    FROM purchases.transactions t
+    WHERE t.reserve_funds_txn_ref IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM purchases.bank_references b WHERE b.client_id = t.client_id
+                      AND b.reserve_funds_txn_ref = t.reserve_funds_txn_ref AND b.raas_txn_ref = t.raas_txn_ref)
 $$;
 
 CREATE OR REPLACE FUNCTION purchases.assign_id() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -21,9 +21,9 @@ CREATE OR REPLACE FUNCTION notifications.reported_by_supplier(p_code integer) RE
 $$;
 
 -- The ledger transfers of a message's charge and of its refund: ids derived from the message, so a repeat is
--- recognised.
+-- recognised. STABLE, as jsonb_build_object is (see purchases.resolution).
 CREATE OR REPLACE FUNCTION notifications.charge_op(p_id uuid, p_account text, p_price bigint, p_refund boolean) RETURNS jsonb
-LANGUAGE sql IMMUTABLE AS $$
+LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object(
         'op', 'single',
         'id', md5(CASE WHEN p_refund THEN 'notification-refund:' ELSE 'notification-charge:' END || p_id)::uuid,

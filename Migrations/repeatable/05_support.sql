@@ -25,7 +25,8 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM purchases.transactions WHERE raas_txn_ref = p_raas_txn_ref) THEN
         RETURN 'not_found';
     END IF;
-    UPDATE purchases.result_deliveries SET status = 'pending' WHERE raas_txn_ref = p_raas_txn_ref;
+    UPDATE purchases.transactions SET result_status = 'pending'
+    WHERE raas_txn_ref = p_raas_txn_ref AND result_body IS NOT NULL;
     IF NOT FOUND THEN
         RETURN 'no_result';
     END IF;
@@ -40,21 +41,24 @@ END $$;
 CREATE OR REPLACE FUNCTION support.exceptions(p_holidays date[], p_limit integer)
 RETURNS TABLE (kind text, raas_txn_ref uuid, client_id bigint, since timestamptz, detail text)
 LANGUAGE sql STABLE AS $$
-    (SELECT 'unacknowledged_result', d.raas_txn_ref, t.client_id, d.created_at,
-            d.status || ' after ' || d.attempts || ' attempt(s)' || coalesce(': ' || d.last_outcome, '')
-     FROM purchases.result_deliveries d
-     JOIN purchases.transactions t ON t.raas_txn_ref = d.raas_txn_ref
+    -- A result not acknowledged has its delivery job (due, or never due once given up): the jobs are few, the
+    -- purchases many.
+    (SELECT 'unacknowledged_result', t.raas_txn_ref, t.client_id, t.final_at,
+            t.result_status || ' after ' || t.result_attempts || ' attempt(s)' || coalesce(': ' || t.result_last_outcome, '')
+     FROM purchases.jobs j
+     JOIN purchases.transactions t ON t.raas_txn_ref = j.raas_txn_ref
      LEFT JOIN catalogue.funding_sources f ON f.funding_source_id = t.funding_source_id
-     WHERE d.status <> 'acknowledged'
-       AND now() >= least(d.created_at + make_interval(secs => coalesce(f.confirmation_window_seconds, 604800)),
-                          support.add_business_days(d.created_at, 7, p_holidays)))
+     WHERE j.kind = 'deliver_result' AND t.result_status <> 'acknowledged'
+       AND now() >= least(t.final_at + make_interval(secs => coalesce(f.confirmation_window_seconds, 604800)),
+                          support.add_business_days(t.final_at, 7, p_holidays)))
     UNION ALL
     (SELECT 'unknown_reservation', t.raas_txn_ref, t.client_id, t.created_at,
             'the bank never answered reserveFunds' || CASE WHEN l.raas_txn_ref IS NULL THEN ', nor a status lookup'
                                                            ELSE '' END
-     FROM purchases.transactions t
+     FROM purchases.unanswered_reservations u
+     JOIN purchases.transactions t ON t.raas_txn_ref = u.raas_txn_ref
      LEFT JOIN purchases.reservation_lookups l ON l.raas_txn_ref = t.raas_txn_ref
-     WHERE t.reserve_funds_response_code = catalogue.answer_code('internalTimeout') AND l.response_code IS NULL)
+     WHERE l.response_code IS NULL)
     UNION ALL
     (SELECT 'vendor_conflict', c.raas_txn_ref, t.client_id, c.received_at,
             'the vendor confirmed ' || c.vend_reference || ' with ' || c.response_code || ' but the transaction is '

@@ -1,7 +1,8 @@
 public import Postgres
 
-/// A client's transactions that are not final yet and match a purchase's five fields (API.md §6), through the
-/// small partial index `transactions_in_flight_by_buyer` (Migrations/0004_lookups.sql).
+/// A client's transactions that are not final yet and match a purchase's five fields (API.md §6): those with an open
+/// job (a purchase has one exactly while it is not final), through the small partial index `jobs_open_by_buyer`
+/// (Migrations/0009_lean_purchases.sql).
 public struct InFlightQuery: Sendable, Equatable {
     public let clientId: Int64
     public let sourceIdentifier: String
@@ -23,11 +24,14 @@ public struct InFlightQuery: Sendable, Equatable {
 
     public var statement: PostgresQuery {
         """
-        SELECT raas_txn_ref::text AS raas_txn_ref, purchases.api_time(created_at) AS created
-        FROM purchases.transactions
-        WHERE client_id = \(clientId) AND source_identifier = \(sourceIdentifier) AND final_at IS NULL
-          AND target_identifier = \(targetIdentifier) AND product_id = \(productId) AND purchase_amount = \(purchaseAmount)
-        ORDER BY created_at
+        SELECT t.raas_txn_ref::text AS raas_txn_ref, purchases.api_time(t.created_at) AS created
+        FROM purchases.jobs j
+        JOIN purchases.transactions t ON t.raas_txn_ref = j.raas_txn_ref
+        WHERE j.kind IN ('reservation_deadline', 'vend')
+          AND j.client_id = \(clientId) AND j.source_identifier = \(sourceIdentifier)
+          AND t.target_identifier = \(targetIdentifier) AND t.product_id = \(productId)
+          AND t.purchase_amount = \(purchaseAmount)
+        ORDER BY t.created_at
         LIMIT \(Self.maxListed)
         """
     }

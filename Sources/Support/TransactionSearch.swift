@@ -72,14 +72,29 @@ public struct TransactionSearch: Sendable {
             """
         if let raasTxnRef { query.append(" AND t.raas_txn_ref = \(raasTxnRef)") }
         if let clientTxnRef { query.append(" AND t.client_txn_ref = \(clientTxnRef)") }
-        if let reserveFundsTxnRef { query.append(" AND t.reserve_funds_txn_ref = \(reserveFundsTxnRef)") }
+        if let reserveFundsTxnRef {
+            // With its client, the bank's reference is looked up (purchases.bank_references); without, it narrows.
+            if let clientId {
+                query.append("""
+                     AND t.raas_txn_ref IN (SELECT b.raas_txn_ref FROM purchases.bank_references b
+                                            WHERE b.client_id = \(clientId) AND b.reserve_funds_txn_ref = \(reserveFundsTxnRef))
+                    """)
+            }
+            query.append(" AND t.reserve_funds_txn_ref = \(reserveFundsTxnRef)")
+        }
         if let sourceIdentifier { query.append(" AND t.source_identifier = \(sourceIdentifier)") }
         if let targetIdentifier { query.append(" AND t.target_identifier = \(targetIdentifier)") }
         if let clientId { query.append(" AND t.client_id = \(clientId)") }
         if let vendorId { query.append(" AND t.vendor_id = \(vendorId)") }
         if let productId { query.append(" AND t.product_id = \(productId)") }
         switch status {
-        case .pending: query.append(" AND t.final_at IS NULL")
+        case .pending:
+            // Not final: the purchase has an open job (the jobs are few, the purchases many), whose copy of the
+            // purchase's creation time bounds the range on their index too.
+            query.append(" AND t.raas_txn_ref IN (SELECT j.raas_txn_ref FROM purchases.jobs j WHERE j.kind IN ('reservation_deadline', 'vend')")
+            if let from { query.append(" AND j.purchase_created_at >= \(from)") }
+            if let to { query.append(" AND j.purchase_created_at < \(to)") }
+            query.append(")")
         case .success: query.append(" AND t.state = 'success'")
         case .failed: query.append(" AND t.state IN ('failed', 'reserve_failed')")
         case nil: break

@@ -1,8 +1,7 @@
 public import Postgres
-import TransactCore
 
 /// The tokens of a buyer's successful purchases, newest first (API.md §6), through the partial index
-/// `transactions_tokens_by_buyer`. The buyer is the `sourceIdentifier`: a gift the buyer received was bought by
+/// `successes_tokens_by_buyer` (the buyer's successes with a token, Migrations/0009_lean_purchases.sql). The buyer is the `sourceIdentifier`: a gift the buyer received was bought by
 /// someone else, so it is never among them; a gift the buyer sent is a purchase the buyer made, so it is.
 public struct TokenLookupQuery: Sendable, Equatable {
     public let clientId: Int64
@@ -28,13 +27,13 @@ public struct TokenLookupQuery: Sendable, Equatable {
         SELECT t.target_identifier, t.client_id, t.channel_id, t.product_id, t.product_type_id,
                coalesce(p.description, '') AS description, t.raas_txn_ref::text AS raas_txn_ref,
                purchases.api_time(t.created_at) AS transaction_date, t.purchase_amount, t.token
-        FROM purchases.transactions t
+        FROM purchases.successes s
+        JOIN purchases.transactions t ON t.raas_txn_ref = s.raas_txn_ref
         LEFT JOIN catalogue.products p ON p.product_id = t.product_id
-        WHERE t.client_id = \(clientId) AND t.source_identifier = \(sourceIdentifier)
-          AND t.transact_result_response_code = \(unescaped: Answer.success.codeLiteral) AND t.token IS NOT NULL
+        WHERE s.client_id = \(clientId) AND s.source_identifier = \(sourceIdentifier) AND s.with_token
           AND (\(channelId)::bigint IS NULL OR t.channel_id = \(channelId))
           AND (\(productTypeId)::bigint IS NULL OR t.product_type_id = \(productTypeId))
-        ORDER BY t.created_at DESC
+        ORDER BY s.created_at DESC
         LIMIT \(limit)
         """
     }

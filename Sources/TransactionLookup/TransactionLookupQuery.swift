@@ -3,7 +3,7 @@ public import TransactCore
 
 /// One transaction of a client by one of its references, created within the last 30 days (API.md §6). Each kind
 /// of reference has its own statement, so that even a generic plan of a prepared statement goes straight to its
-/// index: the primary key, `one_per_client_reference`, or `transactions_by_reserve_funds_ref`.
+/// index: the primary key, `one_per_client_reference`, or `bank_references_pkey` (Migrations/0009_lean_purchases.sql).
 public struct TransactionLookupQuery: Sendable, Equatable {
     public enum Reference: Sendable, Equatable {
         case raasTxnRef(RaasTxnRef)
@@ -45,10 +45,12 @@ public struct TransactionLookupQuery: Sendable, Equatable {
             WHERE t.client_id = \(clientId) AND t.client_txn_ref = \(text) AND \(unescaped: Self.window)
             """
         case .reserveFundsTxnRef(let text):
-            // A bank's references need not be unique: the latest transaction that carries it.
+            // A bank's references need not be unique: the latest transaction that carries it (found through
+            // purchases.bank_references, since the reference arrives after the purchase is written).
             """
-            SELECT \(unescaped: Self.columns) FROM purchases.transactions t
-            WHERE t.client_id = \(clientId) AND t.reserve_funds_txn_ref = \(text) AND \(unescaped: Self.window)
+            SELECT \(unescaped: Self.columns) FROM purchases.bank_references b
+            JOIN purchases.transactions t ON t.raas_txn_ref = b.raas_txn_ref
+            WHERE b.client_id = \(clientId) AND b.reserve_funds_txn_ref = \(text) AND \(unescaped: Self.window)
             ORDER BY t.created_at DESC LIMIT 1
             """
         }

@@ -1,10 +1,10 @@
 public import Postgres
-import TransactCore
 
 /// A buyer's latest successful purchase per product, newest first (API.md §6). The statement skips along the
-/// index `transactions_successful_by_buyer_product` from one product the buyer bought to the next (a loose index
-/// scan, written as a recursive CTE) and takes each product's latest row, so its cost follows the number of
-/// products the buyer bought: neither the size of the table nor the length of the buyer's history.
+/// index `successes_by_buyer_product` (the buyer's successes, Migrations/0009_lean_purchases.sql) from one product
+/// the buyer bought to the next (a loose index scan, written as a recursive CTE) and takes each product's latest
+/// purchase, so its cost follows the number of products the buyer bought: neither the size of the table nor the
+/// length of the buyer's history.
 ///
 /// The optional filters are parameters of one statement: productId as a range of the index (the whole range when
 /// absent), channelId and productTypeId as conditions on the few rows found; so a generic plan of the prepared
@@ -38,17 +38,15 @@ public struct UserTransactionsQuery: Sendable, Equatable {
         let highestProduct = productId ?? Int64.max
         return """
             WITH RECURSIVE bought (product_id) AS (
-                (SELECT t.product_id FROM purchases.transactions t
-                 WHERE t.client_id = \(clientId) AND t.source_identifier = \(sourceIdentifier)
-                   AND t.product_id BETWEEN \(lowestProduct) AND \(highestProduct)
-                   AND t.transact_result_response_code = \(unescaped: Answer.success.codeLiteral)
-                 ORDER BY t.product_id LIMIT 1)
+                (SELECT s.product_id FROM purchases.successes s
+                 WHERE s.client_id = \(clientId) AND s.source_identifier = \(sourceIdentifier)
+                   AND s.product_id BETWEEN \(lowestProduct) AND \(highestProduct)
+                 ORDER BY s.product_id LIMIT 1)
                 UNION ALL
-                SELECT (SELECT t.product_id FROM purchases.transactions t
-                        WHERE t.client_id = \(clientId) AND t.source_identifier = \(sourceIdentifier)
-                          AND t.product_id > b.product_id AND t.product_id <= \(highestProduct)
-                          AND t.transact_result_response_code = \(unescaped: Answer.success.codeLiteral)
-                        ORDER BY t.product_id LIMIT 1)
+                SELECT (SELECT s.product_id FROM purchases.successes s
+                        WHERE s.client_id = \(clientId) AND s.source_identifier = \(sourceIdentifier)
+                          AND s.product_id > b.product_id AND s.product_id <= \(highestProduct)
+                        ORDER BY s.product_id LIMIT 1)
                 FROM bought b WHERE b.product_id IS NOT NULL
             )
             SELECT latest.channel_id, latest.client_id, latest.raas_txn_ref::text AS raas_txn_ref,
@@ -58,12 +56,12 @@ public struct UserTransactionsQuery: Sendable, Equatable {
             CROSS JOIN LATERAL (
                 SELECT t.channel_id, t.client_id, t.raas_txn_ref, t.created_at, t.product_id, t.product_type_id,
                        t.purchase_amount, t.target_identifier
-                FROM purchases.transactions t
-                WHERE t.client_id = \(clientId) AND t.source_identifier = \(sourceIdentifier) AND t.product_id = b.product_id
-                  AND t.transact_result_response_code = \(unescaped: Answer.success.codeLiteral)
+                FROM purchases.successes s
+                JOIN purchases.transactions t ON t.raas_txn_ref = s.raas_txn_ref
+                WHERE s.client_id = \(clientId) AND s.source_identifier = \(sourceIdentifier) AND s.product_id = b.product_id
                   AND (\(channelId)::bigint IS NULL OR t.channel_id = \(channelId))
                   AND (\(productTypeId)::bigint IS NULL OR t.product_type_id = \(productTypeId))
-                ORDER BY t.created_at DESC LIMIT 1
+                ORDER BY s.created_at DESC LIMIT 1
             ) latest
             LEFT JOIN catalogue.products p ON p.product_id = latest.product_id
             ORDER BY latest.created_at DESC

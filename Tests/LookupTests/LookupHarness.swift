@@ -90,7 +90,9 @@ struct LookupHarness {
     }
 
     /// A purchase written straight into the table, in the state a lookup needs to see: a history made up rather than
-    /// lived, so it is written as a replica would (the triggers that allow only a purchase's real moves stay out).
+    /// lived, so it is written as a replica would (the triggers that allow only a purchase's real moves stay out),
+    /// with what the purchase functions write beside it for the lookups (the bank's reference, a success, the open
+    /// job of one in flight: never due, as there is no vendor here).
     func addPurchase(
         _ clientTxnRef: String, client: Int64 = 200, buyer: String, target: String? = nil, product: Int64 = 110,
         productType: Int64 = 3, channel: Int64 = 3, amount: Int64 = 1_000, state: String = "success", token: String? = nil,
@@ -100,7 +102,7 @@ struct LookupHarness {
         let code: String? = state == "success" ? "0000" : state == "failed" ? "2213" : nil
         return try await db.withTransaction { session in
             _ = try await session.query("SET LOCAL session_replication_role = replica")
-            return try await session.query("""
+            let reference = try await session.query("""
             INSERT INTO purchases.transactions (
                 raas_txn_ref, client_id, client_txn_ref, flow, request_fingerprint, state, state_cause, product_id,
                 product_type_id, vendor_id, funding_source_id, channel_id, channel_name, channel_session_id, source_identifier,
@@ -115,6 +117,17 @@ struct LookupHarness {
                     CASE WHEN \(final) THEN now() - make_interval(mins => \(Int64(minutesAgo))::integer) END)
             RETURNING raas_txn_ref::text AS ref
             """).first!.decode(String.self, "ref")
+            _ = try await session.query("""
+                WITH t AS (SELECT * FROM purchases.transactions WHERE raas_txn_ref = \(reference)::uuid),
+                refs AS (INSERT INTO purchases.bank_references (client_id, reserve_funds_txn_ref, raas_txn_ref)
+                         SELECT client_id, reserve_funds_txn_ref, raas_txn_ref FROM t WHERE reserve_funds_txn_ref IS NOT NULL),
+                succeeded AS (INSERT INTO purchases.successes (client_id, source_identifier, product_id, created_at, raas_txn_ref, with_token)
+                              SELECT client_id, source_identifier, product_id, created_at, raas_txn_ref, token IS NOT NULL
+                              FROM t WHERE state = 'success')
+                INSERT INTO purchases.jobs (raas_txn_ref, kind, due_at, client_id, source_identifier, purchase_created_at)
+                SELECT raas_txn_ref, 'vend', 'infinity', client_id, source_identifier, created_at FROM t WHERE final_at IS NULL
+                """)
+            return reference
         }
     }
 

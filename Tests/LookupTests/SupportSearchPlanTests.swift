@@ -25,11 +25,11 @@ struct SupportSearchPlanTests {
             ("by buyer", search { $0.sourceIdentifier = "27820000042" }, "transactions_by_buyer_time"),
             ("by recipient", search { $0.targetIdentifier = "27820000042" }, "transactions_by_recipient_time"),
             ("by the bank's reference and client", search { $0.clientId = 200; $0.reserveFundsTxnRef = "rf-101" },
-             "transactions_by_reserve_funds_ref"),
+             "bank_references_pkey"),
             ("a client's last week", search { $0.clientId = 200; week(&$0) }, "transactions_by_client_time"),
             ("a vendor's failures of the last week", search { $0.vendorId = 100; $0.status = .failed; week(&$0) },
              "transactions_by_time"),
-            ("what is still pending", search { $0.status = .pending; week(&$0) }, "transactions_pending_by_time"),
+            ("what is still pending", search { $0.status = .pending; week(&$0) }, "jobs_open_by_time"),
             ("the next page of the last week", search {
                 week(&$0)
                 $0.after = TransactionSearch.Cursor("\(Int64(now.timeIntervalSince1970 * 1_000_000) - 3_600_000_000)_00000000-00c8-4000-8000-000000000101")

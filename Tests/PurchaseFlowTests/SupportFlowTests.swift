@@ -140,13 +140,18 @@ struct SupportFlowTests {
             let token = try await Self.supportToken(harness)
             #expect((Self.object(try await Self.get(harness, "/support/exceptions", token: token).text)["exceptions"] as? [Any])?.isEmpty == true)
             // The airtime result never acknowledged, delivered first 10 days ago; the electricity one 2 days ago.
+            // (A result given up keeps a delivery job that is never due; a pending one's is due later, here.)
             try await harness.db.query("""
-                UPDATE purchases.result_deliveries SET status = 'gave_up', created_at = now() - interval '10 days'
+                UPDATE purchases.transactions SET result_status = 'gave_up', final_at = now() - interval '10 days'
                 WHERE raas_txn_ref = \(UUID(uuidString: airtime)!)
                 """)
+            try await harness.db.query("SELECT purchases.add_job(\(UUID(uuidString: airtime)!), 'deliver_result', NULL)")
             try await harness.db.query("""
-                UPDATE purchases.result_deliveries SET status = 'pending', created_at = now() - interval '2 days'
+                UPDATE purchases.transactions SET result_status = 'pending', final_at = now() - interval '2 days'
                 WHERE raas_txn_ref = \(UUID(uuidString: electricity)!)
+                """)
+            try await harness.db.query("""
+                SELECT purchases.add_job(\(UUID(uuidString: electricity)!), 'deliver_result', now() + interval '1 day')
                 """)
             try await harness.db.query("""
                 INSERT INTO purchases.vendor_conflicts (raas_txn_ref, vend_reference, response_code, response_message)

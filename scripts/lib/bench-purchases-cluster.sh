@@ -5,7 +5,8 @@ set -euo pipefail
 pgbin="$(pg_config --bindir)"
 hz="$(getconf CLK_TCK)"
 results="$(mktemp)"
-trap 'rm -f "$results"' EXIT
+# Whatever stops this script stops the processes it started (simulators and servers) too.
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -f "$results"' EXIT
 
 # CPU time (user + system, in clock ticks) of a process so far, its children that ended included; of this cluster's
 # processes (its postmaster, every child alive: backends, walwriter, checkpointer, autovacuum; and, through the
@@ -69,6 +70,9 @@ measure() {
     local s0 p0 w0 n0 s1 p1 w1 n1 full
     psql -d "$db" -Atq -c "SELECT pg_stat_reset()" >/dev/null
     s0="$(cpu $server)"; p0="$(pg_cpu)"; w0="$(wal_lsn)"; f0="$(fpi)"; n0="$(settled $bank)"
+    if [ -n "${BENCH_PERF:-}" ] && [ "$round" = 1 ]; then
+        (sleep 2; perf record -q -a -g -F 499 -o "/tmp/bench-perf-$offset.data" -- sleep 5 >/dev/null 2>&1) &
+    fi
     full="$(load --concurrency "$BENCH_CONNECTIONS")"
     s1="$(cpu $server)"; p1="$(pg_cpu)"; w1="$(wal_lsn)"; f1="$(fpi)"; n1="$(settled $bank)"
     echo "$full" | sed 's/^/  /'
@@ -83,6 +87,11 @@ measure() {
     rate="$(echo "$full" | sed -n 's/^completed (result acknowledged) *\([0-9]*\) purchases\/s/\1/p')"
     serve_ms="$(ms $(( s1 - s0 )) "$n")"; pg_ms="$(ms $(( p1 - p0 )) "$n")"; wal="$(( $(wal_bytes "$w0" "$w1") / n ))"
     echo "  $n purchases completed; per purchase: transact serve CPU $serve_ms ms, PostgreSQL CPU $pg_ms ms, WAL $wal bytes ($(( f1 - f0 )) full-page images in all)"
+    if [ -n "${BENCH_PERF:-}" ] && [ "$round" = 1 ]; then
+        echo "-- where PostgreSQL's CPU went (perf, 5 s of that run, the 30 costliest functions of its processes)"
+        { perf report -i "/tmp/bench-perf-$offset.data" --comm postgres --no-children -g none --sort dso,symbol --stdio 2>/dev/null \
+            | grep -E '^ +[0-9]' | head -30; } || true
+    fi
     if [ -n "${BENCH_WAL_PROFILE:-}" ] && [ "$offset" = 0 ] && [ "$round" = 1 ]; then
         echo "-- the WAL of that run per purchase, by relation and record type (pg_walinspect)"
         psql -d "$db" -q -c "CREATE EXTENSION IF NOT EXISTS pg_walinspect" -c "
@@ -99,10 +108,11 @@ measure() {
         echo "-- the costliest statements per purchase (pg_stat_statements, nested ones included)"
         psql -d "$db" -q -c "
             SELECT round((total_exec_time / $n)::numeric, 3) AS ms_per_purchase, round(calls::numeric / $n, 2) AS calls_per_purchase,
+                   round(plans::numeric / $n, 2) AS plans_per_purchase, round((total_plan_time / $n)::numeric, 3) AS plan_ms,
                    round((wal_bytes / $n)::numeric) AS wal_bytes_per_purchase,
                    left(regexp_replace(query, '\s+', ' ', 'g'), 100) AS query
             FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-            ORDER BY total_exec_time DESC LIMIT 25"
+            ORDER BY total_exec_time + total_plan_time DESC LIMIT 30"
     fi
 
     local half=$(( rate / 2 ))

@@ -61,7 +61,7 @@ public enum ResultRecipientKind: String, Sendable {
     case client
 }
 
-/// The columns of a transaction a worker needs.
+/// The columns of a transaction a worker needs (purchases.claim_jobs sends these, and no others).
 public struct PurchaseRecord: Sendable, Decodable, Equatable {
     public let clientId: Int64
     public let productId: Int64

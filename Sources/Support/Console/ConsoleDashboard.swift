@@ -14,9 +14,9 @@ struct ConsoleDashboard {
                  FROM (SELECT date_trunc('hour', t.created_at AT TIME ZONE 'UTC') AS hour, count(*) AS n,
                               count(*) FILTER (WHERE t.state = 'success') AS succeeded
                        FROM purchases.transactions t WHERE t.created_at > now() - interval '24 hours' GROUP BY 1) x) AS hours,
-                (SELECT count(*) FROM purchases.result_deliveries d WHERE d.status = 'pending') AS outbox,
+                (SELECT count(*) FROM purchases.jobs j WHERE j.kind = 'deliver_result' AND j.due_at IS NOT NULL) AS outbox,
                 (SELECT count(*) FROM notifications.callbacks c WHERE c.status = 'pending') AS callbacks,
-                (SELECT count(*) FROM purchases.jobs j WHERE j.due_at <= now())
+                (SELECT count(*) FROM purchases.jobs j WHERE j.due_at <= now() AND (j.leased_until IS NULL OR j.leased_until <= now()))
                     + (SELECT count(*) FROM notifications.messages m WHERE m.send_due_at <= now()) AS due,
                 (SELECT coalesce(json_agg(json_build_array(y.vendor, y.code, y.n) ORDER BY y.vendor, y.code), '[]')::text
                  FROM (SELECT t.vendor_id AS vendor, coalesce(t.transact_result_response_code, 'pending') AS code,

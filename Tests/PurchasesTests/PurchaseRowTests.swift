@@ -1,0 +1,44 @@
+import Postgres
+import TestSupport
+import Testing
+
+/// The lean write path (Migrations/0009_lean_purchases.sql): a purchase row is changed only in place.
+@Suite("A purchase row is written once with its indexes, then changed in place")
+struct PurchaseRowTests {
+    /// The columns a purchase is given when it is stored and that no step changes afterwards.
+    static let writtenOnce: Set<String> = [
+        "raas_txn_ref", "client_id", "client_txn_ref", "created_at", "source_identifier", "target_identifier",
+    ]
+
+    @Test("every index of purchases.transactions is on columns no step changes, with no predicate or expression")
+    func indexesAreOnWrittenOnceColumns() async throws {
+        try await TestDatabase.with { db, _ in
+            let rows = try await db.query("""
+                SELECT c.relname AS index, i.indpred IS NOT NULL OR i.indexprs IS NOT NULL AS computed,
+                       array_to_string(ARRAY(SELECT a.attname FROM pg_attribute a
+                                             WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) ORDER BY a.attnum), ',') AS columns
+                FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                WHERE i.indrelid = 'purchases.transactions'::regclass
+                """)
+            #expect(rows.count >= 7)
+            for row in rows {
+                let index = try row.decode(String.self, "index")
+                let columns = Set(try row.decode(String.self, "columns").split(separator: ",").map(String.init))
+                // A change of an indexed column, in a key or a predicate, is an update that writes every index anew.
+                #expect(try !row.decode(Bool.self, "computed"), "\(index) has a predicate or an expression")
+                #expect(columns.isSubset(of: Self.writtenOnce), "\(index) is on \(columns.subtracting(Self.writtenOnce))")
+            }
+        }
+    }
+
+    @Test("a claim moves no indexed column of its job: the lease is its own column")
+    func claimIsInPlace() async throws {
+        try await TestDatabase.with { db, _ in
+            let leased = try await db.query("""
+                SELECT count(*) AS n FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+                WHERE i.indrelid = 'purchases.jobs'::regclass AND a.attname IN ('lease_token', 'leased_until', 'claims')
+                """).single().decode(Int.self, "n")
+            #expect(leased == 0)
+        }
+    }
+}
