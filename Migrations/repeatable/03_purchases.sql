@@ -16,11 +16,28 @@ BEGIN
     RETURN NOT EXISTS (SELECT 1 FROM purchases.transitions m WHERE m.from_state = p_state);
 END $$;
 
--- Refuses a move the table does not list (a final state never changes: PU001; any other: PU003), and keeps the
--- row's bookkeeping: its sequence of states, its last change, the time it became final.
+-- The rules across the columns of a purchase row, by name; NULL when the row keeps them all. They are checked by the
+-- state trigger, where they can change (a purchase is created, or changes state), rather than as CHECK constraints,
+-- which PostgreSQL would build afresh at every statement that writes the row (Migrations/0010); `transact verify`
+-- checks them for every row.
+CREATE OR REPLACE FUNCTION purchases.broken_row_rule(t purchases.transactions) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+        -- An accepted purchase carries its breakdown and its vendor.
+        WHEN NOT (t.state IN ('received', 'failed', 'reserve_failed') OR (t.reserve_amount IS NOT NULL AND t.vendor_id IS NOT NULL))
+            THEN 'accepted_has_breakdown'
+        -- A transactResult is whole: where it goes, its body and how its delivery stands, or none of them.
+        WHEN NOT ((t.result_recipient IS NULL) = (t.result_body IS NULL) AND (t.result_body IS NULL) = (t.result_status IS NULL))
+            THEN 'result_is_whole'
+    END
+$$;
+
+-- Refuses a move the table does not list (a final state never changes: PU001; any other: PU003), or a row that
+-- breaks a rule across its columns (23514, named as its constraint), and keeps the row's bookkeeping: its sequence
+-- of states, its last change, the time it became final.
 CREATE OR REPLACE FUNCTION purchases.guard_transition() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     previous text := CASE WHEN TG_OP = 'UPDATE' THEN OLD.state END;
+    broken text;
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM purchases.transitions m
                    WHERE (m.from_state = previous OR (m.from_state IS NULL AND previous IS NULL)) AND m.to_state = NEW.state) THEN
@@ -36,6 +53,11 @@ BEGIN
         NEW.state_sequence := OLD.state_sequence + 1;
     END IF;
     NEW.final_at := CASE WHEN purchases.is_final(NEW.state) THEN now() END;
+    broken := purchases.broken_row_rule(NEW);
+    IF broken IS NOT NULL THEN
+        RAISE EXCEPTION 'transaction % (%) breaks the rule %', NEW.raas_txn_ref, NEW.state, broken
+            USING ERRCODE = 'check_violation', CONSTRAINT = broken;
+    END IF;
     RETURN NEW;
 END $$;
 
@@ -364,7 +386,7 @@ BEGIN
         END CASE;
     END IF;
     -- (An answer after the purchase was settled without it finds its deadline job already gone: settling took it.)
-    RETURN QUERY SELECT x.state, x.response_code, x.response_message
+    RETURN QUERY SELECT x.state::text, x.response_code::text, x.response_message
                  FROM purchases.transactions x WHERE x.raas_txn_ref = p_raas_txn_ref;
 END $$;
 
@@ -817,6 +839,16 @@ END $$;
 
 -- The purchase invariants of API.md §11, one line per broken one (empty when sound).
 CREATE OR REPLACE FUNCTION purchases.invariant_violations() RETURNS SETOF text LANGUAGE sql STABLE AS $$
+    -- Every row keeps the rules across its columns, and is dated final exactly when it is.
+    SELECT 'transaction ' || t.raas_txn_ref || ' (' || t.state || ') breaks the rule ' || purchases.broken_row_rule(t)
+    FROM purchases.transactions t
+    WHERE purchases.broken_row_rule(t) IS NOT NULL
+    UNION ALL
+    SELECT 'transaction ' || t.raas_txn_ref || ' is ' || t.state || ' but ' || CASE WHEN t.final_at IS NULL
+           THEN 'has no final time' ELSE 'has a final time' END
+    FROM purchases.transactions t
+    WHERE purchases.is_final(t.state) <> (t.final_at IS NOT NULL)
+    UNION ALL
     -- An accepted purchase has its pending transfer; one refused for the vendor's float (2221) has none.
     SELECT 'transaction ' || t.raas_txn_ref || ' (' || t.state || ') was accepted but has no pending ledger transfer'
     FROM purchases.transactions t

@@ -31,6 +31,20 @@ struct PurchaseRowTests {
         }
     }
 
+    @Test("the tables a purchase step writes carry their rules as domains, not CHECK constraints")
+    func noCheckConstraints() async throws {
+        try await TestDatabase.with { db, _ in
+            // PostgreSQL builds a table's CHECK constraints from their text at every statement that writes it
+            // (Migrations/0010_rules_as_domains.sql); the job's one small rule across columns is the exception.
+            let checks = try await db.query("""
+                SELECT conrelid::regclass::text || '.' || conname AS name FROM pg_constraint
+                WHERE contype = 'c' AND conrelid IN ('purchases.transactions'::regclass, 'purchases.state_changes'::regclass,
+                                                     'purchases.calls'::regclass, 'purchases.jobs'::regclass)
+                """).map { try $0.decode(String.self, "name") }
+            #expect(checks == ["purchases.jobs.open_job_names_its_buyer"])
+        }
+    }
+
     @Test("a claim moves no indexed column of its job: the lease is its own column")
     func claimIsInPlace() async throws {
         try await TestDatabase.with { db, _ in

@@ -146,6 +146,38 @@ struct PurchaseStoreTests {
         }
     }
 
+    @Test("a purchase row's rules: a column's by its domain, those across columns by the state trigger (23514, named)")
+    func rowRules() async throws {
+        try await TestDatabase.with { db, _ in
+            try await fundFloat(db, balance: 1_000_000)
+            let purchase = try request()
+            guard case .reserve(let reference, _) = try await PurchaseStore(database: db).open(
+                purchase, decision: try accepted(purchase))
+            else {
+                Issue.record("not created")
+                return
+            }
+            func refused(_ change: String, constraint: String?) async {
+                await #expect {
+                    try await db.query(PostgresQuery(
+                        sql: "UPDATE purchases.transactions SET \(change) WHERE raas_txn_ref = $1", bindings: [.init(reference.uuid)]))
+                } throws: { error in
+                    let server = (error as? PostgresError)?.serverError
+                    return server?.sqlState == .checkViolation && (constraint == nil || server?.constraintName == constraint)
+                }
+            }
+            await refused("state_cause = repeat('x', 501)", constraint: nil)
+            await refused("response_code = '12a4'", constraint: nil)
+            await refused("state = 'bogus'", constraint: nil)
+            await refused("state = 'reserved', reserve_amount = NULL", constraint: "accepted_has_breakdown")
+            await refused("state = 'reserved', result_body = 'x'", constraint: "result_is_whole")
+            let state = try await db.query("SELECT state FROM purchases.transactions WHERE raas_txn_ref = \(reference.uuid)")
+                .single().decode(String.self, "state")
+            #expect(state == "reserving")
+            #expect(try await db.query("SELECT count(*) AS n FROM purchases.invariant_violations() v").single().decode(Int.self, "n") == 0)
+        }
+    }
+
     @Test("a vend's follow-up waits the first delay, doubling with each attempt, at most the cap")
     func vendRetryDelay() async throws {
         try await TestDatabase.with { db, _ in

@@ -91,6 +91,9 @@ measure() {
         echo "-- where PostgreSQL's CPU went (perf, 5 s of that run, the 30 costliest functions of its processes)"
         { perf report -i "/tmp/bench-perf-$offset.data" --comm postgres --no-children -g none --sort dso,symbol --stdio 2>/dev/null \
             | grep -E '^ +[0-9]' | head -30; } || true
+        echo "-- where transact serve's CPU went (perf, the same 5 s, its 30 costliest functions)"
+        { perf report -i "/tmp/bench-perf-$offset.data" --pid "$server" --no-children -g none --sort dso,symbol --stdio 2>/dev/null \
+            | grep -E '^ +[0-9]' | head -30; } || true
     fi
     if [ -n "${BENCH_WAL_PROFILE:-}" ] && [ "$offset" = 0 ] && [ "$round" = 1 ]; then
         echo "-- the WAL of that run per purchase, by relation and record type (pg_walinspect)"
