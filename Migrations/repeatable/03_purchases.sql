@@ -33,14 +33,24 @@ $$;
 
 -- Refuses a move the table does not list (a final state never changes: PU001; any other: PU003), or a row that
 -- breaks a rule across its columns (23514, named as its constraint), and keeps the row's bookkeeping: its sequence
--- of states, its last change, the time it became final.
+-- of states, its last change, the time it became final. A change of state is recorded in state_changes here,
+-- before the row is written: a BEFORE trigger runs only for a row the statement has locked and will write (every
+-- function that changes a purchase locks it first; a claim skips a locked one), and it saves the queue of an
+-- AFTER trigger at each of a purchase's changes. The first state of a new purchase is recorded after the row is
+-- stored (record_state): an INSERT ... ON CONFLICT DO NOTHING runs BEFORE triggers for a row it then drops.
 CREATE OR REPLACE FUNCTION purchases.guard_transition() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     previous text := CASE WHEN TG_OP = 'UPDATE' THEN OLD.state END;
+    allowed boolean;
+    entering_final boolean;
     broken text;
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM purchases.transitions m
-                   WHERE (m.from_state = previous OR (m.from_state IS NULL AND previous IS NULL)) AND m.to_state = NEW.state) THEN
+    -- One look at the moves: whether this one is listed, and whether the state entered is final (none leaves it).
+    SELECT coalesce(bool_or(m.to_state = NEW.state AND m.from_state IS NOT DISTINCT FROM previous), false),
+           NOT coalesce(bool_or(m.from_state = NEW.state), false)
+    INTO allowed, entering_final
+    FROM purchases.transitions m;
+    IF NOT allowed THEN
         IF previous IS NOT NULL AND purchases.is_final(previous) THEN
             RAISE EXCEPTION 'transaction % is final (%) and cannot become %', OLD.raas_txn_ref, OLD.state, NEW.state
                 USING ERRCODE = 'PU001';
@@ -52,11 +62,16 @@ BEGIN
         NEW.updated_at := now();
         NEW.state_sequence := OLD.state_sequence + 1;
     END IF;
-    NEW.final_at := CASE WHEN purchases.is_final(NEW.state) THEN now() END;
+    NEW.final_at := CASE WHEN entering_final THEN now() END;
     broken := purchases.broken_row_rule(NEW);
     IF broken IS NOT NULL THEN
         RAISE EXCEPTION 'transaction % (%) breaks the rule %', NEW.raas_txn_ref, NEW.state, broken
             USING ERRCODE = 'check_violation', CONSTRAINT = broken;
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        INSERT INTO purchases.state_changes (raas_txn_ref, sequence, state, cause, response_code)
+        VALUES (NEW.raas_txn_ref, NEW.state_sequence, NEW.state, NEW.state_cause,
+                coalesce(NEW.transact_result_response_code, NEW.response_code));
     END IF;
     RETURN NEW;
 END $$;
@@ -66,8 +81,7 @@ CREATE OR REPLACE TRIGGER transactions_enter_state BEFORE INSERT ON purchases.tr
 CREATE OR REPLACE TRIGGER transactions_final_state BEFORE UPDATE OF state ON purchases.transactions
     FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION purchases.guard_transition();
 
--- Every state a transaction enters is recorded with its time and cause (after the row is written, so that a
--- claim lost to a concurrent one records nothing).
+-- A new purchase's first state, recorded once the row is stored.
 CREATE OR REPLACE FUNCTION purchases.record_state() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO purchases.state_changes (raas_txn_ref, sequence, state, cause, response_code)
@@ -78,9 +92,6 @@ END $$;
 
 CREATE OR REPLACE TRIGGER transactions_record_new_state AFTER INSERT ON purchases.transactions
     FOR EACH ROW EXECUTE FUNCTION purchases.record_state();
-
-CREATE OR REPLACE TRIGGER transactions_record_state_change AFTER UPDATE OF state ON purchases.transactions
-    FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION purchases.record_state();
 
 CREATE OR REPLACE TRIGGER state_changes_append_only BEFORE UPDATE OR DELETE ON purchases.state_changes
     FOR EACH ROW EXECUTE FUNCTION ledger.refuse_rewrite('PU002');
@@ -518,10 +529,11 @@ DECLARE
     retry_after interval := make_interval(
         secs => purchases.vend_retry_delay_ms(p_attempt, p_retry_delay_ms, p_max_retry_delay_ms) / 1000.0);
 BEGIN
-    t := purchases.lock(p_raas_txn_ref);
+    -- The lease locks the vend job, the purchase's only job while it vends; then the row (purchases.lock's order).
     IF NOT purchases.hold_lease(p_raas_txn_ref, 'vend', p_lease_token) THEN
         RETURN false;
     END IF;
+    SELECT * INTO t FROM purchases.transactions x WHERE x.raas_txn_ref = p_raas_txn_ref FOR UPDATE;
     reference := p_raas_txn_ref || '-' || lpad(p_attempt::text, 4, '0');
     INSERT INTO purchases.calls (raas_txn_ref, party, operation, reference, outcome, latency_ms)
     VALUES (p_raas_txn_ref, 'vendor', CASE WHEN p_mode = 'status' THEN 'vendStatus' ELSE 'vend' END, reference,
