@@ -295,7 +295,7 @@ let package = Package(
         .testTarget(
             name: "TransactCoreTests", dependencies: ["TransactCore", "Postgres", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "PurchasesTests", dependencies: ["Purchases", "TransactCore", "Postgres", "TestSupport"],
+            name: "PurchasesTests", dependencies: ["Purchases", "TransactCore", "Postgres", "TestSupport", "Vendors", "BankInterfaces"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SecurityServiceTests",

@@ -78,7 +78,3 @@ ALTER TABLE purchases.calls
 ALTER TABLE purchases.jobs
     DROP CONSTRAINT jobs_kind_check,
     ALTER COLUMN kind TYPE purchases.job_kind;
-
--- A change of state is recorded by the state trigger itself (purchases.guard_transition): no AFTER trigger queues
--- an event at each of a purchase's changes.
-DROP TRIGGER IF EXISTS transactions_record_state_change ON purchases.transactions;

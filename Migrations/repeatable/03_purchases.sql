@@ -263,12 +263,11 @@ BEGIN
     END IF;
 
     IF t.state IN ('reserving', 'reserved') THEN
-        PERFORM ledger.create_account('client:' || t.client_id || ':receivable:' || t.currency_code, t.currency_code,
-                                      'asset', false, false)
-        WHERE NOT EXISTS (SELECT 1 FROM ledger.accounts
-                          WHERE code = 'client:' || t.client_id || ':receivable:' || t.currency_code);
-        PERFORM ledger.create_account('revenue:' || t.currency_code, t.currency_code, 'revenue', false, false)
-        WHERE NOT EXISTS (SELECT 1 FROM ledger.accounts WHERE code = 'revenue:' || t.currency_code);
+        -- The client's receivable and the revenue account in this currency, created by the first purchase in it.
+        PERFORM ledger.create_account(a.code, t.currency_code, a.kind, false, false)
+        FROM (VALUES ('client:' || t.client_id || ':receivable:' || t.currency_code, 'asset'),
+                     ('revenue:' || t.currency_code, 'revenue')) a (code, kind)
+        WHERE NOT EXISTS (SELECT 1 FROM ledger.accounts x WHERE x.code = a.code);
         legs := purchases.ledger_legs(t);
         -- Deferred to the end of the batch (open runs only inside purchases.apply_steps), which checks the vendor's
         -- float for all the batch's purchases under the accounts' locks and refuses those it cannot cover (2221).
@@ -277,12 +276,14 @@ BEGIN
             jsonb_build_object('op', 'pending', 'id', t.raas_txn_ref, 'accounts', to_jsonb(legs.codes),
                                'amounts', to_jsonb(legs.amounts), 'description', 'purchase ' || t.raas_txn_ref),
             'vendor:' || t.vendor_id || ':float:' || t.currency_code, t.vend_amount - t.vendor_share_amount);
-        -- The open job: it exists while the purchase is not final, and names the buyer for the In-Flight Check.
-        INSERT INTO purchases.jobs (raas_txn_ref, kind, due_at, client_id, source_identifier, purchase_created_at)
+        -- The open job: it exists while the purchase is not final, and names the purchase's five fields and time
+        -- for the In-Flight Check.
+        INSERT INTO purchases.jobs (raas_txn_ref, kind, due_at, client_id, source_identifier, purchase_created_at,
+                                    target_identifier, product_id, purchase_amount)
         VALUES (t.raas_txn_ref, CASE WHEN t.state = 'reserving' THEN 'reservation_deadline' ELSE 'vend' END,
                 CASE WHEN t.state = 'reserving' THEN now() + make_interval(secs => p_reservation_deadline_seconds)
                      ELSE now() END,
-                t.client_id, t.source_identifier, t.created_at);
+                t.client_id, t.source_identifier, t.created_at, t.target_identifier, t.product_id, t.purchase_amount);
         IF t.state = 'reserved' THEN
             PERFORM purchases.wake('vend', now());
         END IF;
@@ -331,8 +332,11 @@ BEGIN
     IF p_success THEN
         PERFORM purchases.book(p_raas_txn_ref,
                                purchases.resolution(p_raas_txn_ref, 'post', 'purchase ' || p_raas_txn_ref || ' vended'));
-        INSERT INTO purchases.successes (client_id, source_identifier, product_id, created_at, raas_txn_ref, with_token)
-        VALUES (t.client_id, t.source_identifier, t.product_id, t.created_at, t.raas_txn_ref, t.token IS NOT NULL);
+        -- What User Transaction and Token Lookup answer, with it (they read nothing else).
+        INSERT INTO purchases.successes (client_id, source_identifier, product_id, created_at, raas_txn_ref, channel_id,
+                                         product_type_id, purchase_amount, target_identifier, token)
+        VALUES (t.client_id, t.source_identifier, t.product_id, t.created_at, t.raas_txn_ref, t.channel_id,
+                t.product_type_id, t.purchase_amount, t.target_identifier, t.token);
     ELSE
         PERFORM purchases.book(p_raas_txn_ref,
                                purchases.resolution(p_raas_txn_ref, 'void', 'purchase ' || p_raas_txn_ref || ' failed'));
@@ -369,6 +373,9 @@ BEGIN
                     VALUES (t.client_id, p_reserve_funds_txn_ref, p_raas_txn_ref);
                 END IF;
                 PERFORM purchases.next_job(p_raas_txn_ref, 'vend');
+                -- The answer is the one just written: no need to read the row again.
+                RETURN QUERY SELECT 'reserved'::text, catalogue.answer_code('fundsReserved'), catalogue.answer_message('fundsReserved');
+                RETURN;
             WHEN 'declined' THEN
                 UPDATE purchases.transactions x
                 SET state = 'reserve_failed', state_cause = left('the bank declined: ' || p_cause, 500),
@@ -422,20 +429,13 @@ BEGIN
         LIMIT p_limit
         FOR UPDATE SKIP LOCKED
     LOOP
-        IF job.kind = 'vend' THEN
-            -- The claim records the attempt on the transaction: one another statement is changing is left for the
-            -- next round rather than waited for.
-            SELECT * INTO t FROM purchases.transactions x WHERE x.raas_txn_ref = job.raas_txn_ref FOR UPDATE SKIP LOCKED;
-            IF NOT FOUND THEN
-                CONTINUE;
-            END IF;
-            -- A vend job of a transaction settled another way (a vendor's confirmation) has nothing left to do.
-            IF purchases.is_final(t.state) THEN
-                DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = job.raas_txn_ref AND j.kind = 'vend';
-                CONTINUE;
-            END IF;
-        ELSE
-            SELECT * INTO t FROM purchases.transactions x WHERE x.raas_txn_ref = job.raas_txn_ref;
+        -- The job's lock guards the transaction (purchases.lock): it is read without a lock of its own.
+        SELECT * INTO t FROM purchases.transactions x WHERE x.raas_txn_ref = job.raas_txn_ref;
+        -- A vend job of a transaction settled another way has nothing left to do (final_at is set exactly when the
+        -- state is final: the state trigger keeps it).
+        IF job.kind = 'vend' AND t.final_at IS NOT NULL THEN
+            DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = job.raas_txn_ref AND j.kind = 'vend';
+            CONTINUE;
         END IF;
         -- The lease is its own column: the job's due time, which is indexed, stays as it is.
         token := gen_random_uuid();
@@ -487,15 +487,17 @@ BEGIN
     RETURN FOUND;
 END $$;
 
--- Locks a transaction for a change: its jobs first, then the row. Every function that changes a transaction
--- takes its locks in this order (claim_jobs, which takes them the same way, skips rather than waits), so two of
--- them never wait for each other in a circle.
+-- Locks a transaction for a change and reads it. Every function that changes a transaction locks its jobs first
+-- (this one, hold_lease, claim_jobs, which skips rather than waits, and support.resend_result), so the jobs' locks
+-- guard the row: it is read without a lock of its own (a row lock is a WAL record and a write of the page), and
+-- the update that follows locks it. A purchase that is not final always has its open job; one that is final
+-- changes only in its delivery's bookkeeping.
 CREATE OR REPLACE FUNCTION purchases.lock(p_raas_txn_ref uuid) RETURNS purchases.transactions LANGUAGE plpgsql AS $$
 DECLARE
     t purchases.transactions;
 BEGIN
     PERFORM 1 FROM purchases.jobs j WHERE j.raas_txn_ref = p_raas_txn_ref ORDER BY j.kind FOR UPDATE;
-    SELECT * INTO t FROM purchases.transactions x WHERE x.raas_txn_ref = p_raas_txn_ref FOR UPDATE;
+    SELECT * INTO t FROM purchases.transactions x WHERE x.raas_txn_ref = p_raas_txn_ref;
     RETURN t;
 END $$;
 
@@ -517,23 +519,27 @@ $$;
 --                       vendor says it did not dispense is another attempt made — never a blind repeat;
 --   unknown             the vendor could not say (2240): asked again after p_poll_delay_ms; after p_max_polls,
 --                       every 12 × p_poll_delay_ms, waiting also for the vendor's confirmation (support sees it).
--- Returns false when the lease was lost and nothing was recorded.
+-- Returns {"recorded": false} when the lease was lost and nothing was recorded; else {"recorded": true, "delivery"}:
+-- when the purchase became final, its result's delivery job already leased to the caller for p_lease_seconds
+-- ({lease_token, recipient, body}), who delivers it at once rather than leave it to a claim; otherwise null.
 CREATE OR REPLACE FUNCTION purchases.record_vend(
     p_raas_txn_ref uuid, p_lease_token uuid, p_mode text, p_attempt integer, p_outcome text, p_code text,
     p_message text, p_token text, p_latency_ms integer, p_retry_delay_ms integer, p_max_retry_delay_ms integer,
-    p_max_polls integer, p_poll_delay_ms integer
-) RETURNS boolean LANGUAGE plpgsql AS $$
+    p_max_polls integer, p_poll_delay_ms integer, p_lease_seconds integer
+) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
     t purchases.transactions;
+    finished boolean := p_outcome IN ('success', 'declined');
+    delivery jsonb;
     reference text;
     retry_after interval := make_interval(
         secs => purchases.vend_retry_delay_ms(p_attempt, p_retry_delay_ms, p_max_retry_delay_ms) / 1000.0);
 BEGIN
-    -- The lease locks the vend job, the purchase's only job while it vends; then the row (purchases.lock's order).
+    -- The lease locks the vend job, the purchase's only job while it vends, which guards the row (purchases.lock).
     IF NOT purchases.hold_lease(p_raas_txn_ref, 'vend', p_lease_token) THEN
-        RETURN false;
+        RETURN jsonb_build_object('recorded', false);
     END IF;
-    SELECT * INTO t FROM purchases.transactions x WHERE x.raas_txn_ref = p_raas_txn_ref FOR UPDATE;
+    SELECT * INTO t FROM purchases.transactions x WHERE x.raas_txn_ref = p_raas_txn_ref;
     reference := p_raas_txn_ref || '-' || lpad(p_attempt::text, 4, '0');
     INSERT INTO purchases.calls (raas_txn_ref, party, operation, reference, outcome, latency_ms)
     VALUES (p_raas_txn_ref, 'vendor', CASE WHEN p_mode = 'status' THEN 'vendStatus' ELSE 'vend' END, reference,
@@ -547,6 +553,7 @@ BEGIN
                                      'the vendor declined ' || reference || ': ' || p_code);
         WHEN 'retryable' THEN
             IF t.vend_attempts >= (SELECT v.max_attempts FROM catalogue.vendors v WHERE v.vendor_id = t.vendor_id) THEN
+                finished := true;
                 PERFORM purchases.finish(p_raas_txn_ref, false, p_code, p_message, NULL,
                                          'the vendor failed every attempt; the last, ' || reference || ': ' || p_code);
             ELSE
@@ -574,7 +581,16 @@ BEGIN
         ELSE
             RAISE EXCEPTION 'unknown vend outcome %', p_outcome USING ERRCODE = '22023';
     END CASE;
-    RETURN true;
+    IF finished AND p_lease_seconds > 0 THEN
+        UPDATE purchases.jobs j
+        SET lease_token = gen_random_uuid(), leased_until = now() + make_interval(secs => p_lease_seconds),
+            claims = j.claims + 1
+        FROM purchases.transactions x
+        WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'deliver_result' AND x.raas_txn_ref = j.raas_txn_ref
+        RETURNING jsonb_build_object('lease_token', j.lease_token, 'recipient', x.result_recipient, 'body', x.result_body)
+        INTO delivery;
+    END IF;
+    RETURN jsonb_build_object('recorded', true, 'delivery', delivery);
 END $$;
 
 -- A vendor's asynchronous confirmation (API.md §5.2). Returns 'not_found' (no such transaction of this vendor, or
@@ -650,7 +666,14 @@ DECLARE
     t purchases.transactions;
     policy catalogue.funding_sources;
 BEGIN
-    IF NOT purchases.hold_lease(p_raas_txn_ref, 'deliver_result', p_lease_token) THEN
+    -- The job's lock first (purchases.lock): an acknowledged delivery takes it by deleting the job, its work done.
+    IF p_acknowledged THEN
+        DELETE FROM purchases.jobs j
+        WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'deliver_result' AND j.lease_token = p_lease_token;
+        IF NOT FOUND THEN
+            RETURN false;
+        END IF;
+    ELSIF NOT purchases.hold_lease(p_raas_txn_ref, 'deliver_result', p_lease_token) THEN
         RETURN false;
     END IF;
     UPDATE purchases.transactions x
@@ -664,7 +687,6 @@ BEGIN
     VALUES (p_raas_txn_ref, CASE WHEN t.result_recipient = 'client' THEN 'client' ELSE 'bank' END, 'transactResult',
             left(p_outcome, 300), p_latency_ms);
     IF p_acknowledged THEN
-        DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'deliver_result';
         RETURN true;
     END IF;
     SELECT f.* INTO policy FROM catalogue.funding_sources f WHERE f.funding_source_id = t.funding_source_id;
@@ -730,7 +752,7 @@ END $$;
 --   open          {transaction, rejection, deadline_seconds}         → purchases.open
 --   reservation   {raas_txn_ref, outcome, code, message, reserve_funds_txn_ref, cause, latency_ms}
 --   vend          {raas_txn_ref, lease_token, mode, attempt, outcome, code, message, token, latency_ms,
---                  retry_delay_ms, max_retry_delay_ms, max_polls, poll_delay_ms}
+--                  retry_delay_ms, max_retry_delay_ms, max_polls, poll_delay_ms, lease_seconds}
 --   delivery      {raas_txn_ref, lease_token, acknowledged, outcome, latency_ms}
 CREATE OR REPLACE FUNCTION purchases.apply_steps(p_steps jsonb)
 RETURNS TABLE (item integer, result jsonb) LANGUAGE plpgsql AS $$
@@ -773,13 +795,13 @@ BEGIN
             WHEN 'vend' THEN
                 PERFORM purchases.require_keys(step, ARRAY[
                     'raas_txn_ref', 'lease_token', 'mode', 'attempt', 'outcome', 'latency_ms', 'retry_delay_ms',
-                    'max_retry_delay_ms', 'max_polls', 'poll_delay_ms']);
-                result := to_jsonb(purchases.record_vend(
+                    'max_retry_delay_ms', 'max_polls', 'poll_delay_ms', 'lease_seconds']);
+                result := purchases.record_vend(
                     (step->>'raas_txn_ref')::uuid, (step->>'lease_token')::uuid, step->>'mode',
                     (step->>'attempt')::integer, step->>'outcome', step->>'code', step->>'message', step->>'token',
                     (step->>'latency_ms')::integer, (step->>'retry_delay_ms')::integer,
                     (step->>'max_retry_delay_ms')::integer, (step->>'max_polls')::integer,
-                    (step->>'poll_delay_ms')::integer));
+                    (step->>'poll_delay_ms')::integer, (step->>'lease_seconds')::integer);
             WHEN 'delivery' THEN
                 PERFORM purchases.require_keys(step, ARRAY['raas_txn_ref', 'lease_token', 'acknowledged', 'outcome', 'latency_ms']);
                 result := to_jsonb(purchases.record_delivery(
@@ -910,24 +932,34 @@ CREATE OR REPLACE FUNCTION purchases.invariant_violations() RETURNS SETOF text L
                       AND (j.due_at IS NULL) = (t.result_status = 'gave_up'))
     UNION ALL
     -- Work in progress is never orphaned: an open purchase has exactly one open job, which moves it on (and names
-    -- its buyer, for the In-Flight Check); a final one has none.
+    -- its five fields, for the In-Flight Check); a final one has none.
     SELECT 'transaction ' || t.raas_txn_ref || ' is ' || t.state || ' with nothing scheduled to move it on'
     FROM purchases.transactions t
     WHERE NOT purchases.is_final(t.state)
       AND (SELECT count(*) FROM purchases.jobs j WHERE j.raas_txn_ref = t.raas_txn_ref
            AND j.kind IN ('vend', 'reservation_deadline') AND j.client_id = t.client_id
-           AND j.source_identifier = t.source_identifier AND j.purchase_created_at = t.created_at) <> 1
+           AND j.source_identifier = t.source_identifier AND j.purchase_created_at = t.created_at
+           AND j.target_identifier = t.target_identifier AND j.product_id = t.product_id
+           AND j.purchase_amount = t.purchase_amount) <> 1
     UNION ALL
     SELECT 'transaction ' || t.raas_txn_ref || ' is final (' || t.state || ') but still has a ' || j.kind || ' job'
     FROM purchases.transactions t JOIN purchases.jobs j USING (raas_txn_ref)
     WHERE purchases.is_final(t.state) AND j.kind IN ('vend', 'reservation_deadline')
     UNION ALL
-    -- The lookups' own tables agree with the purchases: every success once, and the bank's reference of each.
+    -- The lookups' own tables agree with the purchases: every success once, as it is, and the bank's reference of
+    -- each.
     SELECT 'transaction ' || t.raas_txn_ref || ' is ' || t.state || ' but appears ' || count(s.raas_txn_ref)
            || ' time(s) among the successes'
     FROM purchases.transactions t LEFT JOIN purchases.successes s ON s.raas_txn_ref = t.raas_txn_ref
     GROUP BY t.raas_txn_ref, t.state
     HAVING count(s.raas_txn_ref) <> CASE WHEN t.state = 'success' THEN 1 ELSE 0 END
+    UNION ALL
+    SELECT 'transaction ' || t.raas_txn_ref || ' differs from its record among the successes'
+    FROM purchases.transactions t JOIN purchases.successes s ON s.raas_txn_ref = t.raas_txn_ref
+    WHERE (s.client_id, s.source_identifier, s.product_id, s.created_at, s.channel_id, s.purchase_amount,
+           s.target_identifier, s.product_type_id, s.token)
+          IS DISTINCT FROM (t.client_id, t.source_identifier, t.product_id, t.created_at, t.channel_id::integer,
+                            t.purchase_amount::bigint, t.target_identifier, t.product_type_id, t.token)
     UNION ALL
     SELECT 'transaction ' || t.raas_txn_ref || ' was never answered by the bank but is not listed for support'
     FROM purchases.transactions t

@@ -22,7 +22,8 @@ $$;
 -- transaction has no result to deliver: it reserved nothing, or is not final yet).
 CREATE OR REPLACE FUNCTION support.resend_result(p_raas_txn_ref uuid) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM purchases.transactions WHERE raas_txn_ref = p_raas_txn_ref) THEN
+    -- The purchase's jobs are locked first, as every change of a purchase does (purchases.lock).
+    IF (purchases.lock(p_raas_txn_ref)).raas_txn_ref IS NULL THEN
         RETURN 'not_found';
     END IF;
     UPDATE purchases.transactions SET result_status = 'pending'

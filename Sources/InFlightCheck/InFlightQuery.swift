@@ -1,8 +1,8 @@
 public import Postgres
 
-/// A client's transactions that are not final yet and match a purchase's five fields (API.md §6): those with an open
-/// job (a purchase has one exactly while it is not final), through the small partial index `jobs_open_by_buyer`
-/// (Migrations/0009_lean_purchases.sql).
+/// A client's transactions that are not final yet and match a purchase's five fields (API.md §6): their open jobs (a
+/// purchase has one exactly while it is not final, and it carries those fields), through the small partial index
+/// `jobs_open_by_purchase` (Migrations/0012_buyer_lookups_read_alone.sql), reading nothing else.
 public struct InFlightQuery: Sendable, Equatable {
     public let clientId: Int64
     public let sourceIdentifier: String
@@ -24,14 +24,13 @@ public struct InFlightQuery: Sendable, Equatable {
 
     public var statement: PostgresQuery {
         """
-        SELECT t.raas_txn_ref::text AS raas_txn_ref, purchases.api_time(t.created_at) AS created
+        SELECT j.raas_txn_ref::text AS raas_txn_ref, purchases.api_time(j.purchase_created_at) AS created
         FROM purchases.jobs j
-        JOIN purchases.transactions t ON t.raas_txn_ref = j.raas_txn_ref
         WHERE j.kind IN ('reservation_deadline', 'vend')
           AND j.client_id = \(clientId) AND j.source_identifier = \(sourceIdentifier)
-          AND t.target_identifier = \(targetIdentifier) AND t.product_id = \(productId)
-          AND t.purchase_amount = \(purchaseAmount)
-        ORDER BY t.created_at
+          AND j.target_identifier = \(targetIdentifier) AND j.product_id = \(productId)
+          AND j.purchase_amount = \(purchaseAmount)
+        ORDER BY j.purchase_created_at
         LIMIT \(Self.maxListed)
         """
     }

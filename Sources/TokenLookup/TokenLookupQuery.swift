@@ -1,7 +1,8 @@
 public import Postgres
 
 /// The tokens of a buyer's successful purchases, newest first (API.md §6), through the partial index
-/// `successes_tokens_by_buyer` (the buyer's successes with a token, Migrations/0009_lean_purchases.sql). The buyer is the `sourceIdentifier`: a gift the buyer received was bought by
+/// `successes_tokens_by_buyer` (the buyer's successes with a token, which carry what it answers:
+/// Migrations/0012_buyer_lookups_read_alone.sql), reading nothing else. The buyer is the `sourceIdentifier`: a gift the buyer received was bought by
 /// someone else, so it is never among them; a gift the buyer sent is a purchase the buyer made, so it is.
 public struct TokenLookupQuery: Sendable, Equatable {
     public let clientId: Int64
@@ -24,15 +25,14 @@ public struct TokenLookupQuery: Sendable, Equatable {
 
     public var statement: PostgresQuery {
         """
-        SELECT t.target_identifier, t.client_id, t.channel_id, t.product_id, t.product_type_id,
-               coalesce(p.description, '') AS description, t.raas_txn_ref::text AS raas_txn_ref,
-               purchases.api_time(t.created_at) AS transaction_date, t.purchase_amount, t.token
+        SELECT s.target_identifier, s.client_id, s.channel_id, s.product_id, s.product_type_id,
+               coalesce(p.description, '') AS description, s.raas_txn_ref::text AS raas_txn_ref,
+               purchases.api_time(s.created_at) AS transaction_date, s.purchase_amount, s.token
         FROM purchases.successes s
-        JOIN purchases.transactions t ON t.raas_txn_ref = s.raas_txn_ref
-        LEFT JOIN catalogue.products p ON p.product_id = t.product_id
-        WHERE s.client_id = \(clientId) AND s.source_identifier = \(sourceIdentifier) AND s.with_token
-          AND (\(channelId)::bigint IS NULL OR t.channel_id = \(channelId))
-          AND (\(productTypeId)::bigint IS NULL OR t.product_type_id = \(productTypeId))
+        LEFT JOIN catalogue.products p ON p.product_id = s.product_id
+        WHERE s.client_id = \(clientId) AND s.source_identifier = \(sourceIdentifier) AND s.token IS NOT NULL
+          AND (\(channelId)::bigint IS NULL OR s.channel_id = \(channelId))
+          AND (\(productTypeId)::bigint IS NULL OR s.product_type_id = \(productTypeId))
         ORDER BY s.created_at DESC
         LIMIT \(limit)
         """

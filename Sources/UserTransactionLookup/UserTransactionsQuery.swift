@@ -1,7 +1,8 @@
 public import Postgres
 
-/// A buyer's latest successful purchase per product, newest first (API.md §6). The statement skips along the
-/// index `successes_by_buyer_product` (the buyer's successes, Migrations/0009_lean_purchases.sql) from one product
+/// A buyer's latest successful purchase per product, newest first (API.md §6), read from the buyer's successes alone
+/// (which carry what it answers: Migrations/0012_buyer_lookups_read_alone.sql). The statement skips along the
+/// index `successes_by_buyer_product` (Migrations/0009_lean_purchases.sql) from one product
 /// the buyer bought to the next (a loose index scan, written as a recursive CTE) and takes each product's latest
 /// purchase, so its cost follows the number of products the buyer bought: neither the size of the table nor the
 /// length of the buyer's history.
@@ -54,13 +55,12 @@ public struct UserTransactionsQuery: Sendable, Equatable {
                    coalesce(p.description, '') AS description, latest.purchase_amount, latest.target_identifier
             FROM bought b
             CROSS JOIN LATERAL (
-                SELECT t.channel_id, t.client_id, t.raas_txn_ref, t.created_at, t.product_id, t.product_type_id,
-                       t.purchase_amount, t.target_identifier
+                SELECT s.channel_id, s.client_id, s.raas_txn_ref, s.created_at, s.product_id, s.product_type_id,
+                       s.purchase_amount, s.target_identifier
                 FROM purchases.successes s
-                JOIN purchases.transactions t ON t.raas_txn_ref = s.raas_txn_ref
                 WHERE s.client_id = \(clientId) AND s.source_identifier = \(sourceIdentifier) AND s.product_id = b.product_id
-                  AND (\(channelId)::bigint IS NULL OR t.channel_id = \(channelId))
-                  AND (\(productTypeId)::bigint IS NULL OR t.product_type_id = \(productTypeId))
+                  AND (\(channelId)::bigint IS NULL OR s.channel_id = \(channelId))
+                  AND (\(productTypeId)::bigint IS NULL OR s.product_type_id = \(productTypeId))
                 ORDER BY s.created_at DESC LIMIT 1
             ) latest
             LEFT JOIN catalogue.products p ON p.product_id = latest.product_id

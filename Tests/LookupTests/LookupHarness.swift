@@ -121,11 +121,16 @@ struct LookupHarness {
                 WITH t AS (SELECT * FROM purchases.transactions WHERE raas_txn_ref = \(reference)::uuid),
                 refs AS (INSERT INTO purchases.bank_references (client_id, reserve_funds_txn_ref, raas_txn_ref)
                          SELECT client_id, reserve_funds_txn_ref, raas_txn_ref FROM t WHERE reserve_funds_txn_ref IS NOT NULL),
-                succeeded AS (INSERT INTO purchases.successes (client_id, source_identifier, product_id, created_at, raas_txn_ref, with_token)
-                              SELECT client_id, source_identifier, product_id, created_at, raas_txn_ref, token IS NOT NULL
+                succeeded AS (INSERT INTO purchases.successes (client_id, source_identifier, product_id, created_at, raas_txn_ref,
+                                                                channel_id, product_type_id, purchase_amount, target_identifier, token)
+                              SELECT client_id, source_identifier, product_id, created_at, raas_txn_ref, channel_id, product_type_id,
+                                     purchase_amount, target_identifier, token
                               FROM t WHERE state = 'success')
-                INSERT INTO purchases.jobs (raas_txn_ref, kind, due_at, client_id, source_identifier, purchase_created_at)
-                SELECT raas_txn_ref, 'vend', 'infinity', client_id, source_identifier, created_at FROM t WHERE final_at IS NULL
+                INSERT INTO purchases.jobs (raas_txn_ref, kind, due_at, client_id, source_identifier, purchase_created_at,
+                                            target_identifier, product_id, purchase_amount)
+                SELECT raas_txn_ref, 'vend', 'infinity', client_id, source_identifier, created_at, target_identifier, product_id,
+                       purchase_amount
+                FROM t WHERE final_at IS NULL
                 """)
             return reference
         }

@@ -33,7 +33,7 @@ struct LookupPlanTests {
             Case(name: "in-flight check",
                  statement: InFlightQuery(clientId: 200, sourceIdentifier: buyer, targetIdentifier: buyer, productId: 110,
                                           purchaseAmount: 1_500).statement,
-                 index: "jobs_open_by_buyer"),
+                 index: "jobs_open_by_purchase"),
             Case(name: "user transactions, single latest",
                  statement: UserTransactionsQuery(clientId: 200, sourceIdentifier: buyer, limit: 1).statement,
                  index: "successes_by_buyer_product"),

@@ -41,7 +41,7 @@ struct PurchaseRowTests {
                 WHERE contype = 'c' AND conrelid IN ('purchases.transactions'::regclass, 'purchases.state_changes'::regclass,
                                                      'purchases.calls'::regclass, 'purchases.jobs'::regclass)
                 """).map { try $0.decode(String.self, "name") }
-            #expect(checks == ["purchases.jobs.open_job_names_its_buyer"])
+            #expect(checks == ["purchases.jobs.open_job_names_its_purchase"])
         }
     }
 

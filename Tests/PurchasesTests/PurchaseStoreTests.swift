@@ -4,6 +4,8 @@ import TestSupport
 import Testing
 import Purchases
 import TransactCore
+import BankInterfaces
+import Vendors
 
 @Suite("Opening a purchase: the client reference claimed, the purchase stored as decided (API.md §3.3)")
 struct PurchaseStoreTests {
@@ -175,6 +177,46 @@ struct PurchaseStoreTests {
                 .single().decode(String.self, "state")
             #expect(state == "reserving")
             #expect(try await db.query("SELECT count(*) AS n FROM purchases.invariant_violations() v").single().decode(Int.self, "n") == 0)
+        }
+    }
+
+    @Test("a vend that makes the purchase final hands its worker the result's delivery, leased; else a claim takes it")
+    func deliveryHandedOver() async throws {
+        try await TestDatabase.with { db, _ in
+            try await fundFloat(db, balance: 1_000_000)
+            let store = PurchaseStore(database: db)
+            let policy = VendPolicy(retryDelayMs: 1_000, maxRetryDelayMs: 60_000, maxStatusPolls: 3, statusPollDelayMs: 1_000)
+            var handed: [RaasTxnRef: PurchaseJob?] = [:]
+            for (clientTxnRef, leaseSeconds) in [("handed", 30), ("claimed", 0)] {
+                let purchase = try request(["clientTxnRef": clientTxnRef])
+                guard case .reserve(let reference, _) = try await store.open(purchase, decision: try accepted(purchase)) else {
+                    Issue.record("not created")
+                    return
+                }
+                _ = try await store.recordReservation(reference, .reserved(reserveFundsTxnRef: "bank-\(clientTxnRef)"), latencyMs: 3)
+                let vend = try #require(try await store.claimJobs([.vend], limit: 10, leaseSeconds: 30).first)
+                #expect(vend.raasTxnRef == reference)
+                guard case .recorded(let delivery) = try await store.recordVend(
+                    vend, outcome: .success(token: nil), latencyMs: 4, policy: policy, leaseSeconds: leaseSeconds)
+                else {
+                    Issue.record("the vend's lease was lost")
+                    return
+                }
+                handed[reference] = delivery
+            }
+            let (first, second) = (try #require(handed.first { $0.value != nil }), try #require(handed.first { $0.value == nil }))
+            // The handed delivery carries the stored bytes, under a lease of its own that no claim can take.
+            let delivery = try #require(first.value)
+            #expect(delivery.kind == .deliverResult && delivery.raasTxnRef == first.key)
+            let stored = try await db.query("SELECT result_body FROM purchases.transactions WHERE raas_txn_ref = \(first.key.uuid)")
+                .single().decode(String.self, "result_body")
+            #expect(delivery.delivery?.body == Array(stored.utf8) && delivery.delivery?.recipient == .fundingSource)
+            let claimed = try await store.claimJobs([.deliverResult], limit: 10, leaseSeconds: 30)
+            #expect(claimed.map(\.raasTxnRef) == [second.key])
+            try await store.recordDelivery(delivery, acknowledged: true, detail: "HTTP 200", latencyMs: 2)
+            #expect(try await db.query("SELECT result_status FROM purchases.transactions WHERE raas_txn_ref = \(first.key.uuid)")
+                .single().decode(String.self, "result_status") == "acknowledged")
+            #expect(try await store.invariantViolations() == [])
         }
     }
 

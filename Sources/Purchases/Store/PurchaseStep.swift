@@ -64,12 +64,15 @@ struct VendStep: PurchaseStep {
     let maxRetryDelayMs: Int
     let maxPolls: Int
     let pollDelayMs: Int
+    /// The lease under which the caller takes the result's delivery when the purchase becomes final; 0: left to a
+    /// claim.
+    let leaseSeconds: Int
 
     enum CodingKeys: String, CodingKey {
         case step, mode, attempt, outcome, code, message, token
         case raasTxnRef = "raas_txn_ref", leaseToken = "lease_token", latencyMs = "latency_ms"
         case retryDelayMs = "retry_delay_ms", maxRetryDelayMs = "max_retry_delay_ms", maxPolls = "max_polls"
-        case pollDelayMs = "poll_delay_ms"
+        case pollDelayMs = "poll_delay_ms", leaseSeconds = "lease_seconds"
     }
 }
 

@@ -3,6 +3,14 @@ import Foundation
 import Postgres
 public import Vendors
 
+/// What recording a vend's outcome came to.
+public enum VendRecording: Sendable {
+    /// The lease was lost (the job was settled or taken over meanwhile): nothing was recorded.
+    case leaseLost
+    /// Recorded; when the purchase became final, its result's delivery, leased to the caller.
+    case recorded(delivery: PurchaseJob?)
+}
+
 /// What a vendor's confirmation (API.md §5.2) came to.
 public enum VendConfirmation: String, Sendable {
     /// No transaction of this vendor with this attempt.
@@ -47,10 +55,12 @@ extension PurchaseStore {
         }
     }
 
-    /// Records what a vend attempt or status query came to (nil: the vendor could not say). False when the lease
-    /// was lost, and nothing was recorded.
-    @discardableResult
-    public func recordVend(_ job: PurchaseJob, outcome: VendOutcome?, latencyMs: Int, policy: VendPolicy) async throws -> Bool {
+    /// Records what a vend attempt or status query came to (nil: the vendor could not say). When it makes the
+    /// purchase final, its result's delivery is leased to the caller for `leaseSeconds` and returned, to be made at
+    /// once (0: left to a claim).
+    public func recordVend(
+        _ job: PurchaseJob, outcome: VendOutcome?, latencyMs: Int, policy: VendPolicy, leaseSeconds: Int
+    ) async throws -> VendRecording {
         guard let step = job.vendStep else { preconditionFailure("recordVend needs a vend job") }
         let (kind, code, message, token): (String, String?, String?, String?) = switch outcome {
         case .success(let token): ("success", Answer.success.code, Answer.success.message, token)
@@ -60,10 +70,32 @@ extension PurchaseStore {
         case .unknown, nil: ("unknown", Answer.vendOutcomeUnknown.code, Answer.vendOutcomeUnknown.message, nil)
         }
         let mode = if case .status = step { "status" } else { "vend" }
-        return try await recorded(steps.apply(VendStep(
+        let result = try await steps.apply(VendStep(
             raasTxnRef: job.raasTxnRef.value, leaseToken: job.leaseToken, mode: mode, attempt: step.attempt, outcome: kind,
             code: code, message: message, token: token, latencyMs: latencyMs, retryDelayMs: policy.retryDelayMs,
-            maxRetryDelayMs: policy.maxRetryDelayMs, maxPolls: policy.maxStatusPolls, pollDelayMs: policy.statusPollDelayMs)))
+            maxRetryDelayMs: policy.maxRetryDelayMs, maxPolls: policy.maxStatusPolls, pollDelayMs: policy.statusPollDelayMs,
+            leaseSeconds: leaseSeconds))
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let recorded = try decoder.decode(RecordedVend.self, from: result)
+        guard recorded.recorded else { return .leaseLost }
+        guard let delivery = recorded.delivery, let recipient = ResultRecipientKind(rawValue: delivery.recipient) else {
+            return .recorded(delivery: nil)
+        }
+        return .recorded(delivery: PurchaseJob(
+            raasTxnRef: job.raasTxnRef, kind: .deliverResult, leaseToken: delivery.leaseToken, vendStep: nil,
+            transaction: job.transaction, delivery: (recipient, Array(delivery.body.utf8))))
+    }
+
+    /// purchases.record_vend's answer.
+    private struct RecordedVend: Decodable {
+        struct Delivery: Decodable {
+            let leaseToken: UUID
+            let recipient: String
+            let body: String
+        }
+        let recorded: Bool
+        let delivery: Delivery?
     }
 
     private func recorded(_ result: Data) throws -> Bool {

@@ -54,12 +54,19 @@ struct PurchaseJobProcessor: Sendable {
             }
         }
         Counter(label: "transact_vend_outcomes_total", dimensions: [("outcome", Self.name(of: outcome))]).increment()
-        let recorded = try await store.recordVend(
-            job, outcome: outcome, latencyMs: latencyMs,
-            policy: configuration.vendPolicy)
-        if !recorded {
+        switch try await store.recordVend(
+            job, outcome: outcome, latencyMs: latencyMs, policy: configuration.vendPolicy,
+            leaseSeconds: configuration.leaseSeconds)
+        {
+        case .leaseLost:
             logger.info("Vend outcome not recorded: the job was settled or taken over meanwhile",
                         metadata: ["raasTxnRef": "\(job.raasTxnRef)", "reference": "\(request.reference)"])
+        case .recorded(let delivery?):
+            // The purchase is final: its result goes out now, under the lease the vend's record took for it, rather
+            // than after another claim.
+            try await deliverResult(delivery)
+        case .recorded(nil):
+            break
         }
     }
 
