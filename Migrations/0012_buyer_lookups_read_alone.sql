@@ -19,6 +19,11 @@ ALTER TABLE purchases.successes
     ALTER COLUMN channel_id SET NOT NULL,
     ALTER COLUMN purchase_amount SET NOT NULL,
     ALTER COLUMN target_identifier SET NOT NULL;
+-- User Transaction Lookup reads the latest success of each product from its index alone (an index-only scan: the
+-- table is only ever inserted into, so its pages are all-visible once vacuumed).
+DROP INDEX purchases.successes_by_buyer_product;
+CREATE INDEX successes_by_buyer_product ON purchases.successes (client_id, source_identifier, product_id, created_at DESC)
+    INCLUDE (raas_txn_ref, channel_id, product_type_id, purchase_amount, target_identifier);
 -- A success with a token is one whose token is there.
 DROP INDEX purchases.successes_tokens_by_buyer;
 ALTER TABLE purchases.successes DROP COLUMN with_token;
@@ -41,4 +46,4 @@ ALTER TABLE purchases.jobs
             AND product_id IS NOT NULL AND purchase_amount IS NOT NULL AND purchase_created_at IS NOT NULL));
 DROP INDEX purchases.jobs_open_by_buyer;
 CREATE INDEX jobs_open_by_purchase ON purchases.jobs (client_id, source_identifier, target_identifier, product_id, purchase_amount)
-    WHERE kind IN ('reservation_deadline', 'vend');
+    INCLUDE (purchase_created_at) WHERE kind IN ('reservation_deadline', 'vend');
