@@ -9,3 +9,8 @@ DROP TRIGGER IF EXISTS transactions_record_state_change ON purchases.transaction
 -- purchases.record_vend hands the result's delivery to its caller (an argument more, and jsonb rather than boolean).
 DROP FUNCTION IF EXISTS purchases.record_vend(uuid, uuid, text, integer, text, text, text, text, integer, integer, integer,
     integer, integer);
+
+-- purchases.next_job and purchases.finish may lease the next job to their caller (an argument more each; the lease's
+-- token, and the delivery handed over, as results).
+DROP FUNCTION IF EXISTS purchases.next_job(uuid, text, timestamptz);
+DROP FUNCTION IF EXISTS purchases.finish(uuid, boolean, text, text, text, text, text);

@@ -130,16 +130,26 @@ BEGIN
 END $$;
 
 -- Turns a purchase's open job (reservation_deadline or vend: there is one while it is not final) into the next
--- one, due at p_due_at: one update of the job rather than a delete and an insert.
-CREATE OR REPLACE FUNCTION purchases.next_job(p_raas_txn_ref uuid, p_kind text, p_due_at timestamptz DEFAULT now())
-RETURNS void LANGUAGE plpgsql AS $$
+-- one, due at p_due_at: one update of the job rather than a delete and an insert. With p_lease_seconds the next job
+-- is leased to the caller, who does it at once (no worker is woken for it), and the lease's token is returned;
+-- else NULL.
+CREATE OR REPLACE FUNCTION purchases.next_job(
+    p_raas_txn_ref uuid, p_kind text, p_due_at timestamptz DEFAULT now(), p_lease_seconds integer DEFAULT NULL
+) RETURNS uuid LANGUAGE plpgsql AS $$
+DECLARE
+    token uuid := CASE WHEN p_lease_seconds IS NOT NULL THEN gen_random_uuid() END;
 BEGIN
-    UPDATE purchases.jobs j SET kind = p_kind, due_at = p_due_at, lease_token = NULL, leased_until = NULL, claims = 0
+    UPDATE purchases.jobs j
+    SET kind = p_kind, due_at = p_due_at, lease_token = token,
+        leased_until = now() + make_interval(secs => p_lease_seconds), claims = CASE WHEN token IS NULL THEN 0 ELSE 1 END
     WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind IN ('reservation_deadline', 'vend');
     IF NOT FOUND THEN
         RAISE EXCEPTION 'transaction % has no open job', p_raas_txn_ref USING ERRCODE = 'PU004';
     END IF;
-    PERFORM purchases.wake(p_kind, p_due_at);
+    IF token IS NULL THEN
+        PERFORM purchases.wake(p_kind, p_due_at);
+    END IF;
+    RETURN token;
 END $$;
 
 -- The ledger accounts a purchase moves money between (see the head of this file).
@@ -307,13 +317,15 @@ $$;
 
 -- Ends an accepted transaction: success posts its pending transfer, failure voids it; either way its transactResult
 -- is built (once: every delivery sends these bytes) and queued, as the purchase's open job turns into its delivery.
--- A success is also recorded for the buyer's lookups. The caller holds the row lock.
+-- A success is also recorded for the buyer's lookups. The caller holds the purchase's jobs' locks (purchases.lock).
+-- With p_lease_seconds the delivery is leased to the caller and returned ({lease_token, recipient, body}); else NULL.
 CREATE OR REPLACE FUNCTION purchases.finish(
     p_raas_txn_ref uuid, p_success boolean, p_code text, p_message text, p_token text, p_cause text,
-    p_vended_reference text DEFAULT NULL
-) RETURNS void LANGUAGE plpgsql AS $$
+    p_vended_reference text DEFAULT NULL, p_lease_seconds integer DEFAULT NULL
+) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
     t purchases.transactions;
+    lease uuid;
 BEGIN
     -- The row as it will be, so that the result body is built from it and written in the same update.
     SELECT * INTO t FROM purchases.transactions x WHERE x.raas_txn_ref = p_raas_txn_ref;
@@ -322,12 +334,13 @@ BEGIN
     t.transact_result_response_message := left(p_message, 200);
     t.token := p_token;
     t.final_at := now();
+    t.result_recipient := CASE WHEN t.flow = 'transact' THEN 'client' ELSE 'funding_source' END;
+    t.result_body := purchases.result_body(t);
     UPDATE purchases.transactions x
     SET state = t.state, state_cause = left(p_cause, 500), transact_result_response_code = t.transact_result_response_code,
         transact_result_response_message = t.transact_result_response_message, token = t.token,
         vend_attempt_open = false, vended_reference = p_vended_reference,
-        result_recipient = CASE WHEN t.flow = 'transact' THEN 'client' ELSE 'funding_source' END,
-        result_body = purchases.result_body(t), result_status = 'pending'
+        result_recipient = t.result_recipient, result_body = t.result_body, result_status = 'pending'
     WHERE x.raas_txn_ref = p_raas_txn_ref;
     IF p_success THEN
         PERFORM purchases.book(p_raas_txn_ref,
@@ -341,7 +354,9 @@ BEGIN
         PERFORM purchases.book(p_raas_txn_ref,
                                purchases.resolution(p_raas_txn_ref, 'void', 'purchase ' || p_raas_txn_ref || ' failed'));
     END IF;
-    PERFORM purchases.next_job(p_raas_txn_ref, 'deliver_result');
+    lease := purchases.next_job(p_raas_txn_ref, 'deliver_result', now(), p_lease_seconds);
+    RETURN CASE WHEN lease IS NOT NULL THEN
+        jsonb_build_object('lease_token', lease, 'recipient', t.result_recipient, 'body', t.result_body) END;
 END $$;
 
 -- Records the bank's answer to reserveFunds (API.md §3.1's outcome table): reserved → vend; declined → final,
@@ -367,14 +382,15 @@ BEGIN
                 SET state = 'reserved', state_cause = 'the bank reserved the funds',
                     reserve_funds_txn_ref = p_reserve_funds_txn_ref, reserve_funds_response_code = catalogue.answer_code('success'),
                     response_code = catalogue.answer_code('fundsReserved'), response_message = catalogue.answer_message('fundsReserved')
-                WHERE x.raas_txn_ref = p_raas_txn_ref;
+                WHERE x.raas_txn_ref = p_raas_txn_ref
+                RETURNING x.* INTO t;
                 IF p_reserve_funds_txn_ref IS NOT NULL THEN
                     INSERT INTO purchases.bank_references (client_id, reserve_funds_txn_ref, raas_txn_ref)
                     VALUES (t.client_id, p_reserve_funds_txn_ref, p_raas_txn_ref);
                 END IF;
                 PERFORM purchases.next_job(p_raas_txn_ref, 'vend');
                 -- The answer is the one just written: no need to read the row again.
-                RETURN QUERY SELECT 'reserved'::text, catalogue.answer_code('fundsReserved'), catalogue.answer_message('fundsReserved');
+                RETURN QUERY SELECT t.state::text, t.response_code::text, t.response_message;
                 RETURN;
             WHEN 'declined' THEN
                 UPDATE purchases.transactions x
@@ -429,14 +445,9 @@ BEGIN
         LIMIT p_limit
         FOR UPDATE SKIP LOCKED
     LOOP
-        -- The job's lock guards the transaction (purchases.lock): it is read without a lock of its own.
+        -- The job's lock guards the transaction (purchases.lock): it is read without a lock of its own. A vend job
+        -- exists only while its purchase is not final (settling it turns the job into the delivery: next_job).
         SELECT * INTO t FROM purchases.transactions x WHERE x.raas_txn_ref = job.raas_txn_ref;
-        -- A vend job of a transaction settled another way has nothing left to do (final_at is set exactly when the
-        -- state is final: the state trigger keeps it).
-        IF job.kind = 'vend' AND t.final_at IS NOT NULL THEN
-            DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = job.raas_txn_ref AND j.kind = 'vend';
-            CONTINUE;
-        END IF;
         -- The lease is its own column: the job's due time, which is indexed, stays as it is.
         token := gen_random_uuid();
         UPDATE purchases.jobs j
@@ -529,8 +540,9 @@ CREATE OR REPLACE FUNCTION purchases.record_vend(
 ) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
     t purchases.transactions;
-    finished boolean := p_outcome IN ('success', 'declined');
+    -- The delivery of the result, leased to the caller when this outcome makes the purchase final.
     delivery jsonb;
+    lease_seconds integer := nullif(p_lease_seconds, 0);
     reference text;
     retry_after interval := make_interval(
         secs => purchases.vend_retry_delay_ms(p_attempt, p_retry_delay_ms, p_max_retry_delay_ms) / 1000.0);
@@ -546,16 +558,16 @@ BEGIN
             left(p_outcome || ' ' || coalesce(p_code, '') || ' ' || coalesce(p_message, ''), 300), p_latency_ms);
     CASE p_outcome
         WHEN 'success' THEN
-            PERFORM purchases.finish(p_raas_txn_ref, true, catalogue.answer_code('success'), catalogue.answer_message('success'), p_token, 'vended under ' || reference,
-                                     reference);
+            delivery := purchases.finish(p_raas_txn_ref, true, catalogue.answer_code('success'), catalogue.answer_message('success'),
+                                         p_token, 'vended under ' || reference, reference, lease_seconds);
         WHEN 'declined' THEN
-            PERFORM purchases.finish(p_raas_txn_ref, false, p_code, p_message, NULL,
-                                     'the vendor declined ' || reference || ': ' || p_code);
+            delivery := purchases.finish(p_raas_txn_ref, false, p_code, p_message, NULL,
+                                         'the vendor declined ' || reference || ': ' || p_code, p_lease_seconds => lease_seconds);
         WHEN 'retryable' THEN
             IF t.vend_attempts >= (SELECT v.max_attempts FROM catalogue.vendors v WHERE v.vendor_id = t.vendor_id) THEN
-                finished := true;
-                PERFORM purchases.finish(p_raas_txn_ref, false, p_code, p_message, NULL,
-                                         'the vendor failed every attempt; the last, ' || reference || ': ' || p_code);
+                delivery := purchases.finish(p_raas_txn_ref, false, p_code, p_message, NULL,
+                                             'the vendor failed every attempt; the last, ' || reference || ': ' || p_code,
+                                             p_lease_seconds => lease_seconds);
             ELSE
                 UPDATE purchases.transactions x
                 SET vend_attempt_open = false, state = 'vending',
@@ -581,15 +593,6 @@ BEGIN
         ELSE
             RAISE EXCEPTION 'unknown vend outcome %', p_outcome USING ERRCODE = '22023';
     END CASE;
-    IF finished AND p_lease_seconds > 0 THEN
-        UPDATE purchases.jobs j
-        SET lease_token = gen_random_uuid(), leased_until = now() + make_interval(secs => p_lease_seconds),
-            claims = j.claims + 1
-        FROM purchases.transactions x
-        WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'deliver_result' AND x.raas_txn_ref = j.raas_txn_ref
-        RETURNING jsonb_build_object('lease_token', j.lease_token, 'recipient', x.result_recipient, 'body', x.result_body)
-        INTO delivery;
-    END IF;
     RETURN jsonb_build_object('recorded', true, 'delivery', delivery);
 END $$;
 

@@ -79,8 +79,9 @@ public struct TransactionSearch: Sendable {
                      AND t.raas_txn_ref IN (SELECT b.raas_txn_ref FROM purchases.bank_references b
                                             WHERE b.client_id = \(clientId) AND b.reserve_funds_txn_ref = \(reserveFundsTxnRef))
                     """)
+            } else {
+                query.append(" AND t.reserve_funds_txn_ref = \(reserveFundsTxnRef)")
             }
-            query.append(" AND t.reserve_funds_txn_ref = \(reserveFundsTxnRef)")
         }
         if let sourceIdentifier { query.append(" AND t.source_identifier = \(sourceIdentifier)") }
         if let targetIdentifier { query.append(" AND t.target_identifier = \(targetIdentifier)") }

@@ -34,6 +34,13 @@ struct PurchaseStoreTests {
         PurchaseDecision(product: product, fundingSourceId: 3, currencyCode: "ZAR", feeAmount: 0, verdict: verdict)
     }
 
+    /// Opens an accepted Reserve and Transact purchase: its reference, or nil when it was not created.
+    func openAccepted(_ store: PurchaseStore, _ overrides: [String: any Sendable] = [:]) async throws -> RaasTxnRef? {
+        let purchase = try request(overrides)
+        guard case .reserve(let reference, _) = try await store.open(purchase, decision: try accepted(purchase)) else { return nil }
+        return reference
+    }
+
     /// Vendor 100's float with `balance` in it.
     func fundFloat(_ db: PostgresClient, balance: Int64) async throws {
         try await db.query("SELECT ledger.create_account('vendor:100:float:ZAR', 'ZAR', 'asset', false, true)")
@@ -113,13 +120,7 @@ struct PurchaseStoreTests {
     func finalStates() async throws {
         try await TestDatabase.with { db, _ in
             try await fundFloat(db, balance: 1_000_000)
-            let purchase = try request()
-            guard case .reserve(let reference, _) = try await PurchaseStore(database: db).open(
-                purchase, decision: try accepted(purchase))
-            else {
-                Issue.record("not created")
-                return
-            }
+            let reference = try #require(try await openAccepted(PurchaseStore(database: db)), "not created")
             for (state, cause) in [("reserved", "bank reserved"), ("vending", "vend 0"), ("success", "dispensed")] {
                 try await db.query("UPDATE purchases.transactions SET state = \(state), state_cause = \(cause) WHERE raas_txn_ref = \(reference.uuid)")
             }
@@ -134,12 +135,7 @@ struct PurchaseStoreTests {
                 try await db.query("DELETE FROM purchases.state_changes")
             } throws: { ($0 as? PostgresError)?.sqlState?.code == "PU002" }
             // Only the moves of purchases.transitions are made: reserving never jumps to success.
-            let other = try request(["clientTxnRef": "other"])
-            guard case .reserve(let second, _) = try await PurchaseStore(database: db).open(other, decision: try accepted(other))
-            else {
-                Issue.record("not created")
-                return
-            }
+            let second = try #require(try await openAccepted(PurchaseStore(database: db), ["clientTxnRef": "other"]), "not created")
             await #expect {
                 try await db.query("UPDATE purchases.transactions SET state = 'success' WHERE raas_txn_ref = \(second.uuid)")
             } throws: { ($0 as? PostgresError)?.sqlState?.code == "PU003" }
@@ -152,13 +148,7 @@ struct PurchaseStoreTests {
     func rowRules() async throws {
         try await TestDatabase.with { db, _ in
             try await fundFloat(db, balance: 1_000_000)
-            let purchase = try request()
-            guard case .reserve(let reference, _) = try await PurchaseStore(database: db).open(
-                purchase, decision: try accepted(purchase))
-            else {
-                Issue.record("not created")
-                return
-            }
+            let reference = try #require(try await openAccepted(PurchaseStore(database: db)), "not created")
             func refused(_ change: String, constraint: String?) async {
                 await #expect {
                     try await db.query(PostgresQuery(
@@ -188,11 +178,7 @@ struct PurchaseStoreTests {
             let policy = VendPolicy(retryDelayMs: 1_000, maxRetryDelayMs: 60_000, maxStatusPolls: 3, statusPollDelayMs: 1_000)
             var handed: [RaasTxnRef: PurchaseJob?] = [:]
             for (clientTxnRef, leaseSeconds) in [("handed", 30), ("claimed", 0)] {
-                let purchase = try request(["clientTxnRef": clientTxnRef])
-                guard case .reserve(let reference, _) = try await store.open(purchase, decision: try accepted(purchase)) else {
-                    Issue.record("not created")
-                    return
-                }
+                let reference = try #require(try await openAccepted(store, ["clientTxnRef": clientTxnRef]), "not created")
                 _ = try await store.recordReservation(reference, .reserved(reserveFundsTxnRef: "bank-\(clientTxnRef)"), latencyMs: 3)
                 let vend = try #require(try await store.claimJobs([.vend], limit: 10, leaseSeconds: 30).first)
                 #expect(vend.raasTxnRef == reference)

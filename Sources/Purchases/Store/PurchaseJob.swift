@@ -54,7 +54,7 @@ public struct PurchaseJob: Sendable {
 }
 
 /// Where a transaction's result goes (API.md §4.2).
-public enum ResultRecipientKind: String, Sendable {
+public enum ResultRecipientKind: String, Sendable, Decodable {
     /// The bank's transactResultUrl (Reserve and Transact).
     case fundingSource = "funding_source"
     /// The client's own transactResultUrl (Transact).

@@ -29,8 +29,6 @@ extension PurchaseStore {
         let rows = try await database.query("""
             SELECT * FROM purchases.claim_jobs(\(kinds.map(\.rawValue)), \(Int32(clamping: limit)), \(Int32(clamping: leaseSeconds)))
             """)
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
         return try rows.map { row in
             guard let kind = PurchaseJob.Kind(rawValue: try row.decode(String.self, "kind")) else {
                 throw PostgresError.decoding("unknown job kind")
@@ -50,7 +48,7 @@ extension PurchaseStore {
             return PurchaseJob(
                 raasTxnRef: RaasTxnRef(try row.decode(UUID.self, "raas_txn_ref")), kind: kind,
                 leaseToken: try row.decode(UUID.self, "lease_token"), vendStep: vendStep,
-                transaction: try decoder.decode(PurchaseRecord.self, from: Data(try row.decode(String.self, "transaction").utf8)),
+                transaction: try Self.snakeCase.decode(PurchaseRecord.self, from: Data(try row.decode(String.self, "transaction").utf8)),
                 delivery: delivery)
         }
     }
@@ -75,23 +73,27 @@ extension PurchaseStore {
             code: code, message: message, token: token, latencyMs: latencyMs, retryDelayMs: policy.retryDelayMs,
             maxRetryDelayMs: policy.maxRetryDelayMs, maxPolls: policy.maxStatusPolls, pollDelayMs: policy.statusPollDelayMs,
             leaseSeconds: leaseSeconds))
+        let recorded = try Self.snakeCase.decode(RecordedVend.self, from: result)
+        guard recorded.recorded else { return .leaseLost }
+        return .recorded(delivery: recorded.delivery.map { delivery in
+            PurchaseJob(
+                raasTxnRef: job.raasTxnRef, kind: .deliverResult, leaseToken: delivery.leaseToken, vendStep: nil,
+                transaction: job.transaction, delivery: (delivery.recipient, Array(delivery.body.utf8)))
+        })
+    }
+
+    /// Reads the JSON that SQL builds, whose keys are column names.
+    private static var snakeCase: JSONDecoder {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        let recorded = try decoder.decode(RecordedVend.self, from: result)
-        guard recorded.recorded else { return .leaseLost }
-        guard let delivery = recorded.delivery, let recipient = ResultRecipientKind(rawValue: delivery.recipient) else {
-            return .recorded(delivery: nil)
-        }
-        return .recorded(delivery: PurchaseJob(
-            raasTxnRef: job.raasTxnRef, kind: .deliverResult, leaseToken: delivery.leaseToken, vendStep: nil,
-            transaction: job.transaction, delivery: (recipient, Array(delivery.body.utf8))))
+        return decoder
     }
 
     /// purchases.record_vend's answer.
     private struct RecordedVend: Decodable {
         struct Delivery: Decodable {
             let leaseToken: UUID
-            let recipient: String
+            let recipient: ResultRecipientKind
             let body: String
         }
         let recorded: Bool
