@@ -205,7 +205,7 @@ let package = Package(
         .target(
             name: "ReserveAndTransact",
             dependencies: [
-                "Postgres", "ServiceHTTP", "TransactCore", "Purchases", "BankInterfaces",
+                "Postgres", "ServiceHTTP", "TransactCore", "Purchases", "BankInterfaces", "Runtime",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -234,7 +234,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Postgres", "DatabaseMigrations", "Ledger", "TransactCore", "ServiceHTTP", "SecurityService", "TransactCrypto",
+                "Postgres", "DatabaseMigrations", "Ledger", "Runtime", "TransactCore", "ServiceHTTP", "SecurityService", "TransactCrypto",
                 "FinancialTerms", "BankInterfaces", "Vendors", "OutboundHTTP", "Purchases", "ReserveAndTransact", "Transact",
                 "TransactResult",
                 "InFlightCheck", "TransactionLookup", "UserTransactionLookup", "TokenLookup", "ProductLookup", "MNOLookup",
@@ -287,6 +287,10 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TransactCryptoTests", dependencies: ["TransactCrypto"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "RuntimeTests",
+            dependencies: ["Runtime", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
+        .testTarget(
             name: "DatabaseMigrationsTests",
             dependencies: ["DatabaseMigrations", "Postgres", "TestSupport"],
             swiftSettings: swiftSettings
@@ -295,7 +299,11 @@ let package = Package(
         .testTarget(
             name: "TransactCoreTests", dependencies: ["TransactCore", "Postgres", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "PurchasesTests", dependencies: ["Purchases", "TransactCore", "Postgres", "TestSupport", "Vendors", "BankInterfaces"],
+            name: "PurchasesTests",
+            dependencies: [
+                "Purchases", "TransactCore", "Postgres", "TestSupport", "Vendors", "BankInterfaces", "Runtime",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SecurityServiceTests",

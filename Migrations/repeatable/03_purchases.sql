@@ -362,14 +362,17 @@ END $$;
 -- Records the bank's answer to reserveFunds (API.md §3.1's outcome table): reserved → vend; declined → final,
 -- nothing reserved, no result; no answer → failed 2060, with a failure result so that the bank releases any hold,
 -- and a status lookup when the bank offers one. An answer that comes after the transaction was settled without it
--- changes nothing. Returns the answer the client gets.
+-- changes nothing. Answers {state, response_code, response_message}: what the client gets. With p_lease_seconds,
+-- reserved funds also start the first vend attempt, whose job is leased to the caller (who makes the attempt at
+-- once: no claim, no worker woken), and the answer carries it as {vend: {lease_token, attempt, transaction}}.
 CREATE OR REPLACE FUNCTION purchases.record_reservation(
     p_raas_txn_ref uuid, p_outcome text, p_code text, p_message text, p_reserve_funds_txn_ref text, p_cause text,
-    p_latency_ms integer
-) RETURNS TABLE (state text, response_code text, response_message text) LANGUAGE plpgsql AS $$
-#variable_conflict use_column
+    p_latency_ms integer, p_lease_seconds integer DEFAULT NULL
+) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
     t purchases.transactions;
+    handed boolean := p_lease_seconds IS NOT NULL;
+    lease uuid;
 BEGIN
     t := purchases.lock(p_raas_txn_ref);
     INSERT INTO purchases.calls (raas_txn_ref, party, operation, outcome, latency_ms)
@@ -379,7 +382,10 @@ BEGIN
         CASE p_outcome
             WHEN 'reserved' THEN
                 UPDATE purchases.transactions x
-                SET state = 'reserved', state_cause = 'the bank reserved the funds',
+                SET state = CASE WHEN handed THEN 'vending' ELSE 'reserved' END,
+                    state_cause = CASE WHEN handed THEN 'the bank reserved the funds; vend attempt 0 started'
+                                       ELSE 'the bank reserved the funds' END,
+                    vend_attempts = x.vend_attempts + CASE WHEN handed THEN 1 ELSE 0 END, vend_attempt_open = handed,
                     reserve_funds_txn_ref = p_reserve_funds_txn_ref, reserve_funds_response_code = catalogue.answer_code('success'),
                     response_code = catalogue.answer_code('fundsReserved'), response_message = catalogue.answer_message('fundsReserved')
                 WHERE x.raas_txn_ref = p_raas_txn_ref
@@ -388,10 +394,12 @@ BEGIN
                     INSERT INTO purchases.bank_references (client_id, reserve_funds_txn_ref, raas_txn_ref)
                     VALUES (t.client_id, p_reserve_funds_txn_ref, p_raas_txn_ref);
                 END IF;
-                PERFORM purchases.next_job(p_raas_txn_ref, 'vend');
+                lease := purchases.next_job(p_raas_txn_ref, 'vend', now(), p_lease_seconds);
                 -- The answer is the one just written: no need to read the row again.
-                RETURN QUERY SELECT t.state::text, t.response_code::text, t.response_message;
-                RETURN;
+                RETURN jsonb_build_object(
+                    'state', t.state, 'response_code', t.response_code, 'response_message', t.response_message,
+                    'vend', CASE WHEN handed THEN jsonb_build_object(
+                        'lease_token', lease, 'attempt', t.vend_attempts - 1, 'transaction', purchases.worker_view(t)) END);
             WHEN 'declined' THEN
                 UPDATE purchases.transactions x
                 SET state = 'reserve_failed', state_cause = left('the bank declined: ' || p_cause, 500),
@@ -420,9 +428,17 @@ BEGIN
         END CASE;
     END IF;
     -- (An answer after the purchase was settled without it finds its deadline job already gone: settling took it.)
-    RETURN QUERY SELECT x.state::text, x.response_code::text, x.response_message
-                 FROM purchases.transactions x WHERE x.raas_txn_ref = p_raas_txn_ref;
+    RETURN (SELECT jsonb_build_object('state', x.state, 'response_code', x.response_code, 'response_message', x.response_message)
+            FROM purchases.transactions x WHERE x.raas_txn_ref = p_raas_txn_ref);
 END $$;
+
+-- What a worker needs of a purchase (PurchaseRecord in Swift), and no more: sent with every job it is given.
+CREATE OR REPLACE FUNCTION purchases.worker_view(t purchases.transactions) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object(
+        'client_id', t.client_id, 'product_id', t.product_id, 'product_type_id', t.product_type_id,
+        'vendor_id', t.vendor_id, 'token_kind', t.token_kind, 'funding_source_id', t.funding_source_id,
+        'target_identifier', t.target_identifier, 'currency_code', t.currency_code, 'vend_amount', t.vend_amount)
+$$;
 
 -- Claims up to p_limit due jobs of the given kinds under a lease of p_lease_seconds. A vend job's claim is also
 -- the durable record of the attempt about to be made: a new attempt number, or, when the last attempt has no
@@ -472,11 +488,7 @@ BEGIN
         raas_txn_ref := job.raas_txn_ref;
         kind := job.kind;
         lease_token := token;
-        -- What a worker needs of the purchase (PurchaseRecord), and no more.
-        transaction := jsonb_build_object(
-            'client_id', t.client_id, 'product_id', t.product_id, 'product_type_id', t.product_type_id,
-            'vendor_id', t.vendor_id, 'token_kind', t.token_kind, 'funding_source_id', t.funding_source_id,
-            'target_identifier', t.target_identifier, 'currency_code', t.currency_code, 'vend_amount', t.vend_amount);
+        transaction := purchases.worker_view(t);
         recipient := NULL;
         body := NULL;
         IF job.kind = 'deliver_result' THEN
@@ -753,7 +765,7 @@ END $$;
 -- or falls as a whole: a step that fails fails the statement, and the caller applies the steps one by one to
 -- find it (no subtransaction per step: those would turn every lock on a hot row into a multixact). Steps:
 --   open          {transaction, rejection, deadline_seconds}         → purchases.open
---   reservation   {raas_txn_ref, outcome, code, message, reserve_funds_txn_ref, cause, latency_ms}
+--   reservation   {raas_txn_ref, outcome, code, message, reserve_funds_txn_ref, cause, latency_ms, lease_seconds}
 --   vend          {raas_txn_ref, lease_token, mode, attempt, outcome, code, message, token, latency_ms,
 --                  retry_delay_ms, max_retry_delay_ms, max_polls, poll_delay_ms, lease_seconds}
 --   delivery      {raas_txn_ref, lease_token, acknowledged, outcome, latency_ms}
@@ -792,9 +804,10 @@ BEGIN
                 result := to_jsonb(purchases.open(step->'transaction', step->'rejection', (step->>'deadline_seconds')::integer));
             WHEN 'reservation' THEN
                 PERFORM purchases.require_keys(step, ARRAY['raas_txn_ref', 'outcome', 'cause', 'latency_ms']);
-                SELECT to_jsonb(r) INTO result FROM purchases.record_reservation(
+                result := purchases.record_reservation(
                     (step->>'raas_txn_ref')::uuid, step->>'outcome', step->>'code', step->>'message',
-                    step->>'reserve_funds_txn_ref', step->>'cause', (step->>'latency_ms')::integer) r;
+                    step->>'reserve_funds_txn_ref', step->>'cause', (step->>'latency_ms')::integer,
+                    (step->>'lease_seconds')::integer);
             WHEN 'vend' THEN
                 PERFORM purchases.require_keys(step, ARRAY[
                     'raas_txn_ref', 'lease_token', 'mode', 'attempt', 'outcome', 'latency_ms', 'retry_delay_ms',

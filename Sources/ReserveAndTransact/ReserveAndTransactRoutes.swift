@@ -4,6 +4,7 @@ public import Hummingbird
 public import Postgres
 public import ServiceHTTP
 public import Purchases
+public import Runtime
 import TransactCore
 
 /// `POST /reserveAndTransact/4.0`, `POST /raas/v4/reserveAndTransact` (API.md §3.1) and the older versions
@@ -16,6 +17,10 @@ public struct ReserveAndTransactRoutes: Sendable {
     /// Added to the funding source's reservation timeout: after that, a reservation whose answer was never
     /// recorded (its process stopped) is settled as unanswered by a worker.
     let deadlineGraceSeconds: Int
+    /// This process's purchase workers, who take the first vend attempt of reserved funds straight from the request
+    /// (under a lease of `vendLeaseSeconds`); nil: left to a claim.
+    let vendHandoff: JobHandoff<PurchaseJob>?
+    let vendLeaseSeconds: Int
 
     /// Every path, with the version it serves. (v1 shares `POST /raas/v1/transact` with Transact: `Server` routes it.)
     public static let paths: [(String, PurchaseVersion)] = [
@@ -25,11 +30,13 @@ public struct ReserveAndTransactRoutes: Sendable {
 
     public init(
         database: any PostgresQueryable, steps: PurchaseSteps? = nil, fundingSources: FundingSourceDirectory,
-        deadlineGraceSeconds: Int = 30
+        deadlineGraceSeconds: Int = 30, vendHandoff: JobHandoff<PurchaseJob>? = nil, vendLeaseSeconds: Int = 30
     ) {
         self.intake = PurchaseIntake(database: database, steps: steps)
         self.fundingSources = fundingSources
         self.deadlineGraceSeconds = deadlineGraceSeconds
+        self.vendHandoff = vendHandoff
+        self.vendLeaseSeconds = vendLeaseSeconds
     }
 
     public func add(to group: RouterGroup<TransactRequestContext>) {
@@ -53,7 +60,8 @@ public struct ReserveAndTransactRoutes: Sendable {
             // changed in between.
             guard let source else { throw PurchaseFlowError.fundingSourceGone(decision.fundingSourceId) }
             let (outcome, latencyMs) = await timed { await source.adapter.reserveFunds(reservation) }
-            let answer = try await intake.store.recordReservation(reference, outcome, latencyMs: latencyMs)
+            let answer = try await intake.store.recordReservation(
+                reference, outcome, latencyMs: latencyMs, vendHandoff: vendHandoff, leaseSeconds: vendLeaseSeconds)
             return PurchaseHTTP.answer(answer, reference: reference, to: purchase)
         }
     }

@@ -6,8 +6,9 @@ import Synchronization
 /// The loop behind every kind of durable background work (DESIGN.md §7): work is rows in PostgreSQL, claimed under
 /// a lease, so any number of processes may run the same loop on one database. A notification on `channel` wakes it
 /// at once; it also looks every `pollInterval`, which is how delayed retries come due and how work is found after a
-/// lost notification. At most `maxConcurrent` claimed jobs run at once; `claim` is asked for as many as are free.
-/// `run` returns after a graceful shutdown, once the jobs in progress have finished (their outcomes recorded).
+/// lost notification. At most `maxConcurrent` jobs run at once, claimed or handed over (`JobHandoff`); `claim` is
+/// asked for as many as are free. `run` returns after a graceful shutdown, once the jobs in progress have finished
+/// (their outcomes recorded).
 public final class JobLoop<Job: Sendable>: Sendable {
     let name: String
     let channel: String
@@ -16,13 +17,17 @@ public final class JobLoop<Job: Sendable>: Sendable {
     let maxConcurrent: Int
     let claim: @Sendable (_ limit: Int) async throws -> [Job]
     let process: @Sendable (Job) async -> Void
+    let handoff: JobHandoff<Job>?
     let logger: Logger
+    /// Jobs running, and slots held for jobs about to be handed over.
     private let inFlight = Atomic<Int>(0)
+    /// Jobs handed over, waiting for the loop to start them.
+    private let handed = Mutex<[Job]>([])
     private let doorbell = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
 
     public init(
         name: String, channel: String, listener: PostgresListener?, pollInterval: Duration, maxConcurrent: Int,
-        logger: Logger, claim: @escaping @Sendable (_ limit: Int) async throws -> [Job],
+        logger: Logger, handoff: JobHandoff<Job>? = nil, claim: @escaping @Sendable (_ limit: Int) async throws -> [Job],
         process: @escaping @Sendable (Job) async -> Void
     ) {
         precondition(maxConcurrent > 0, "a job loop runs at least one job at a time")
@@ -33,6 +38,7 @@ public final class JobLoop<Job: Sendable>: Sendable {
         self.maxConcurrent = maxConcurrent
         self.claim = claim
         self.process = process
+        self.handoff = handoff
         self.logger = logger
     }
 
@@ -51,33 +57,73 @@ public final class JobLoop<Job: Sendable>: Sendable {
             },
         ]
         defer { wakers.forEach { $0.cancel() } }
+        handoff?.open(.init(
+            takeSlot: { [self] in takeSlots(upTo: 1) == 1 },
+            releaseSlot: { [self] in finishedOne() },
+            start: { [self] job in
+                handed.withLock { $0.append(job) }
+                doorbell.continuation.yield()
+            }))
         doorbell.continuation.yield()
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
+                // A handed job already holds its slot.
+                func startHanded() {
+                    for job in handed.withLock({ handed in defer { handed = [] }; return handed }) {
+                        group.addTask {
+                            await self.process(job)
+                            self.finishedOne()
+                        }
+                    }
+                }
                 for await _ in doorbell.stream {
-                    let free = maxConcurrent - inFlight.load(ordering: .relaxed)
+                    startHanded()
+                    // The slots are taken before the claim, so that work handed over meanwhile cannot overfill them.
+                    let free = takeSlots(upTo: maxConcurrent)
                     guard free > 0 else { continue }
                     let jobs: [Job]
                     do {
                         jobs = try await claim(free)
                     } catch {
+                        inFlight.subtract(free, ordering: .relaxed)
                         logger.warning("Could not claim \(name)", metadata: ["error": "\(error)"])
                         continue
                     }
+                    inFlight.subtract(free - jobs.count, ordering: .relaxed)
                     for job in jobs {
-                        inFlight.add(1, ordering: .relaxed)
                         group.addTask {
                             await self.process(job)
-                            self.inFlight.subtract(1, ordering: .relaxed)
-                            self.doorbell.continuation.yield()
+                            self.finishedOne()
                         }
                     }
                     // A full claim suggests more is due: look again at once.
                     if jobs.count == free { doorbell.continuation.yield() }
                 }
+                // Jobs handed over as the loop stopped still run before it returns.
+                startHanded()
             }
-        } onGracefulShutdown: { [doorbell] in
+        } onGracefulShutdown: { [handoff, doorbell] in
+            handoff?.close()
             doorbell.continuation.finish()
         }
+    }
+
+    /// Takes up to `wanted` free slots; how many it took.
+    private func takeSlots(upTo wanted: Int) -> Int {
+        var running = inFlight.load(ordering: .relaxed)
+        while running < maxConcurrent {
+            let taken = min(wanted, maxConcurrent - running)
+            let (exchanged, original) = inFlight.compareExchange(
+                expected: running, desired: running + taken, ordering: .relaxed)
+            if exchanged { return taken }
+            running = original
+        }
+        return 0
+    }
+
+    /// A job finished, or a slot taken for one was given back: look for more work.
+    private func finishedOne() {
+        inFlight.subtract(1, ordering: .relaxed)
+        doorbell.continuation.yield()
     }
 }

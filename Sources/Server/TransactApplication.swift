@@ -21,6 +21,7 @@ import Transact
 public import TransactCrypto
 import TransactResult
 public import Purchases
+public import Runtime
 import OutboundHTTP
 public import TransactCore
 import ServiceLifecycle
@@ -39,6 +40,8 @@ public struct ServiceDependencies: Sendable {
     public let simulatedVendor: SimulatedVendorAdapter
     /// The process's purchase writes, batched across concurrent purchases.
     public let purchaseSteps: PurchaseSteps
+    /// Where the purchase routes hand a vend they start to this process's purchase workers (open while they run).
+    public let purchaseHandoff = JobHandoff<PurchaseJob>()
     /// The catalogue that lookups serve, dropped on every `catalogue_changed` notification.
     public let catalogue: CatalogueCache
     /// The adapters of funding sources and vendors, one directory (and so one cache) each for the whole process:
@@ -135,7 +138,8 @@ public enum TransactApplication {
         let signed = protected.group().add(middleware: SignatureMiddleware(sealer: SecretSealer(masterKey: dependencies.masterKey)))
         let reserveAndTransact = ReserveAndTransactRoutes(
             database: postgres, steps: dependencies.purchaseSteps, fundingSources: dependencies.fundingSources,
-            deadlineGraceSeconds: configuration.reservationDeadlineGraceSeconds)
+            deadlineGraceSeconds: configuration.reservationDeadlineGraceSeconds, vendHandoff: dependencies.purchaseHandoff,
+            vendLeaseSeconds: configuration.workers.leaseSeconds)
         let transact = TransactRoutes(database: postgres, steps: dependencies.purchaseSteps)
         reserveAndTransact.add(to: signed)
         transact.add(to: signed)
@@ -164,7 +168,7 @@ public enum TransactApplication {
                 database: dependencies.postgres, steps: dependencies.purchaseSteps, listener: listener, fundingSources: dependencies.fundingSources,
                 vendors: dependencies.vendors,
                 clientEndpoints: ClientEndpoints(database: dependencies.postgres, open: { try sealer.open($0, purpose: $1) }),
-                configuration: configuration.workers, logger: logger))
+                configuration: configuration.workers, handoff: dependencies.purchaseHandoff, logger: logger))
             let notificationPool = PostgresClient(configuration: configuration.notificationPostgres, logger: logger)
             application.addServices(notificationPool)
             application.addServices(NotificationWorkers(

@@ -6,6 +6,9 @@ import Purchases
 import TransactCore
 import BankInterfaces
 import Vendors
+import Runtime
+import Logging
+import Synchronization
 
 @Suite("Opening a purchase: the client reference claimed, the purchase stored as decided (API.md §3.3)")
 struct PurchaseStoreTests {
@@ -202,6 +205,56 @@ struct PurchaseStoreTests {
             try await store.recordDelivery(delivery, acknowledged: true, detail: "HTTP 200", latencyMs: 2)
             #expect(try await db.query("SELECT result_status FROM purchases.transactions WHERE raas_txn_ref = \(first.key.uuid)")
                 .single().decode(String.self, "result_status") == "acknowledged")
+            #expect(try await store.invariantViolations() == [])
+        }
+    }
+
+    @Test("reserved funds handed to this process's workers start the first vend attempt at once, leased: no claim takes it")
+    func vendHandedOver() async throws {
+        try await TestDatabase.with { db, _ in
+            try await fundFloat(db, balance: 1_000_000)
+            let store = PurchaseStore(database: db)
+            let handoff = JobHandoff<PurchaseJob>()
+            let taken = Mutex<[PurchaseJob]>([])
+            let loop = JobLoop<PurchaseJob>(
+                name: "purchase work", channel: "purchase_work", listener: nil, pollInterval: .seconds(60), maxConcurrent: 1,
+                logger: Logger(label: "test"), handoff: handoff, claim: { _ in [] },
+                process: { job in taken.withLock { $0.append(job) } })
+            let running = Task { await loop.run() }
+            defer { running.cancel() }
+            let reference = try #require(try await openAccepted(store), "not created")
+            var answer: CodedMessage?
+            // The loop opens its slots once it runs; until then the answer leaves the vend to a claim (not here).
+            for _ in 0..<500 where taken.withLock({ $0.isEmpty }) {
+                if answer == nil, await handoff.handing({ (slotHeld: Bool) in (slotHeld, nil as PurchaseJob?) }) {
+                    answer = try await store.recordReservation(
+                        reference, .reserved(reserveFundsTxnRef: "BANK-9"), latencyMs: 3, vendHandoff: handoff, leaseSeconds: 30)
+                }
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            #expect(answer == .init(code: "0000", message: "Processing request (funds reserved)"))
+            let vend = try #require(taken.withLock { $0.first })
+            #expect(vend.raasTxnRef == reference && vend.kind == .vend && vend.vendStep == .vend(attempt: 0))
+            #expect(vend.transaction.vendorId == 100 && vend.transaction.vendAmount == 10_000)
+            // The attempt is recorded as started with the answer, and its job is leased to the caller.
+            let row = try await db.query("""
+                SELECT t.state, t.vend_attempts, t.vend_attempt_open, j.lease_token, j.leased_until > now() AS leased
+                FROM purchases.transactions t JOIN purchases.jobs j USING (raas_txn_ref) WHERE t.raas_txn_ref = \(reference.uuid)
+                """).single()
+            #expect(try row.decode(String.self, "state") == "vending" && row.decode(Int.self, "vend_attempts") == 1)
+            #expect(try row.decode(Bool.self, "vend_attempt_open") && row.decode(Bool.self, "leased"))
+            #expect(try row.decode(UUID.self, "lease_token") == vend.leaseToken)
+            #expect(try await store.claimJobs([.vend], limit: 10, leaseSeconds: 30).isEmpty)
+            let states = try await db.query("""
+                SELECT state FROM purchases.state_changes WHERE raas_txn_ref = \(reference.uuid) ORDER BY sequence
+                """).map { try $0.decode(String.self, "state") }
+            #expect(states == ["reserving", "vending"])
+            let policy = VendPolicy(retryDelayMs: 1_000, maxRetryDelayMs: 60_000, maxStatusPolls: 3, statusPollDelayMs: 1_000)
+            guard case .recorded = try await store.recordVend(vend, outcome: .success(token: nil), latencyMs: 4, policy: policy, leaseSeconds: 0)
+            else {
+                Issue.record("the handed vend's lease was not honoured")
+                return
+            }
             #expect(try await store.invariantViolations() == [])
         }
     }

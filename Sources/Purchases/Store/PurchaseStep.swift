@@ -25,7 +25,8 @@ struct OpenStep: PurchaseStep {
 }
 
 /// The bank's answer to reserveFunds (`purchases.record_reservation`): written at once, because it is what the
-/// client's request is waiting for.
+/// client's request is waiting for. With `leaseSeconds`, reserved funds also start the first vend attempt, leased to
+/// the caller.
 struct ReservationStep: PurchaseStep {
     static let lane: PurchaseSteps.Lane? = nil
     let step = "reservation"
@@ -37,10 +38,13 @@ struct ReservationStep: PurchaseStep {
     let reserveFundsTxnRef: String?
     let cause: String
     let latencyMs: Int
+    /// The lease under which the caller takes the vend job; absent: left to a claim.
+    let leaseSeconds: Int?
 
     enum CodingKeys: String, CodingKey {
         case step, outcome, code, message, cause
         case raasTxnRef = "raas_txn_ref", reserveFundsTxnRef = "reserve_funds_txn_ref", latencyMs = "latency_ms"
+        case leaseSeconds = "lease_seconds"
     }
 }
 

@@ -2,6 +2,7 @@ public import TransactCore
 import Foundation
 public import BankInterfaces
 public import Postgres
+public import Runtime
 import TransactCrypto
 
 /// The purchases of API.md §3 in PostgreSQL (Migrations/0003_purchases.sql, Migrations/repeatable/03_purchases.sql).
@@ -80,8 +81,13 @@ public struct PurchaseStore: Sendable {
     }
 
     /// Records the bank's answer to reserveFunds and returns the client's answer. An answer recorded after the
-    /// purchase was settled without it (its deadline passed) changes nothing: the settled answer is returned.
-    public func recordReservation(_ reference: RaasTxnRef, _ outcome: ReserveOutcome, latencyMs: Int) async throws -> CodedMessage {
+    /// purchase was settled without it (its deadline passed) changes nothing: the settled answer is returned. With a
+    /// `vendHandoff` whose loop has a free slot, reserved funds also start the first vend attempt, leased for
+    /// `leaseSeconds` to this process's workers, who make it at once (no claim, no wake-up).
+    public func recordReservation(
+        _ reference: RaasTxnRef, _ outcome: ReserveOutcome, latencyMs: Int,
+        vendHandoff: JobHandoff<PurchaseJob>? = nil, leaseSeconds: Int = 30
+    ) async throws -> CodedMessage {
         let (kind, code, message, reserveFundsTxnRef, cause): (String, String?, String?, String?, String) =
             switch outcome {
             case .reserved(let reserveFundsTxnRef): ("reserved", Answer.success.code, nil, reserveFundsTxnRef, "reserved")
@@ -89,14 +95,30 @@ public struct PurchaseStore: Sendable {
             case .noAnswer(let reason): ("no_answer", nil, nil, nil, reason)
             }
         struct Recorded: Decodable {
-            let response_code: String?
-            let response_message: String?
+            struct Vend: Decodable {
+                let leaseToken: UUID
+                let attempt: Int
+                let transaction: PurchaseRecord
+            }
+            let responseCode: String?
+            let responseMessage: String?
+            let vend: Vend?
         }
-        let recorded = try JSONDecoder().decode(Recorded.self, from: try await steps.apply(ReservationStep(
-            raasTxnRef: reference.value, outcome: kind, code: code, message: message, reserveFundsTxnRef: reserveFundsTxnRef,
-            cause: cause, latencyMs: latencyMs)))
-        guard let code = recorded.response_code else { return Answer.unexpectedError.coded }
-        return CodedMessage(code: code, message: recorded.response_message ?? "")
+        let write = { (slotHeld: Bool) async throws -> (answer: CodedMessage, job: PurchaseJob?) in
+            let recorded = try Self.snakeCase.decode(Recorded.self, from: try await steps.apply(ReservationStep(
+                raasTxnRef: reference.value, outcome: kind, code: code, message: message,
+                reserveFundsTxnRef: reserveFundsTxnRef, cause: cause, latencyMs: latencyMs,
+                leaseSeconds: slotHeld ? leaseSeconds : nil)))
+            let answer = recorded.responseCode.map { CodedMessage(code: $0, message: recorded.responseMessage ?? "") }
+            let job = recorded.vend.map { vend in
+                PurchaseJob(
+                    raasTxnRef: reference, kind: .vend, leaseToken: vend.leaseToken, vendStep: .vend(attempt: vend.attempt),
+                    transaction: vend.transaction, delivery: nil)
+            }
+            return (answer ?? Answer.unexpectedError.coded, job)
+        }
+        guard let vendHandoff, case .reserved = outcome else { return try await write(false).answer }
+        return try await vendHandoff.handing(write)
     }
 }
 

@@ -83,7 +83,7 @@ extension PurchaseStore {
     }
 
     /// Reads the JSON that SQL builds, whose keys are column names.
-    private static var snakeCase: JSONDecoder {
+    static var snakeCase: JSONDecoder {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         return decoder
