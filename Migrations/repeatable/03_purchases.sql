@@ -129,27 +129,40 @@ BEGIN
     PERFORM purchases.wake(p_kind, p_due_at);
 END $$;
 
--- Turns a purchase's open job (reservation_deadline or vend: there is one while it is not final) into the next
--- one, due at p_due_at: one update of the job rather than a delete and an insert. With p_lease_seconds the next job
--- is leased to the caller, who does it at once (no worker is woken for it), and the lease's token is returned;
--- else NULL.
+-- Turns a purchase's open job, when it is one of p_from_kinds, into the next one, due at p_due_at: one update of the
+-- job rather than a delete and an insert, which also takes the job's lock (purchases.lock). With p_lease_seconds the
+-- next job is leased to the caller, who does it at once (no worker is woken for it), and the lease's token is
+-- returned; else NULL. moved: whether there was such a job.
+CREATE OR REPLACE FUNCTION purchases.move_job(
+    p_raas_txn_ref uuid, p_from_kinds text[], p_kind text, p_due_at timestamptz, p_lease_seconds integer,
+    OUT moved boolean, OUT lease_token uuid
+) LANGUAGE plpgsql AS $$
+BEGIN
+    lease_token := CASE WHEN p_lease_seconds IS NOT NULL THEN gen_random_uuid() END;
+    UPDATE purchases.jobs j
+    SET kind = p_kind, due_at = p_due_at, lease_token = move_job.lease_token,
+        leased_until = now() + make_interval(secs => p_lease_seconds),
+        claims = CASE WHEN move_job.lease_token IS NULL THEN 0 ELSE 1 END
+    WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = ANY (p_from_kinds);
+    moved := FOUND;
+    IF moved AND move_job.lease_token IS NULL THEN
+        PERFORM purchases.wake(p_kind, p_due_at);
+    END IF;
+END $$;
+
+-- The purchase's open job (reservation_deadline or vend: there is one while it is not final) turned into the next
+-- one (purchases.move_job); a purchase without one breaks an invariant (PU004).
 CREATE OR REPLACE FUNCTION purchases.next_job(
     p_raas_txn_ref uuid, p_kind text, p_due_at timestamptz DEFAULT now(), p_lease_seconds integer DEFAULT NULL
 ) RETURNS uuid LANGUAGE plpgsql AS $$
 DECLARE
-    token uuid := CASE WHEN p_lease_seconds IS NOT NULL THEN gen_random_uuid() END;
+    turned record;
 BEGIN
-    UPDATE purchases.jobs j
-    SET kind = p_kind, due_at = p_due_at, lease_token = token,
-        leased_until = now() + make_interval(secs => p_lease_seconds), claims = CASE WHEN token IS NULL THEN 0 ELSE 1 END
-    WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind IN ('reservation_deadline', 'vend');
-    IF NOT FOUND THEN
+    turned := purchases.move_job(p_raas_txn_ref, ARRAY['reservation_deadline', 'vend'], p_kind, p_due_at, p_lease_seconds);
+    IF NOT turned.moved THEN
         RAISE EXCEPTION 'transaction % has no open job', p_raas_txn_ref USING ERRCODE = 'PU004';
     END IF;
-    IF token IS NULL THEN
-        PERFORM purchases.wake(p_kind, p_due_at);
-    END IF;
-    RETURN token;
+    RETURN turned.lease_token;
 END $$;
 
 -- The ledger accounts a purchase moves money between (see the head of this file).
@@ -372,34 +385,42 @@ CREATE OR REPLACE FUNCTION purchases.record_reservation(
 DECLARE
     t purchases.transactions;
     handed boolean := p_lease_seconds IS NOT NULL;
-    lease uuid;
+    vend record;
 BEGIN
-    t := purchases.lock(p_raas_txn_ref);
     INSERT INTO purchases.calls (raas_txn_ref, party, operation, outcome, latency_ms)
     VALUES (p_raas_txn_ref, 'bank', 'reserveFunds', left(p_outcome || ' ' || coalesce(p_code, '') || ': ' || p_cause, 300),
             p_latency_ms);
+    IF p_outcome = 'reserved' THEN
+        -- The common case in one statement where a lock and a read would come first: the reservation's deadline job,
+        -- which exists exactly while the purchase is reserving, becomes its vend, and so takes the job's lock, which
+        -- guards the row (purchases.lock). No such job: the purchase was settled without this answer (below).
+        vend := purchases.move_job(p_raas_txn_ref, ARRAY['reservation_deadline'], 'vend', now(), p_lease_seconds);
+        IF vend.moved THEN
+            UPDATE purchases.transactions x
+            SET state = CASE WHEN handed THEN 'vending' ELSE 'reserved' END,
+                state_cause = CASE WHEN handed THEN 'the bank reserved the funds; vend attempt 0 started'
+                                   ELSE 'the bank reserved the funds' END,
+                vend_attempts = x.vend_attempts + CASE WHEN handed THEN 1 ELSE 0 END, vend_attempt_open = handed,
+                reserve_funds_txn_ref = p_reserve_funds_txn_ref, reserve_funds_response_code = catalogue.answer_code('success'),
+                response_code = catalogue.answer_code('fundsReserved'), response_message = catalogue.answer_message('fundsReserved')
+            WHERE x.raas_txn_ref = p_raas_txn_ref
+            RETURNING x.* INTO t;
+            IF p_reserve_funds_txn_ref IS NOT NULL THEN
+                INSERT INTO purchases.bank_references (client_id, reserve_funds_txn_ref, raas_txn_ref)
+                VALUES (t.client_id, p_reserve_funds_txn_ref, p_raas_txn_ref);
+            END IF;
+            -- The answer is the one just written: no need to read the row again.
+            RETURN jsonb_build_object(
+                'state', t.state, 'response_code', t.response_code, 'response_message', t.response_message,
+                'vend', CASE WHEN handed THEN jsonb_build_object(
+                    'lease_token', vend.lease_token, 'attempt', t.vend_attempts - 1, 'transaction', purchases.worker_view(t)) END);
+        END IF;
+    END IF;
+    t := purchases.lock(p_raas_txn_ref);
     IF t.state = 'reserving' THEN
         CASE p_outcome
             WHEN 'reserved' THEN
-                UPDATE purchases.transactions x
-                SET state = CASE WHEN handed THEN 'vending' ELSE 'reserved' END,
-                    state_cause = CASE WHEN handed THEN 'the bank reserved the funds; vend attempt 0 started'
-                                       ELSE 'the bank reserved the funds' END,
-                    vend_attempts = x.vend_attempts + CASE WHEN handed THEN 1 ELSE 0 END, vend_attempt_open = handed,
-                    reserve_funds_txn_ref = p_reserve_funds_txn_ref, reserve_funds_response_code = catalogue.answer_code('success'),
-                    response_code = catalogue.answer_code('fundsReserved'), response_message = catalogue.answer_message('fundsReserved')
-                WHERE x.raas_txn_ref = p_raas_txn_ref
-                RETURNING x.* INTO t;
-                IF p_reserve_funds_txn_ref IS NOT NULL THEN
-                    INSERT INTO purchases.bank_references (client_id, reserve_funds_txn_ref, raas_txn_ref)
-                    VALUES (t.client_id, p_reserve_funds_txn_ref, p_raas_txn_ref);
-                END IF;
-                lease := purchases.next_job(p_raas_txn_ref, 'vend', now(), p_lease_seconds);
-                -- The answer is the one just written: no need to read the row again.
-                RETURN jsonb_build_object(
-                    'state', t.state, 'response_code', t.response_code, 'response_message', t.response_message,
-                    'vend', CASE WHEN handed THEN jsonb_build_object(
-                        'lease_token', lease, 'attempt', t.vend_attempts - 1, 'transaction', purchases.worker_view(t)) END);
+                RAISE EXCEPTION 'transaction % is reserving without its deadline job', p_raas_txn_ref USING ERRCODE = 'PU004';
             WHEN 'declined' THEN
                 UPDATE purchases.transactions x
                 SET state = 'reserve_failed', state_cause = left('the bank declined: ' || p_cause, 500),
