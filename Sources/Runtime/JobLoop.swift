@@ -7,8 +7,10 @@ import Synchronization
 /// a lease, so any number of processes may run the same loop on one database. A notification on `channel` wakes it
 /// at once; it also looks every `pollInterval`, which is how delayed retries come due and how work is found after a
 /// lost notification. At most `maxConcurrent` jobs run at once, claimed or handed over (`JobHandoff`); `claim` is
-/// asked for as many as are free. `run` returns after a graceful shutdown, once the jobs in progress have finished
-/// (their outcomes recorded).
+/// asked for as many as are free, when there is a reason to: a notification, the poll, or a backlog (the last claim
+/// filled every free slot, or found none free), which a finished job then looks into. A handed job is no reason: it
+/// needs no claim, and a claim takes its free slots while it asks, which handed work would then find taken. `run`
+/// returns after a graceful shutdown, once the jobs in progress have finished (their outcomes recorded).
 public final class JobLoop<Job: Sendable>: Sendable {
     let name: String
     let channel: String
@@ -23,6 +25,10 @@ public final class JobLoop<Job: Sendable>: Sendable {
     private let inFlight = Atomic<Int>(0)
     /// Jobs handed over, waiting for the loop to start them.
     private let handed = Mutex<[Job]>([])
+    /// Whether the next turn of the loop claims: set by a notification, the poll, or a backlog.
+    private let claimWanted = Atomic<Bool>(true)
+    /// The last claim filled every free slot, or found none free: more may be due.
+    private let backlog = Atomic<Bool>(false)
     private let doorbell = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
 
     public init(
@@ -45,15 +51,15 @@ public final class JobLoop<Job: Sendable>: Sendable {
     /// Runs once: a loop is made for one `run`.
     public func run() async {
         let wakers = [
-            Task { [pollInterval, doorbell] in
+            Task { [self] in
                 while !Task.isCancelled {
                     try? await Task.sleep(for: pollInterval)
-                    doorbell.continuation.yield()
+                    ringForClaim()
                 }
             },
-            Task { [listener, channel, doorbell] in
+            Task { [self] in
                 guard let listener else { return }
-                for await _ in listener.events(channel: channel) { doorbell.continuation.yield() }
+                for await _ in listener.events(channel: channel) { ringForClaim() }
             },
         ]
         defer { wakers.forEach { $0.cancel() } }
@@ -78,9 +84,13 @@ public final class JobLoop<Job: Sendable>: Sendable {
                 }
                 for await _ in doorbell.stream {
                     startHanded()
+                    guard claimWanted.exchange(false, ordering: .relaxed) else { continue }
                     // The slots are taken before the claim, so that work handed over meanwhile cannot overfill them.
                     let free = takeSlots(upTo: maxConcurrent)
-                    guard free > 0 else { continue }
+                    guard free > 0 else {
+                        backlog.store(true, ordering: .relaxed)
+                        continue
+                    }
                     let jobs: [Job]
                     do {
                         jobs = try await claim(free)
@@ -90,6 +100,7 @@ public final class JobLoop<Job: Sendable>: Sendable {
                         continue
                     }
                     inFlight.subtract(free - jobs.count, ordering: .relaxed)
+                    backlog.store(jobs.count == free, ordering: .relaxed)
                     for job in jobs {
                         group.addTask {
                             await self.process(job)
@@ -97,7 +108,7 @@ public final class JobLoop<Job: Sendable>: Sendable {
                         }
                     }
                     // A full claim suggests more is due: look again at once.
-                    if jobs.count == free { doorbell.continuation.yield() }
+                    if jobs.count == free { ringForClaim() }
                 }
                 // Jobs handed over as the loop stopped still run before it returns.
                 startHanded()
@@ -121,9 +132,14 @@ public final class JobLoop<Job: Sendable>: Sendable {
         return 0
     }
 
-    /// A job finished, or a slot taken for one was given back: look for more work.
+    /// A job finished, or a slot taken for one was given back: look for more work if some may be waiting.
     private func finishedOne() {
         inFlight.subtract(1, ordering: .relaxed)
+        if backlog.load(ordering: .relaxed) { ringForClaim() }
+    }
+
+    private func ringForClaim() {
+        claimWanted.store(true, ordering: .relaxed)
         doorbell.continuation.yield()
     }
 }

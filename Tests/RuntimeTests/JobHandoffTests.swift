@@ -37,14 +37,17 @@ struct JobHandoffTests {
 
     /// Runs a loop of `slots` slots that claims from `claimable` (taken in order), until `body` returns.
     static func withLoop(
-        slots: Int, claimable: [Int] = [], handoff: JobHandoff<Int>, gate: Gate,
-        _ body: () async throws -> Void
+        slots: Int, claimable: [Int] = [], pollInterval: Duration = .milliseconds(20), claims: Counter = Counter(),
+        handoff: JobHandoff<Int>, gate: Gate, _ body: () async throws -> Void
     ) async throws {
         let queue = Mutex(claimable)
         let loop = JobLoop<Int>(
-            name: "test work", channel: "test_work", listener: nil, pollInterval: .milliseconds(20), maxConcurrent: slots,
+            name: "test work", channel: "test_work", listener: nil, pollInterval: pollInterval, maxConcurrent: slots,
             logger: Logger(label: "test"), handoff: handoff,
-            claim: { limit in queue.withLock { queue in defer { queue.removeFirst(min(limit, queue.count)) }; return Array(queue.prefix(limit)) } },
+            claim: { limit in
+                claims.add()
+                return queue.withLock { queue in defer { queue.removeFirst(min(limit, queue.count)) }; return Array(queue.prefix(limit)) }
+            },
             process: { job in await gate.run(job) })
         let running = Task { await loop.run() }
         defer { running.cancel() }
@@ -55,6 +58,12 @@ struct JobHandoffTests {
             try await Task.sleep(for: .milliseconds(2))
         }
         try await body()
+    }
+
+    final class Counter: Sendable {
+        private let count = Atomic<Int>(0)
+        func add() { count.add(1, ordering: .relaxed) }
+        var value: Int { count.load(ordering: .relaxed) }
     }
 
     /// Hands `job` over when a slot is free; whether one was. With `releaseIfHeld`, returns no job (a probe).
@@ -124,6 +133,25 @@ struct JobHandoffTests {
             for _ in 0..<1000 where gate.finished.count < 10 + handed { try await Task.sleep(for: .milliseconds(2)) }
             #expect(gate.finished.count == 10 + handed)
             #expect(gate.mostAtOnce <= 3)
+        }
+    }
+
+    @Test("handed jobs, and jobs finishing with no backlog, make the loop claim nothing: it claims when told or when work waits")
+    func handedWorkClaimsNothing() async throws {
+        let handoff = JobHandoff<Int>()
+        let gate = Gate()
+        let claims = Counter()
+        gate.release()
+        try await Self.withLoop(slots: 4, pollInterval: .seconds(3600), claims: claims, handoff: handoff, gate: gate) {
+            for _ in 0..<500 where claims.value == 0 { try await Task.sleep(for: .milliseconds(2)) }
+            let before = claims.value
+            #expect(before == 1)  // the loop's first look
+            for job in 1...20 {
+                while await Self.hand(job, to: handoff) == false { try await Task.sleep(for: .milliseconds(1)) }
+            }
+            for _ in 0..<1000 where gate.finished.count < 20 { try await Task.sleep(for: .milliseconds(2)) }
+            #expect(gate.finished.count == 20)
+            #expect(claims.value == before)
         }
     }
 }
