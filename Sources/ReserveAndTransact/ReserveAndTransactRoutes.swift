@@ -30,7 +30,8 @@ public struct ReserveAndTransactRoutes: Sendable {
 
     public init(
         database: any PostgresQueryable, steps: PurchaseSteps? = nil, fundingSources: FundingSourceDirectory,
-        deadlineGraceSeconds: Int = 30, vendHandoff: JobHandoff<PurchaseJob>? = nil, vendLeaseSeconds: Int = 30
+        deadlineGraceSeconds: Int = 30, vendHandoff: JobHandoff<PurchaseJob>? = nil,
+        vendLeaseSeconds: Int = WorkerConfiguration().leaseSeconds
     ) {
         self.intake = PurchaseIntake(database: database, steps: steps)
         self.fundingSources = fundingSources

@@ -86,7 +86,7 @@ public struct PurchaseStore: Sendable {
     /// `leaseSeconds` to this process's workers, who make it at once (no claim, no wake-up).
     public func recordReservation(
         _ reference: RaasTxnRef, _ outcome: ReserveOutcome, latencyMs: Int,
-        vendHandoff: JobHandoff<PurchaseJob>? = nil, leaseSeconds: Int = 30
+        vendHandoff: JobHandoff<PurchaseJob>? = nil, leaseSeconds: Int = WorkerConfiguration().leaseSeconds
     ) async throws -> CodedMessage {
         let (kind, code, message, reserveFundsTxnRef, cause): (String, String?, String?, String?, String) =
             switch outcome {
