@@ -584,7 +584,6 @@ BEGIN
     IF NOT purchases.hold_lease(p_raas_txn_ref, 'vend', p_lease_token) THEN
         RETURN jsonb_build_object('recorded', false);
     END IF;
-    SELECT * INTO t FROM purchases.transactions x WHERE x.raas_txn_ref = p_raas_txn_ref;
     reference := p_raas_txn_ref || '-' || lpad(p_attempt::text, 4, '0');
     INSERT INTO purchases.calls (raas_txn_ref, party, operation, reference, outcome, latency_ms)
     VALUES (p_raas_txn_ref, 'vendor', CASE WHEN p_mode = 'status' THEN 'vendStatus' ELSE 'vend' END, reference,
@@ -597,6 +596,8 @@ BEGIN
             delivery := purchases.finish(p_raas_txn_ref, false, p_code, p_message, NULL,
                                          'the vendor declined ' || reference || ': ' || p_code, p_lease_seconds => lease_seconds);
         WHEN 'retryable' THEN
+            -- Only a retry needs the row (its attempts so far); the other outcomes write it without reading it.
+            SELECT * INTO t FROM purchases.transactions x WHERE x.raas_txn_ref = p_raas_txn_ref;
             IF t.vend_attempts >= (SELECT v.max_attempts FROM catalogue.vendors v WHERE v.vendor_id = t.vendor_id) THEN
                 delivery := purchases.finish(p_raas_txn_ref, false, p_code, p_message, NULL,
                                              'the vendor failed every attempt; the last, ' || reference || ': ' || p_code,
