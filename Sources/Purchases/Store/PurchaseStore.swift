@@ -50,20 +50,19 @@ public struct PurchaseStore: Sendable {
         _ request: PurchaseRequest, decision: PurchaseDecision, raasTxnRef: RaasTxnRef = RaasTxnRef(),
         reservationDeadlineSeconds: Int = 60
     ) async throws -> Opening {
-        struct Opened: Decodable {
+        struct Opened: Decodable, AnsweredBySQL {
             let claimed: Bool
-            let raas_txn_ref: UUID
-            let same_content: Bool
-            let response_code: String?
-            let response_message: String?
+            let raasTxnRef: UUID
+            let sameContent: Bool
+            let responseCode: String?
+            let responseMessage: String?
         }
         let rejection: CodedMessage? = if case .reject(let answer) = decision.verdict { answer } else { nil }
-        let opened = try JSONDecoder().decode(Opened.self, from: try await steps.apply(OpenStep(
+        let opened = try Self.snakeCase.decode(Opened.self, from: try await steps.apply(OpenStep(
             transaction: NewTransaction(request, decision, raasTxnRef), rejection: rejection,
             deadlineSeconds: reservationDeadlineSeconds)))
-        let reference = RaasTxnRef(opened.raas_txn_ref)
-        let answer = opened.response_code.map { CodedMessage(code: $0, message: opened.response_message ?? "") }
-        switch (opened.claimed, answer, decision.verdict) {
+        let reference = RaasTxnRef(opened.raasTxnRef)
+        switch (opened.claimed, opened.answer, decision.verdict) {
         case (true, let answer?, _):
             return .settled(.answered(reference, answer))
         case (true, nil, .accept(let breakdown)):
@@ -71,7 +70,7 @@ public struct PurchaseStore: Sendable {
         case (true, nil, .reject):
             // purchases.open answers every purchase it refuses.
             throw PostgresError.decoding("purchases.open left a refused purchase unanswered")
-        case (false, _, _) where !opened.same_content:
+        case (false, _, _) where !opened.sameContent:
             return .settled(.duplicate)
         case (false, let answer?, _):
             return .settled(.replay(reference, answer))
@@ -94,7 +93,7 @@ public struct PurchaseStore: Sendable {
             case .declined(let code, let message): ("declined", code, message, nil, "\(code) \(message)")
             case .noAnswer(let reason): ("no_answer", nil, nil, nil, reason)
             }
-        struct Recorded: Decodable {
+        struct Recorded: Decodable, AnsweredBySQL {
             struct Vend: Decodable {
                 let leaseToken: UUID
                 let attempt: Int
@@ -109,17 +108,27 @@ public struct PurchaseStore: Sendable {
                 raasTxnRef: reference.value, outcome: kind, code: code, message: message,
                 reserveFundsTxnRef: reserveFundsTxnRef, cause: cause, latencyMs: latencyMs,
                 leaseSeconds: slotHeld ? leaseSeconds : nil)))
-            let answer = recorded.responseCode.map { CodedMessage(code: $0, message: recorded.responseMessage ?? "") }
             let job = recorded.vend.map { vend in
                 PurchaseJob(
                     raasTxnRef: reference, kind: .vend, leaseToken: vend.leaseToken, vendStep: .vend(attempt: vend.attempt),
                     transaction: vend.transaction, delivery: nil)
             }
-            return (answer ?? Answer.unexpectedError.coded, job)
+            return (recorded.answer ?? Answer.unexpectedError.coded, job)
         }
         guard let vendHandoff, case .reserved = outcome else { return try await write(false).answer }
         return try await vendHandoff.handing(write)
     }
+}
+
+/// What `purchases.open` and `purchases.record_reservation` say the client is answered: the code and message on the
+/// purchase row, or none yet.
+private protocol AnsweredBySQL {
+    var responseCode: String? { get }
+    var responseMessage: String? { get }
+}
+
+extension AnsweredBySQL {
+    var answer: CodedMessage? { responseCode.map { CodedMessage(code: $0, message: responseMessage ?? "") } }
 }
 
 extension ReserveFundsRequest {
