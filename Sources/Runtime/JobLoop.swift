@@ -9,7 +9,8 @@ import Synchronization
 /// lost notification. At most `maxConcurrent` jobs run at once, claimed or handed over (`JobHandoff`); `claim` is
 /// asked for as many as are free, when there is a reason to: a notification, the poll, or a backlog (the last claim
 /// filled every free slot, or found none free), which a finished job then looks into. A handed job is no reason: it
-/// needs no claim, and a claim takes its free slots while it asks, which handed work would then find taken. `run`
+/// needs no claim, and a claim holds the slots it asks for while it asks (all free slots but one, which stays open
+/// to handed work). `run`
 /// returns after a graceful shutdown, once the jobs in progress have finished (their outcomes recorded).
 public final class JobLoop<Job: Sendable>: Sendable {
     let name: String
@@ -85,8 +86,10 @@ public final class JobLoop<Job: Sendable>: Sendable {
                 for await _ in doorbell.stream {
                     startHanded()
                     guard claimWanted.exchange(false, ordering: .relaxed) else { continue }
-                    // The slots are taken before the claim, so that work handed over meanwhile cannot overfill them.
-                    let free = takeSlots(upTo: maxConcurrent)
+                    // The slots are taken before the claim, so that work handed over meanwhile cannot overfill them;
+                    // all but one while more than one is free, so that work handed over during the claim still finds
+                    // a slot (a claim runs at every poll and notification, and would otherwise turn it into a claim).
+                    let free = takeSlots(upTo: maxConcurrent, leavingOne: true)
                     guard free > 0 else {
                         backlog.store(true, ordering: .relaxed)
                         continue
@@ -119,11 +122,12 @@ public final class JobLoop<Job: Sendable>: Sendable {
         }
     }
 
-    /// Takes up to `wanted` free slots; how many it took.
-    private func takeSlots(upTo wanted: Int) -> Int {
+    /// Takes up to `wanted` free slots, with `leavingOne` one fewer while more than one is free; how many it took.
+    private func takeSlots(upTo wanted: Int, leavingOne: Bool = false) -> Int {
         var running = inFlight.load(ordering: .relaxed)
         while running < maxConcurrent {
-            let taken = min(wanted, maxConcurrent - running)
+            let free = maxConcurrent - running
+            let taken = min(wanted, leavingOne && free > 1 ? free - 1 : free)
             let (exchanged, original) = inFlight.compareExchange(
                 expected: running, desired: running + taken, ordering: .relaxed)
             if exchanged { return taken }
