@@ -10,8 +10,8 @@ import Synchronization
 /// asked for as many as are free, when there is a reason to: a notification, the poll, or a backlog (the last claim
 /// filled every free slot, or found none free), which a finished job then looks into. A handed job is no reason: it
 /// needs no claim, and a claim holds the slots it asks for while it asks (all free slots but one, which stays open
-/// to handed work). `run`
-/// returns after a graceful shutdown, once the jobs in progress have finished (their outcomes recorded).
+/// to handed work). `run` returns after a graceful shutdown, once the jobs in progress have finished (their outcomes
+/// recorded).
 public final class JobLoop<Job: Sendable>: Sendable {
     let name: String
     let channel: String
