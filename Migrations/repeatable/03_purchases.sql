@@ -194,26 +194,39 @@ CREATE OR REPLACE FUNCTION purchases.resolution_id(p_raas_txn_ref uuid, p_kind t
     SELECT md5(p_kind || ':' || p_raas_txn_ref::text)::uuid
 $$;
 
--- A purchase's ledger operation (in the item format of ledger.create_transfers). Inside purchases.apply_steps it
--- is deferred to the end of the batch, which books all of them in one set-based statement (the hot accounts'
--- rows locked once, updated once per batch); anywhere else it is applied at once. A pending transfer carries
--- the float it draws on and the amount, so that the batch can check the float for all its purchases together.
--- Deferred operations wait in a temporary table of the session (created by apply_steps, which empties it).
-CREATE OR REPLACE FUNCTION purchases.book(p_raas_txn_ref uuid, p_op jsonb, p_float_code text DEFAULT NULL, p_float_owed bigint DEFAULT 0)
-RETURNS void LANGUAGE plpgsql AS $$
+-- Purchases' ledger operations (in the item format of ledger.create_transfers), each as {raas_txn_ref, op,
+-- float_code, float_owed}. Inside purchases.apply_steps they are deferred to the end of the batch, which books all
+-- of them in one set-based statement (the hot accounts' rows locked once, updated once per batch); anywhere else
+-- they are applied at once. A pending transfer carries the float it draws on and the amount, so that the batch can
+-- check the float for all its purchases together. Deferred operations wait in a temporary table of the session
+-- (created by apply_steps, which empties it).
+CREATE OR REPLACE FUNCTION purchases.book_all(p_ops jsonb) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     refused record;
 BEGIN
     IF current_setting('purchases.defer_ledger', true) = 'on' THEN
         INSERT INTO pg_temp.purchase_ledger_ops (raas_txn_ref, op, float_code, float_owed)
-        VALUES (p_raas_txn_ref, p_op, p_float_code, p_float_owed);
+        SELECT (o.value->>'raas_txn_ref')::uuid, o.value->'op', o.value->>'float_code', coalesce((o.value->>'float_owed')::bigint, 0)
+        FROM jsonb_array_elements(p_ops) WITH ORDINALITY o
+        ORDER BY o.ordinality;
         RETURN;
     END IF;
-    SELECT * INTO refused FROM ledger.create_transfers(jsonb_build_array(p_op)) r WHERE r.error_code IS NOT NULL;
+    SELECT r.*, p_ops->r.item_position->>'raas_txn_ref' AS raas_txn_ref INTO refused
+    FROM ledger.create_transfers((SELECT jsonb_agg(o->'op') FROM jsonb_array_elements(p_ops) o)) r
+    WHERE r.error_code IS NOT NULL
+    LIMIT 1;
     IF FOUND THEN
-        RAISE EXCEPTION 'ledger refused % of purchase %: %', p_op->>'op', p_raas_txn_ref, refused.error_message
+        RAISE EXCEPTION 'ledger refused an operation of purchase %: %', refused.raas_txn_ref, refused.error_message
             USING ERRCODE = refused.error_code;
     END IF;
+END $$;
+
+-- One purchase's ledger operation (purchases.book_all).
+CREATE OR REPLACE FUNCTION purchases.book(p_raas_txn_ref uuid, p_op jsonb, p_float_code text DEFAULT NULL, p_float_owed bigint DEFAULT 0)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM purchases.book_all(jsonb_build_array(jsonb_build_object(
+        'raas_txn_ref', p_raas_txn_ref, 'op', p_op, 'float_code', p_float_code, 'float_owed', p_float_owed)));
 END $$;
 
 -- The ledger operation of each resolution of a purchase's pending transfer. STABLE, as jsonb_build_object is: a
@@ -315,61 +328,93 @@ BEGIN
     RETURN result;
 END $$;
 
--- The transactResult body (API.md §4.2) of a final transaction, built once and delivered as these exact bytes.
-CREATE OR REPLACE FUNCTION purchases.result_body(t purchases.transactions) RETURNS text LANGUAGE sql STABLE AS $$
+-- The transactResult body (API.md §4.2) of a purchase ending as e, built from its row as it stands before it ends
+-- (so within the update that ends it) once, and delivered as these exact bytes.
+CREATE OR REPLACE FUNCTION purchases.result_body(t purchases.transactions, e purchases.ending) RETURNS text
+LANGUAGE sql STABLE AS $$
     SELECT json_build_object(
         'raasTxnRef', t.raas_txn_ref, 'clientTxnRef', t.client_txn_ref, 'reserveFundsTxnRef', t.reserve_funds_txn_ref,
-        'responseCode', t.transact_result_response_code, 'responseMessage', t.transact_result_response_message,
-        'transactionStatus', CASE WHEN t.state = 'success' THEN 'SUCCESS' ELSE 'FAILED' END,
+        'responseCode', e.code, 'responseMessage', left(e.message, 200),
+        'transactionStatus', CASE WHEN e.success THEN 'SUCCESS' ELSE 'FAILED' END,
         'purchaseAmount', t.purchase_amount, 'reserveAmount', t.reserve_amount, 'vendAmount', t.vend_amount,
         'feeAmount', t.fee_amount, 'clientShareAmount', t.client_share_amount,
         'vendorShareAmount', t.vendor_share_amount, 'settlementAmount', t.settlement_amount,
-        'timestamp', to_char(t.final_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-        'token', coalesce(t.token, ''))::text
+        -- The time it becomes final (the state trigger's final_at: the transaction's time).
+        'timestamp', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        'token', coalesce(e.token, ''))::text
 $$;
 
--- Ends an accepted transaction: success posts its pending transfer, failure voids it; either way its transactResult
+-- Ends accepted purchases: a success posts its pending transfer, a failure voids it; either way its transactResult
 -- is built (once: every delivery sends these bytes) and queued, as the purchase's open job turns into its delivery.
--- A success is also recorded for the buyer's lookups. The caller holds the purchase's jobs' locks (purchases.lock).
--- With p_lease_seconds the delivery is leased to the caller and returned ({lease_token, recipient, body}); else NULL.
+-- A success is also recorded for the buyer's lookups. The caller holds the purchases' jobs' locks (purchases.lock).
+-- A few statements for all of them: a batch's endings are written together (purchases.record_vends). An ending with
+-- lease_seconds has its delivery leased to the caller and answered as {lease_token, recipient, body}; else NULL.
+CREATE OR REPLACE FUNCTION purchases.finish_all(p_endings purchases.ending[])
+RETURNS TABLE (raas_txn_ref uuid, delivery jsonb) LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    -- By purchase: where its result goes and its body.
+    results jsonb;
+    moved integer;
+BEGIN
+    WITH ended AS (
+        UPDATE purchases.transactions x
+        SET state = CASE WHEN e.success THEN 'success' ELSE 'failed' END, state_cause = left(e.cause, 500),
+            transact_result_response_code = e.code, transact_result_response_message = left(e.message, 200),
+            token = e.token, vend_attempt_open = false, vended_reference = e.vended_reference,
+            result_recipient = CASE WHEN x.flow = 'transact' THEN 'client' ELSE 'funding_source' END,
+            result_body = purchases.result_body(x, e), result_status = 'pending'
+        FROM unnest(p_endings) e
+        WHERE x.raas_txn_ref = e.raas_txn_ref
+        RETURNING x.*
+    ), succeeded AS (
+        -- What User Transaction and Token Lookup answer, with it (they read nothing else).
+        INSERT INTO purchases.successes (client_id, source_identifier, product_id, created_at, raas_txn_ref, channel_id,
+                                         product_type_id, purchase_amount, target_identifier, token)
+        SELECT t.client_id, t.source_identifier, t.product_id, t.created_at, t.raas_txn_ref, t.channel_id,
+               t.product_type_id, t.purchase_amount, t.target_identifier, t.token
+        FROM ended t WHERE t.state = 'success'
+    )
+    SELECT jsonb_object_agg(t.raas_txn_ref, jsonb_build_object('recipient', t.result_recipient, 'body', t.result_body))
+    INTO results FROM ended t;
+    PERFORM purchases.book_all(jsonb_agg(jsonb_build_object(
+        'raas_txn_ref', e.raas_txn_ref,
+        'op', CASE WHEN e.success THEN purchases.resolution(e.raas_txn_ref, 'post', 'purchase ' || e.raas_txn_ref || ' vended')
+                   ELSE purchases.resolution(e.raas_txn_ref, 'void', 'purchase ' || e.raas_txn_ref || ' failed') END)))
+    FROM unnest(p_endings) e;
+    -- Each purchase's open job turns into its delivery (one update of the job: see purchases.move_job).
+    RETURN QUERY
+    WITH delivering AS (
+        UPDATE purchases.jobs j
+        SET kind = 'deliver_result', due_at = now(),
+            lease_token = CASE WHEN e.lease_seconds IS NOT NULL THEN gen_random_uuid() END,
+            leased_until = now() + make_interval(secs => e.lease_seconds),
+            claims = CASE WHEN e.lease_seconds IS NULL THEN 0 ELSE 1 END
+        FROM unnest(p_endings) e
+        WHERE j.raas_txn_ref = e.raas_txn_ref AND j.kind IN ('reservation_deadline', 'vend')
+        RETURNING j.raas_txn_ref, j.lease_token
+    )
+    SELECT d.raas_txn_ref,
+           CASE WHEN d.lease_token IS NOT NULL THEN results->(d.raas_txn_ref::text) || jsonb_build_object('lease_token', d.lease_token) END
+    FROM delivering d;
+    GET DIAGNOSTICS moved = ROW_COUNT;
+    IF moved <> cardinality(p_endings) THEN
+        RAISE EXCEPTION 'of % purchases ending, % had an open job', cardinality(p_endings), moved USING ERRCODE = 'PU004';
+    END IF;
+    IF EXISTS (SELECT 1 FROM unnest(p_endings) e WHERE e.lease_seconds IS NULL) THEN
+        PERFORM purchases.wake('deliver_result', now());
+    END IF;
+END $$;
+
+-- Ends one accepted purchase (purchases.finish_all); its delivery when leased to the caller, else NULL.
 CREATE OR REPLACE FUNCTION purchases.finish(
     p_raas_txn_ref uuid, p_success boolean, p_code text, p_message text, p_token text, p_cause text,
     p_vended_reference text DEFAULT NULL, p_lease_seconds integer DEFAULT NULL
 ) RETURNS jsonb LANGUAGE plpgsql AS $$
-DECLARE
-    t purchases.transactions;
-    lease uuid;
 BEGIN
-    -- The row as it will be, so that the result body is built from it and written in the same update.
-    SELECT * INTO t FROM purchases.transactions x WHERE x.raas_txn_ref = p_raas_txn_ref;
-    t.state := CASE WHEN p_success THEN 'success' ELSE 'failed' END;
-    t.transact_result_response_code := p_code;
-    t.transact_result_response_message := left(p_message, 200);
-    t.token := p_token;
-    t.final_at := now();
-    t.result_recipient := CASE WHEN t.flow = 'transact' THEN 'client' ELSE 'funding_source' END;
-    t.result_body := purchases.result_body(t);
-    UPDATE purchases.transactions x
-    SET state = t.state, state_cause = left(p_cause, 500), transact_result_response_code = t.transact_result_response_code,
-        transact_result_response_message = t.transact_result_response_message, token = t.token,
-        vend_attempt_open = false, vended_reference = p_vended_reference,
-        result_recipient = t.result_recipient, result_body = t.result_body, result_status = 'pending'
-    WHERE x.raas_txn_ref = p_raas_txn_ref;
-    IF p_success THEN
-        PERFORM purchases.book(p_raas_txn_ref,
-                               purchases.resolution(p_raas_txn_ref, 'post', 'purchase ' || p_raas_txn_ref || ' vended'));
-        -- What User Transaction and Token Lookup answer, with it (they read nothing else).
-        INSERT INTO purchases.successes (client_id, source_identifier, product_id, created_at, raas_txn_ref, channel_id,
-                                         product_type_id, purchase_amount, target_identifier, token)
-        VALUES (t.client_id, t.source_identifier, t.product_id, t.created_at, t.raas_txn_ref, t.channel_id,
-                t.product_type_id, t.purchase_amount, t.target_identifier, t.token);
-    ELSE
-        PERFORM purchases.book(p_raas_txn_ref,
-                               purchases.resolution(p_raas_txn_ref, 'void', 'purchase ' || p_raas_txn_ref || ' failed'));
-    END IF;
-    lease := purchases.next_job(p_raas_txn_ref, 'deliver_result', now(), p_lease_seconds);
-    RETURN CASE WHEN lease IS NOT NULL THEN
-        jsonb_build_object('lease_token', lease, 'recipient', t.result_recipient, 'body', t.result_body) END;
+    RETURN (SELECT f.delivery FROM purchases.finish_all(ARRAY[ROW(
+        p_raas_txn_ref, p_success, p_code, p_message, p_token, p_cause, p_vended_reference, p_lease_seconds
+    )::purchases.ending]) f);
 END $$;
 
 -- Records the bank's answer to reserveFunds (API.md §3.1's outcome table): reserved → vend; declined → final,
@@ -552,82 +597,129 @@ RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT least(p_max_ms::bigint, p_first_ms::bigint << least(greatest(p_attempt, 0), 20))::integer
 $$;
 
--- Records what a vend attempt or status query came to (API.md §3.4), and decides what follows: every rule of
--- following a vend up is here. The vendor's attempts are its catalogue row's (max_attempts); the delays and poll
--- limits are the operator's worker settings, which the step carries. p_outcome:
+-- The reference of a purchase's vend attempt (API.md §3.4): its raasTxnRef and the attempt's number.
+CREATE OR REPLACE FUNCTION purchases.vend_reference(p_raas_txn_ref uuid, p_attempt integer) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT p_raas_txn_ref || '-' || lpad(p_attempt::text, 4, '0')
+$$;
+
+-- Records what vend attempts or status queries came to (API.md §3.4), a batch of them in a few statements, and
+-- decides what follows each: every rule of following a vend up is here. The vendor's attempts are its catalogue
+-- row's (max_attempts); the delays and poll limits are the operator's worker settings, which each outcome carries.
+-- Outcomes (purchases.vend_outcome, as JSON):
 --   success, declined   final;
 --   retryable           the attempt did not dispense (the vendor said so, or nothing reached it): another attempt
 --                       after vend_retry_delay_ms, up to the vendor's max_attempts, else FAILED with the code;
 --   uncertain           a retryable failure after the request may have reached the vendor (a timeout, HTTP 5xx):
 --                       the same attempt is asked about (status query) after vend_retry_delay_ms, and only when the
 --                       vendor says it did not dispense is another attempt made — never a blind repeat;
---   unknown             the vendor could not say (2240): asked again after p_poll_delay_ms; after p_max_polls,
---                       every 12 × p_poll_delay_ms, waiting also for the vendor's confirmation (support sees it).
--- Returns {"recorded": false} when the lease was lost and nothing was recorded; else {"recorded": true, "delivery"}:
--- when the purchase became final, its result's delivery job already leased to the caller for p_lease_seconds
--- ({lease_token, recipient, body}), who delivers it at once rather than leave it to a claim; otherwise null.
-CREATE OR REPLACE FUNCTION purchases.record_vend(
-    p_raas_txn_ref uuid, p_lease_token uuid, p_mode text, p_attempt integer, p_outcome text, p_code text,
-    p_message text, p_token text, p_latency_ms integer, p_retry_delay_ms integer, p_max_retry_delay_ms integer,
-    p_max_polls integer, p_poll_delay_ms integer, p_lease_seconds integer
-) RETURNS jsonb LANGUAGE plpgsql AS $$
+--   unknown             the vendor could not say (2240): asked again after poll_delay_ms; after max_polls,
+--                       every 12 × poll_delay_ms, waiting also for the vendor's confirmation (support sees it).
+-- Answers each item with {"recorded": false} when its lease was lost and nothing was recorded; else {"recorded":
+-- true, "delivery"}: when the purchase became final, its result's delivery job already leased to the caller for the
+-- outcome's lease_seconds ({lease_token, recipient, body}), who delivers it at once rather than leave it to a
+-- claim; otherwise null.
+CREATE OR REPLACE FUNCTION purchases.record_vends(p_outcomes jsonb)
+RETURNS TABLE (item integer, result jsonb) LANGUAGE plpgsql AS $$
+#variable_conflict use_column
 DECLARE
-    t purchases.transactions;
-    -- The delivery of the result, leased to the caller when this outcome makes the purchase final.
-    delivery jsonb;
-    lease_seconds integer := nullif(p_lease_seconds, 0);
-    reference text;
-    retry_after interval := make_interval(
-        secs => purchases.vend_retry_delay_ms(p_attempt, p_retry_delay_ms, p_max_retry_delay_ms) / 1000.0);
+    needed text[] := ARRAY['item', 'raas_txn_ref', 'lease_token', 'mode', 'attempt', 'outcome', 'latency_ms',
+                           'retry_delay_ms', 'max_retry_delay_ms', 'max_polls', 'poll_delay_ms', 'lease_seconds'];
+    held purchases.vend_outcome[];
+    endings purchases.ending[];
+    deliveries jsonb := '{}';
+    due_now boolean;
 BEGIN
-    -- The lease locks the vend job, the purchase's only job while it vends, which guards the row (purchases.lock).
-    IF NOT purchases.hold_lease(p_raas_txn_ref, 'vend', p_lease_token) THEN
-        RETURN jsonb_build_object('recorded', false);
+    PERFORM purchases.require_keys(o.value, needed) FROM jsonb_array_elements(p_outcomes) o WHERE NOT o.value ?& needed;
+    IF EXISTS (SELECT 1 FROM jsonb_array_elements(p_outcomes) o
+               WHERE o.value->>'outcome' NOT IN ('success', 'declined', 'retryable', 'uncertain', 'unknown')) THEN
+        RAISE EXCEPTION 'unknown vend outcome %', (
+            SELECT string_agg(DISTINCT o.value->>'outcome', ', ') FROM jsonb_array_elements(p_outcomes) o
+            WHERE o.value->>'outcome' NOT IN ('success', 'declined', 'retryable', 'uncertain', 'unknown'))
+            USING ERRCODE = '22023';
     END IF;
-    reference := p_raas_txn_ref || '-' || lpad(p_attempt::text, 4, '0');
+    -- The outcomes whose lease still holds, their vend jobs locked in one order: the lease locks the vend job, the
+    -- purchase's only job while it vends, which guards the row (purchases.lock). A lease lost (it expired and
+    -- another worker took the job over, or the job was settled another way) records nothing.
+    WITH locked AS (
+        SELECT o AS outcome FROM jsonb_populate_recordset(NULL::purchases.vend_outcome, p_outcomes) o
+        JOIN purchases.jobs j ON j.raas_txn_ref = o.raas_txn_ref AND j.kind = 'vend' AND j.lease_token = o.lease_token
+        ORDER BY o.raas_txn_ref
+        FOR UPDATE OF j
+    )
+    SELECT coalesce(array_agg(h.outcome ORDER BY (h.outcome).raas_txn_ref), '{}') INTO held
+    FROM (SELECT DISTINCT ON ((l.outcome).raas_txn_ref) l.outcome FROM locked l
+          ORDER BY (l.outcome).raas_txn_ref, (l.outcome).item) h;
+
     INSERT INTO purchases.calls (raas_txn_ref, party, operation, reference, outcome, latency_ms)
-    VALUES (p_raas_txn_ref, 'vendor', CASE WHEN p_mode = 'status' THEN 'vendStatus' ELSE 'vend' END, reference,
-            left(p_outcome || ' ' || coalesce(p_code, '') || ' ' || coalesce(p_message, ''), 300), p_latency_ms);
-    CASE p_outcome
-        WHEN 'success' THEN
-            delivery := purchases.finish(p_raas_txn_ref, true, catalogue.answer_code('success'), catalogue.answer_message('success'),
-                                         p_token, 'vended under ' || reference, reference, lease_seconds);
-        WHEN 'declined' THEN
-            delivery := purchases.finish(p_raas_txn_ref, false, p_code, p_message, NULL,
-                                         'the vendor declined ' || reference || ': ' || p_code, p_lease_seconds => lease_seconds);
-        WHEN 'retryable' THEN
-            -- Only a retry needs the row (its attempts so far); the other outcomes write it without reading it.
-            SELECT * INTO t FROM purchases.transactions x WHERE x.raas_txn_ref = p_raas_txn_ref;
-            IF t.vend_attempts >= (SELECT v.max_attempts FROM catalogue.vendors v WHERE v.vendor_id = t.vendor_id) THEN
-                delivery := purchases.finish(p_raas_txn_ref, false, p_code, p_message, NULL,
-                                             'the vendor failed every attempt; the last, ' || reference || ': ' || p_code,
-                                             p_lease_seconds => lease_seconds);
-            ELSE
-                UPDATE purchases.transactions x
-                SET vend_attempt_open = false, state = 'vending',
-                    state_cause = 'attempt ' || reference || ' failed with ' || p_code || '; retrying'
-                WHERE x.raas_txn_ref = p_raas_txn_ref;
-                PERFORM purchases.reschedule(p_raas_txn_ref, 'vend', now() + retry_after);
-            END IF;
-        WHEN 'uncertain' THEN
-            UPDATE purchases.transactions x
-            SET state = 'vending',
-                state_cause = 'attempt ' || reference || ' failed with ' || p_code || ' after it may have reached the vendor; asking about it'
-            WHERE x.raas_txn_ref = p_raas_txn_ref;
-            PERFORM purchases.reschedule(p_raas_txn_ref, 'vend', now() + retry_after);
-        WHEN 'unknown' THEN
-            UPDATE purchases.transactions x
-            SET state = 'vend_pending', state_cause = 'the outcome of ' || reference || ' is unknown',
-                status_polls = x.status_polls + CASE WHEN p_mode = 'status' THEN 1 ELSE 0 END
-            WHERE x.raas_txn_ref = p_raas_txn_ref
-            RETURNING * INTO t;
+    SELECT h.raas_txn_ref, 'vendor', CASE WHEN h.mode = 'status' THEN 'vendStatus' ELSE 'vend' END,
+           purchases.vend_reference(h.raas_txn_ref, h.attempt),
+           left(h.outcome || ' ' || coalesce(h.code, '') || ' ' || coalesce(h.message, ''), 300), h.latency_ms
+    FROM unnest(held) h;
+
+    -- The outcomes that end their purchase: a retry only when the vendor's attempts are not spent (the one rule
+    -- that reads the row: its attempts so far).
+    SELECT coalesce(array_agg(ROW(
+        h.raas_txn_ref, h.outcome = 'success',
+        CASE WHEN h.outcome = 'success' THEN catalogue.answer_code('success') ELSE h.code END,
+        CASE WHEN h.outcome = 'success' THEN catalogue.answer_message('success') ELSE h.message END,
+        CASE WHEN h.outcome = 'success' THEN h.token END,
+        CASE h.outcome
+            WHEN 'success' THEN 'vended under ' || h.reference
+            WHEN 'declined' THEN 'the vendor declined ' || h.reference || ': ' || h.code
+            ELSE 'the vendor failed every attempt; the last, ' || h.reference || ': ' || h.code END,
+        CASE WHEN h.outcome = 'success' THEN h.reference END,
+        nullif(h.lease_seconds, 0)
+    )::purchases.ending), '{}')
+    INTO endings
+    FROM (SELECT h.*, purchases.vend_reference(h.raas_txn_ref, h.attempt) AS reference FROM unnest(held) h) h
+    WHERE h.outcome IN ('success', 'declined')
+       OR (h.outcome = 'retryable'
+           AND (SELECT t.vend_attempts >= v.max_attempts
+                FROM purchases.transactions t JOIN catalogue.vendors v ON v.vendor_id = t.vendor_id
+                WHERE t.raas_txn_ref = h.raas_txn_ref));
+    IF cardinality(endings) > 0 THEN
+        SELECT coalesce(jsonb_object_agg(f.raas_txn_ref, f.delivery), '{}') INTO deliveries
+        FROM purchases.finish_all(endings) f;
+    END IF;
+
+    -- The others are followed up: the same vend job, due again after its delay, its lease released.
+    WITH followed AS (
+        UPDATE purchases.transactions x
+        SET vend_attempt_open = CASE WHEN h.outcome = 'retryable' THEN false ELSE x.vend_attempt_open END,
+            state = CASE WHEN h.outcome = 'unknown' THEN 'vend_pending' ELSE 'vending' END,
+            state_cause = CASE h.outcome
+                WHEN 'retryable' THEN 'attempt ' || h.reference || ' failed with ' || h.code || '; retrying'
+                WHEN 'uncertain' THEN 'attempt ' || h.reference || ' failed with ' || h.code
+                                      || ' after it may have reached the vendor; asking about it'
+                ELSE 'the outcome of ' || h.reference || ' is unknown' END,
+            status_polls = x.status_polls + CASE WHEN h.outcome = 'unknown' AND h.mode = 'status' THEN 1 ELSE 0 END
+        FROM (SELECT h.*, purchases.vend_reference(h.raas_txn_ref, h.attempt) AS reference FROM unnest(held) h) h
+        WHERE x.raas_txn_ref = h.raas_txn_ref AND h.outcome IN ('retryable', 'uncertain', 'unknown')
+          AND x.raas_txn_ref <> ALL (SELECT e.raas_txn_ref FROM unnest(endings) e)
+        RETURNING x.raas_txn_ref, CASE
             -- Never dropped: an unknown outcome holds the buyer's money until it is settled.
-            PERFORM purchases.reschedule(p_raas_txn_ref, 'vend', now() + make_interval(
-                secs => p_poll_delay_ms / 1000.0 * CASE WHEN t.status_polls >= p_max_polls THEN 12 ELSE 1 END));
-        ELSE
-            RAISE EXCEPTION 'unknown vend outcome %', p_outcome USING ERRCODE = '22023';
-    END CASE;
-    RETURN jsonb_build_object('recorded', true, 'delivery', delivery);
+            WHEN h.outcome = 'unknown' THEN now() + make_interval(
+                secs => h.poll_delay_ms / 1000.0 * CASE WHEN x.status_polls >= h.max_polls THEN 12 ELSE 1 END)
+            ELSE now() + make_interval(
+                secs => purchases.vend_retry_delay_ms(h.attempt, h.retry_delay_ms, h.max_retry_delay_ms) / 1000.0)
+            END AS due_at
+    ), rescheduled AS (
+        UPDATE purchases.jobs j SET due_at = f.due_at, lease_token = NULL, leased_until = NULL
+        FROM followed f
+        WHERE j.raas_txn_ref = f.raas_txn_ref AND j.kind = 'vend'
+        RETURNING j.due_at
+    )
+    SELECT coalesce(bool_or(r.due_at <= now()), false) INTO due_now FROM rescheduled r;
+    IF due_now THEN
+        PERFORM purchases.wake('vend', now());
+    END IF;
+
+    RETURN QUERY
+    SELECT o.item, CASE WHEN h.raas_txn_ref IS NULL THEN jsonb_build_object('recorded', false)
+                        ELSE jsonb_build_object('recorded', true, 'delivery', deliveries->(h.raas_txn_ref::text)) END
+    FROM jsonb_populate_recordset(NULL::purchases.vend_outcome, p_outcomes) o
+    LEFT JOIN unnest(held) h ON h.item = o.item;
 END $$;
 
 -- A vendor's asynchronous confirmation (API.md §5.2). Returns 'not_found' (no such transaction of this vendor, or
@@ -693,51 +785,83 @@ BEGIN
     RETURN 'applied';
 END $$;
 
--- Records a result delivery attempt (API.md §4.2): acknowledged ends it; otherwise it is tried again after the
--- funding source's initialRetryDelayMs, then every retryDelayMs, until maxRetries retries or the confirmation
--- window has passed, when it is given up and listed for support. Returns false when the lease was lost.
-CREATE OR REPLACE FUNCTION purchases.record_delivery(
-    p_raas_txn_ref uuid, p_lease_token uuid, p_acknowledged boolean, p_outcome text, p_latency_ms integer
-) RETURNS boolean LANGUAGE plpgsql AS $$
+-- Records result delivery attempts (API.md §4.2), a batch of them in two statements: acknowledged ends one;
+-- otherwise it is tried again after the funding source's initialRetryDelayMs, then every retryDelayMs, until
+-- maxRetries retries or the confirmation window has passed, when it is given up and listed for support (kept, never
+-- due, until one more delivery on request makes it due again). Attempts: purchases.delivery_attempt, as JSON.
+-- Answers each item with whether it was recorded (false: its lease was lost).
+CREATE OR REPLACE FUNCTION purchases.record_deliveries(p_attempts jsonb)
+RETURNS TABLE (item integer, result jsonb) LANGUAGE plpgsql AS $$
+#variable_conflict use_column
 DECLARE
-    t purchases.transactions;
-    policy catalogue.funding_sources;
+    needed text[] := ARRAY['item', 'raas_txn_ref', 'lease_token', 'acknowledged', 'outcome', 'latency_ms'];
+    held purchases.delivery_attempt[];
+    due_now boolean;
 BEGIN
-    -- The job's lock first (purchases.lock): an acknowledged delivery takes it by deleting the job, its work done.
-    IF p_acknowledged THEN
-        DELETE FROM purchases.jobs j
-        WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'deliver_result' AND j.lease_token = p_lease_token;
-        IF NOT FOUND THEN
-            RETURN false;
-        END IF;
-    ELSIF NOT purchases.hold_lease(p_raas_txn_ref, 'deliver_result', p_lease_token) THEN
-        RETURN false;
+    PERFORM purchases.require_keys(a.value, needed) FROM jsonb_array_elements(p_attempts) a WHERE NOT a.value ?& needed;
+    -- The jobs' locks first (purchases.lock): an acknowledged delivery takes its job's by deleting it, its work
+    -- done; another locks it, to reschedule it. A lease lost records nothing.
+    WITH a AS (
+        SELECT a AS attempt, a.* FROM jsonb_populate_recordset(NULL::purchases.delivery_attempt, p_attempts) a
+    ), done AS (
+        DELETE FROM purchases.jobs j USING a
+        WHERE j.raas_txn_ref = a.raas_txn_ref AND j.kind = 'deliver_result' AND j.lease_token = a.lease_token
+          AND a.acknowledged
+        RETURNING j.raas_txn_ref
+    ), kept AS (
+        SELECT a.raas_txn_ref FROM a JOIN purchases.jobs j
+            ON j.raas_txn_ref = a.raas_txn_ref AND j.kind = 'deliver_result' AND j.lease_token = a.lease_token
+        WHERE NOT a.acknowledged
+        ORDER BY a.raas_txn_ref
+        FOR UPDATE OF j
+    )
+    SELECT coalesce(array_agg(h.attempt ORDER BY h.raas_txn_ref), '{}') INTO held
+    FROM (SELECT DISTINCT ON (a.raas_txn_ref) a.attempt, a.raas_txn_ref FROM a
+          WHERE a.raas_txn_ref IN (SELECT d.raas_txn_ref FROM done d UNION ALL SELECT k.raas_txn_ref FROM kept k)
+          ORDER BY a.raas_txn_ref, a.acknowledged DESC, a.item) h;
+
+    WITH decided AS (
+        SELECT h.*, x.result_recipient,
+               NOT h.acknowledged AND (
+                   x.result_attempts + 1 > coalesce(f.max_retries, 100)
+                   OR now() >= coalesce(x.result_first_attempt_at, now())
+                               + make_interval(secs => coalesce(f.confirmation_window_seconds, 604800))) AS gives_up,
+               CASE WHEN x.result_attempts = 0 THEN coalesce(f.initial_retry_delay_ms, 1000)
+                    ELSE coalesce(f.retry_delay_ms, 300000) END AS retry_delay_ms
+        FROM unnest(held) h
+        JOIN purchases.transactions x ON x.raas_txn_ref = h.raas_txn_ref
+        LEFT JOIN catalogue.funding_sources f ON f.funding_source_id = x.funding_source_id AND NOT h.acknowledged
+    ), attempted AS (
+        UPDATE purchases.transactions x
+        SET result_attempts = x.result_attempts + 1, result_first_attempt_at = coalesce(x.result_first_attempt_at, now()),
+            result_last_attempt_at = now(), result_last_outcome = left(d.outcome, 300),
+            result_status = CASE WHEN d.acknowledged THEN 'acknowledged' WHEN d.gives_up THEN 'gave_up'
+                                 ELSE x.result_status END,
+            result_acknowledged_at = CASE WHEN d.acknowledged THEN now() END
+        FROM decided d
+        WHERE x.raas_txn_ref = d.raas_txn_ref
+    ), called AS (
+        INSERT INTO purchases.calls (raas_txn_ref, party, operation, outcome, latency_ms)
+        SELECT d.raas_txn_ref, CASE WHEN d.result_recipient = 'client' THEN 'client' ELSE 'bank' END, 'transactResult',
+               left(d.outcome, 300), d.latency_ms
+        FROM decided d
+    ), rescheduled AS (
+        UPDATE purchases.jobs j
+        SET due_at = CASE WHEN d.gives_up THEN NULL ELSE now() + make_interval(secs => d.retry_delay_ms / 1000.0) END,
+            lease_token = NULL, leased_until = NULL
+        FROM decided d
+        WHERE NOT d.acknowledged AND j.raas_txn_ref = d.raas_txn_ref AND j.kind = 'deliver_result'
+        RETURNING j.due_at
+    )
+    SELECT coalesce(bool_or(r.due_at <= now()), false) INTO due_now FROM rescheduled r;
+    IF due_now THEN
+        PERFORM purchases.wake('deliver_result', now());
     END IF;
-    UPDATE purchases.transactions x
-    SET result_attempts = x.result_attempts + 1, result_first_attempt_at = coalesce(x.result_first_attempt_at, now()),
-        result_last_attempt_at = now(), result_last_outcome = left(p_outcome, 300),
-        result_status = CASE WHEN p_acknowledged THEN 'acknowledged' ELSE x.result_status END,
-        result_acknowledged_at = CASE WHEN p_acknowledged THEN now() END
-    WHERE x.raas_txn_ref = p_raas_txn_ref
-    RETURNING * INTO t;
-    INSERT INTO purchases.calls (raas_txn_ref, party, operation, outcome, latency_ms)
-    VALUES (p_raas_txn_ref, CASE WHEN t.result_recipient = 'client' THEN 'client' ELSE 'bank' END, 'transactResult',
-            left(p_outcome, 300), p_latency_ms);
-    IF p_acknowledged THEN
-        RETURN true;
-    END IF;
-    SELECT f.* INTO policy FROM catalogue.funding_sources f WHERE f.funding_source_id = t.funding_source_id;
-    IF t.result_attempts > coalesce(policy.max_retries, 100)
-       OR now() >= t.result_first_attempt_at + make_interval(secs => coalesce(policy.confirmation_window_seconds, 604800)) THEN
-        UPDATE purchases.transactions x SET result_status = 'gave_up' WHERE x.raas_txn_ref = p_raas_txn_ref;
-        -- Kept, never due, for support: one more delivery on request makes it due again.
-        PERFORM purchases.reschedule(p_raas_txn_ref, 'deliver_result', NULL);
-    ELSE
-        PERFORM purchases.reschedule(p_raas_txn_ref, 'deliver_result', now() + make_interval(
-            secs => (CASE WHEN t.result_attempts = 1 THEN coalesce(policy.initial_retry_delay_ms, 1000)
-                          ELSE coalesce(policy.retry_delay_ms, 300000) END) / 1000.0));
-    END IF;
-    RETURN true;
+
+    RETURN QUERY
+    SELECT a.item, to_jsonb(h.raas_txn_ref IS NOT NULL)
+    FROM jsonb_populate_recordset(NULL::purchases.delivery_attempt, p_attempts) a
+    LEFT JOIN unnest(held) h ON h.item = a.item;
 END $$;
 
 -- Records what the bank's status lookup said (API.md §4.3); no answer is asked again after p_retry_delay_ms, at
@@ -789,14 +913,21 @@ END $$;
 --   open          {transaction, rejection, deadline_seconds}         → purchases.open
 --   reservation   {raas_txn_ref, outcome, code, message, reserve_funds_txn_ref, cause, latency_ms, lease_seconds}
 --   vend          {raas_txn_ref, lease_token, mode, attempt, outcome, code, message, token, latency_ms,
---                  retry_delay_ms, max_retry_delay_ms, max_polls, poll_delay_ms, lease_seconds}
---   delivery      {raas_txn_ref, lease_token, acknowledged, outcome, latency_ms}
+--                  retry_delay_ms, max_retry_delay_ms, max_polls, poll_delay_ms, lease_seconds} → record_vends
+--   delivery      {raas_txn_ref, lease_token, acknowledged, outcome, latency_ms}              → record_deliveries
+-- Opens and reservation answers are written one by one, in order; a batch's vends and deliveries each together,
+-- after them (no batch holds two steps of one purchase: each step waits for the one before it).
 CREATE OR REPLACE FUNCTION purchases.apply_steps(p_steps jsonb)
 RETURNS TABLE (item integer, result jsonb) LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
     step jsonb;
+    step_item integer;
     results jsonb[] := '{}';
+    -- The batch's vends and deliveries, each with its item (its position in the batch).
+    vends jsonb := '[]';
+    deliveries jsonb := '[]';
+    recorded record;
     ops jsonb;
     booked jsonb := '[]';
     op jsonb;
@@ -813,7 +944,7 @@ BEGIN
             position bigint GENERATED ALWAYS AS IDENTITY, raas_txn_ref uuid, op jsonb, float_code text, float_owed bigint);
     END IF;
     PERFORM set_config('purchases.defer_ledger', 'on', true);
-    FOR step IN SELECT value FROM jsonb_array_elements(p_steps) LOOP
+    FOR step_item, step IN SELECT ordinality, value FROM jsonb_array_elements(p_steps) WITH ORDINALITY LOOP
         -- Each step names the keys it needs: one that lacks a key is refused, never read as NULL. (Keys of optional
         -- values, a message or a token, may be absent.)
         CASE step->>'step'
@@ -831,25 +962,26 @@ BEGIN
                     step->>'reserve_funds_txn_ref', step->>'cause', (step->>'latency_ms')::integer,
                     (step->>'lease_seconds')::integer);
             WHEN 'vend' THEN
-                PERFORM purchases.require_keys(step, ARRAY[
-                    'raas_txn_ref', 'lease_token', 'mode', 'attempt', 'outcome', 'latency_ms', 'retry_delay_ms',
-                    'max_retry_delay_ms', 'max_polls', 'poll_delay_ms', 'lease_seconds']);
-                result := purchases.record_vend(
-                    (step->>'raas_txn_ref')::uuid, (step->>'lease_token')::uuid, step->>'mode',
-                    (step->>'attempt')::integer, step->>'outcome', step->>'code', step->>'message', step->>'token',
-                    (step->>'latency_ms')::integer, (step->>'retry_delay_ms')::integer,
-                    (step->>'max_retry_delay_ms')::integer, (step->>'max_polls')::integer,
-                    (step->>'poll_delay_ms')::integer, (step->>'lease_seconds')::integer);
+                vends := vends || jsonb_build_array(step || jsonb_build_object('item', step_item));
+                result := NULL;
             WHEN 'delivery' THEN
-                PERFORM purchases.require_keys(step, ARRAY['raas_txn_ref', 'lease_token', 'acknowledged', 'outcome', 'latency_ms']);
-                result := to_jsonb(purchases.record_delivery(
-                    (step->>'raas_txn_ref')::uuid, (step->>'lease_token')::uuid, (step->>'acknowledged')::boolean,
-                    step->>'outcome', (step->>'latency_ms')::integer));
+                deliveries := deliveries || jsonb_build_array(step || jsonb_build_object('item', step_item));
+                result := NULL;
             ELSE
                 RAISE EXCEPTION 'unknown purchase step %', step->>'step' USING ERRCODE = '22023';
         END CASE;
         results := results || result;
     END LOOP;
+    IF jsonb_array_length(vends) > 0 THEN
+        FOR recorded IN SELECT * FROM purchases.record_vends(vends) LOOP
+            results[recorded.item] := recorded.result;
+        END LOOP;
+    END IF;
+    IF jsonb_array_length(deliveries) > 0 THEN
+        FOR recorded IN SELECT * FROM purchases.record_deliveries(deliveries) LOOP
+            results[recorded.item] := recorded.result;
+        END LOOP;
+    END IF;
     SELECT coalesce(jsonb_agg(jsonb_build_object('raas_txn_ref', o.raas_txn_ref, 'op', o.op, 'float_code', o.float_code,
                                                  'float_owed', o.float_owed) ORDER BY o.position), '[]')
     INTO ops FROM pg_temp.purchase_ledger_ops o;

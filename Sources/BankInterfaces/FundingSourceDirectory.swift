@@ -6,7 +6,7 @@ import Runtime
 /// with the master key) and kept for `cacheTTL`, so that a purchase does not read the row each time.
 public final class FundingSourceDirectory: Sendable {
     /// A funding source's adapter and how long a reservation may take. (Its result delivery policy is applied by
-    /// `purchases.record_delivery`, which reads it from the row itself.)
+    /// `purchases.record_deliveries`, which reads it from the row itself.)
     public struct Entry: Sendable {
         public let fundingSourceId: Int64
         public let adapter: any FundingSource

@@ -259,6 +259,92 @@ struct PurchaseStoreTests {
         }
     }
 
+    @Test("a batch's vend outcomes and deliveries are recorded together, each as it would be alone; a lost lease records nothing")
+    func stepsByTheBatch() async throws {
+        try await TestDatabase.with { db, _ in
+            try await fundFloat(db, balance: 1_000_000)
+            try await db.query("UPDATE catalogue.vendors SET max_attempts = 3 WHERE vendor_id = 100")
+            let store = PurchaseStore(database: db)
+            let outcomes = ["success", "declined", "retryable", "uncertain", "unknown", "lost"]
+            var references: [String: RaasTxnRef] = [:]
+            for outcome in outcomes {
+                let reference = try #require(try await openAccepted(store, ["clientTxnRef": outcome]), "not created")
+                _ = try await store.recordReservation(reference, .reserved(reserveFundsTxnRef: "bank-\(outcome)"), latencyMs: 3)
+                references[outcome] = reference
+            }
+            let vends = try await store.claimJobs([.vend], limit: 10, leaseSeconds: 30)
+            #expect(vends.count == outcomes.count)
+            func vendStep(_ outcome: String) throws -> String {
+                let job = try #require(vends.first { $0.raasTxnRef == references[outcome] })
+                let lease = outcome == "lost" ? UUID() : job.leaseToken
+                return """
+                    {"step": "vend", "raas_txn_ref": "\(job.raasTxnRef.uuid)", "lease_token": "\(lease)", "mode": "vend",
+                     "attempt": 0, "outcome": "\(outcome == "lost" ? "success" : outcome)", "code": "2203", "message": "vendor says",
+                     "latency_ms": 4, "retry_delay_ms": 60000, "max_retry_delay_ms": 600000, "max_polls": 3,
+                     "poll_delay_ms": 60000, "lease_seconds": \(outcome == "success" ? 30 : 0)}
+                    """
+            }
+            let answers = try await db.query("""
+                SELECT item, result::text AS result FROM purchases.apply_steps(\("[" + (try outcomes.map(vendStep)).joined(separator: ",") + "]")::jsonb)
+                ORDER BY item
+                """).map { try JSONSerialization.jsonObject(with: Data($0.decode(String.self, "result").utf8)) as? [String: Any] }
+            #expect(answers.count == outcomes.count)
+            #expect(answers.map { $0?["recorded"] as? Bool } == [true, true, true, true, true, false])
+            let delivery = try #require(answers[0]?["delivery"] as? [String: Any])
+            #expect(delivery["recipient"] as? String == "funding_source" && delivery["lease_token"] is String)
+            #expect(answers[1...4].allSatisfy { $0?["delivery"] is NSNull })
+
+            // Each purchase as its outcome leaves it: states, the attempt open or closed, the job due again or not.
+            let rows = try await db.query("""
+                SELECT t.client_txn_ref, t.state, t.vend_attempt_open, t.status_polls, t.result_status, j.kind,
+                       j.lease_token IS NOT NULL AS leased, coalesce(j.due_at > now() + interval '30 seconds', false) AS later,
+                       (SELECT count(*) FROM purchases.calls c WHERE c.raas_txn_ref = t.raas_txn_ref AND c.party = 'vendor') AS calls
+                FROM purchases.transactions t LEFT JOIN purchases.jobs j USING (raas_txn_ref) ORDER BY t.client_txn_ref
+                """).map { row in
+                    "\(try row.decode(String.self, "client_txn_ref")): \(try row.decode(String.self, "state")) open=\(try row.decode(Bool.self, "vend_attempt_open")) polls=\(try row.decode(Int.self, "status_polls")) result=\(try row.decode(String?.self, "result_status") ?? "-") job=\(try row.decode(String?.self, "kind") ?? "-") leased=\(try row.decode(Bool.self, "leased")) later=\(try row.decode(Bool.self, "later")) calls=\(try row.decode(Int.self, "calls"))"
+                }
+            #expect(rows == [
+                "declined: failed open=false polls=0 result=pending job=deliver_result leased=false later=false calls=1",
+                "lost: vending open=true polls=0 result=- job=vend leased=true later=false calls=0",
+                "retryable: vending open=false polls=0 result=- job=vend leased=false later=true calls=1",
+                "success: success open=false polls=0 result=pending job=deliver_result leased=true later=false calls=1",
+                "uncertain: vending open=true polls=0 result=- job=vend leased=false later=true calls=1",
+                "unknown: vend_pending open=true polls=0 result=- job=vend leased=false later=true calls=1",
+            ])
+            // The body is the stored one, built with the state and code the purchase ended in.
+            let body = try await db.query("SELECT result_body FROM purchases.transactions WHERE client_txn_ref = 'declined'")
+                .single().decode(String.self, "result_body")
+            let result = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+            #expect(result["transactionStatus"] as? String == "FAILED" && result["responseCode"] as? String == "2203")
+
+            // Deliveries together: one acknowledged, one refused, one under a lease that is not held.
+            let declined = try #require(try await store.claimJobs([.deliverResult], limit: 10, leaseSeconds: 30).first)
+            let deliveries = [
+                (references["success"]!, delivery["lease_token"] as? String ?? "", true),
+                (declined.raasTxnRef, declined.leaseToken.uuidString, false),
+                (references["retryable"]!, UUID().uuidString, true),
+            ].map { reference, lease, acknowledged in
+                """
+                {"step": "delivery", "raas_txn_ref": "\(reference.uuid)", "lease_token": "\(lease)", "acknowledged": \(acknowledged),
+                 "outcome": "HTTP \(acknowledged ? 200 : 503)", "latency_ms": 2}
+                """
+            }
+            let delivered = try await db.query("""
+                SELECT result::text AS result FROM purchases.apply_steps(\("[" + deliveries.joined(separator: ",") + "]")::jsonb) ORDER BY item
+                """).map { try $0.decode(String.self, "result") }
+            #expect(delivered == ["true", "true", "false"])
+            let results = try await db.query("""
+                SELECT t.client_txn_ref, t.result_status, t.result_attempts, j.kind, coalesce(j.due_at > now(), false) AS later
+                FROM purchases.transactions t LEFT JOIN purchases.jobs j ON j.raas_txn_ref = t.raas_txn_ref AND j.kind = 'deliver_result'
+                WHERE t.client_txn_ref IN ('success', 'declined') ORDER BY t.client_txn_ref
+                """).map { row in
+                    "\(try row.decode(String.self, "client_txn_ref")): \(try row.decode(String.self, "result_status")) \(try row.decode(Int.self, "result_attempts")) \(try row.decode(String?.self, "kind") ?? "-") later=\(try row.decode(Bool.self, "later"))"
+                }
+            #expect(results == ["declined: pending 1 deliver_result later=true", "success: acknowledged 1 - later=false"])
+            #expect(try await store.invariantViolations() == [])
+        }
+    }
+
     @Test("a vend's follow-up waits the first delay, doubling with each attempt, at most the cap")
     func vendRetryDelay() async throws {
         try await TestDatabase.with { db, _ in

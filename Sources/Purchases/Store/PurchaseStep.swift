@@ -48,7 +48,7 @@ struct ReservationStep: PurchaseStep {
     }
 }
 
-/// What a vend attempt or a status query came to (`purchases.record_vend`, which decides what follows), with the
+/// What a vend attempt or a status query came to (`purchases.record_vends`, which decides what follows), with the
 /// operator's settings for following vends up.
 struct VendStep: PurchaseStep {
     static let lane: PurchaseSteps.Lane? = .worker
@@ -80,7 +80,7 @@ struct VendStep: PurchaseStep {
     }
 }
 
-/// A result delivery attempt (`purchases.record_delivery`).
+/// A result delivery attempt (`purchases.record_deliveries`).
 struct DeliveryStep: PurchaseStep {
     static let lane: PurchaseSteps.Lane? = .worker
     let step = "delivery"

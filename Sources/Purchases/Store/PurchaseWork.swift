@@ -89,7 +89,7 @@ extension PurchaseStore {
         return decoder
     }
 
-    /// purchases.record_vend's answer.
+    /// purchases.record_vends' answer.
     private struct RecordedVend: Decodable {
         struct Delivery: Decodable {
             let leaseToken: UUID

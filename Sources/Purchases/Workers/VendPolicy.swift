@@ -1,7 +1,7 @@
 /// The operator's settings for following vends up (API.md §3.4): the delay before a retry or a status query of an
 /// uncertain attempt (`retryDelayMs`, doubling with each attempt, at most `maxRetryDelayMs`), and the status polls of
 /// an unknown outcome. The rules that apply them, and the vendor's own limit of attempts (its catalogue row), are
-/// `purchases.record_vend`'s: what follows a vend is decided in one place.
+/// `purchases.record_vends`': what follows a vend is decided in one place.
 public struct VendPolicy: Sendable, Equatable {
     public var retryDelayMs: Int
     public var maxRetryDelayMs: Int
