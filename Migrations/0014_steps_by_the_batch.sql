@@ -1,7 +1,8 @@
--- A batch's vend outcomes and result deliveries are recorded together (issue 14, point 5): a few statements for
--- the whole batch (purchases.record_vends, record_deliveries, finish_all) instead of a function and its statements
--- for each step, so that what every statement costs whatever it does is paid once per batch. These are the rows
--- those functions take; the one-step functions they replace go (the repeatable files define the new ones).
+-- A batch's opens, vend outcomes and result deliveries are stored together (issue 14, point 5): a few statements
+-- for the whole batch (purchases.open_all, record_vends, record_deliveries, finish_all) instead of a function and
+-- its statements for each step, so that what every statement costs whatever it does is paid once per batch. These
+-- are the rows those functions take; the one-step functions they replace go (the repeatable files define the new
+-- ones).
 
 -- A vend attempt's or status query's outcome, as the worker reports it (purchases.record_vends).
 CREATE TYPE purchases.vend_outcome AS (
@@ -49,3 +50,5 @@ DROP FUNCTION IF EXISTS purchases.record_vend(
 DROP FUNCTION IF EXISTS purchases.record_delivery(uuid, uuid, boolean, text, integer);
 -- The result body is built from the row before its last update and how it ends (so within that update).
 DROP FUNCTION IF EXISTS purchases.result_body(purchases.transactions);
+-- Opens are stored a batch at a time too (purchases.open_all).
+DROP FUNCTION IF EXISTS purchases.open(jsonb, jsonb, integer);

@@ -249,12 +249,12 @@ BEGIN
     DELETE FROM purchases.jobs WHERE raas_txn_ref = p_raas_txn_ref;
 END $$;
 
-CREATE OR REPLACE FUNCTION purchases.open(p jsonb, p_rejection jsonb, p_reservation_deadline_seconds integer)
-RETURNS purchases.open_result LANGUAGE plpgsql AS $$
+-- A new purchase's row as the caller decided it (p: its columns as JSON; p_rejection: the business checks'
+-- refusal, or NULL): its first state follows from that decision, refused or accepted in the request's flow.
+CREATE OR REPLACE FUNCTION purchases.as_opened(p jsonb, p_rejection jsonb) RETURNS purchases.transactions
+LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    result purchases.open_result;
     t purchases.transactions;
-    legs record;
 BEGIN
     t := jsonb_populate_record(NULL::purchases.transactions, p);
     t.created_at := now();
@@ -264,7 +264,6 @@ BEGIN
     t.status_polls := 0;
     t.state_sequence := 1;
     t.result_attempts := 0;
-    -- The first state follows from what the caller decided: refused, or accepted in the request's flow.
     IF p_rejection IS NOT NULL THEN
         t.state := 'failed';
         t.state_cause := left('rejected: ' || (p_rejection->>'responseCode') || ' ' || (p_rejection->>'responseMessage'), 500);
@@ -282,50 +281,79 @@ BEGIN
         t.state := 'reserving';
         t.state_cause := 'accepted; asking the bank to reserve the funds';
     END IF;
-    INSERT INTO purchases.transactions SELECT t.* ON CONFLICT ON CONSTRAINT one_per_client_reference DO NOTHING;
-    IF NOT FOUND THEN
-        -- Someone holds the reference (a concurrent insert has committed by now: ON CONFLICT waited for it).
-        SELECT false, x.raas_txn_ref, x.request_fingerprint = t.request_fingerprint, x.state, x.response_code,
-               x.response_message
-        INTO result
-        FROM purchases.transactions x
-        WHERE x.client_id = t.client_id AND x.client_txn_ref = t.client_txn_ref;
-        RETURN result;
-    END IF;
-    -- A Transact request names the bank's reservation: the lookups find the purchase by it.
-    IF t.reserve_funds_txn_ref IS NOT NULL THEN
-        INSERT INTO purchases.bank_references (client_id, reserve_funds_txn_ref, raas_txn_ref)
-        VALUES (t.client_id, t.reserve_funds_txn_ref, t.raas_txn_ref);
-    END IF;
+    RETURN t;
+END $$;
 
-    IF t.state IN ('reserving', 'reserved') THEN
-        -- The client's receivable and the revenue account in this currency, created by the first purchase in it.
-        PERFORM ledger.create_account(a.code, t.currency_code, a.kind, false, false)
-        FROM (VALUES ('client:' || t.client_id || ':receivable:' || t.currency_code, 'asset'),
-                     ('revenue:' || t.currency_code, 'revenue')) a (code, kind)
+-- Stores new purchases as decided, a batch of them in a few statements, each claiming its client reference: an
+-- open is {item, transaction, rejection, deadline_seconds}. An accepted purchase holds its funds (a pending
+-- transfer, deferred to the end of the batch: opens run only inside purchases.apply_steps, which checks the
+-- vendor's float for all the batch's purchases under the accounts' locks and refuses those it cannot cover, 2221)
+-- and gets its open job. Answers each item with purchases.open_result (as JSON): claimed, or the reference's holder
+-- (a concurrent insert has committed by then: ON CONFLICT waited for it; or an earlier open of the same batch).
+CREATE OR REPLACE FUNCTION purchases.open_all(p_opens jsonb)
+RETURNS TABLE (item integer, result jsonb) LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+    opened purchases.transactions[];
+BEGIN
+    WITH inserted AS (
+        INSERT INTO purchases.transactions AS x
+        SELECT t.* FROM jsonb_array_elements(p_opens) WITH ORDINALITY o
+        CROSS JOIN LATERAL purchases.as_opened(o.value->'transaction', o.value->'rejection') t
+        ORDER BY o.ordinality
+        ON CONFLICT ON CONSTRAINT one_per_client_reference DO NOTHING
+        RETURNING x
+    )
+    SELECT coalesce(array_agg(i.x), '{}') INTO opened FROM inserted i;
+
+    -- A Transact request names the bank's reservation: the lookups find the purchase by it.
+    INSERT INTO purchases.bank_references (client_id, reserve_funds_txn_ref, raas_txn_ref)
+    SELECT t.client_id, t.reserve_funds_txn_ref, t.raas_txn_ref FROM unnest(opened) t WHERE t.reserve_funds_txn_ref IS NOT NULL;
+
+    IF EXISTS (SELECT 1 FROM unnest(opened) t WHERE t.state IN ('reserving', 'reserved')) THEN
+        -- The clients' receivables and the revenue accounts in these currencies, created by the first purchase in each.
+        PERFORM ledger.create_account(a.code, a.currency_code, a.kind, false, false)
+        FROM (SELECT DISTINCT c.code, t.currency_code, c.kind
+              FROM unnest(opened) t
+              CROSS JOIN LATERAL (VALUES ('client:' || t.client_id || ':receivable:' || t.currency_code, 'asset'),
+                                         ('revenue:' || t.currency_code, 'revenue')) c (code, kind)
+              WHERE t.state IN ('reserving', 'reserved')) a
         WHERE NOT EXISTS (SELECT 1 FROM ledger.accounts x WHERE x.code = a.code);
-        legs := purchases.ledger_legs(t);
-        -- Deferred to the end of the batch (open runs only inside purchases.apply_steps), which checks the vendor's
-        -- float for all the batch's purchases under the accounts' locks and refuses those it cannot cover (2221).
-        PERFORM purchases.book(
-            t.raas_txn_ref,
-            jsonb_build_object('op', 'pending', 'id', t.raas_txn_ref, 'accounts', to_jsonb(legs.codes),
-                               'amounts', to_jsonb(legs.amounts), 'description', 'purchase ' || t.raas_txn_ref),
-            'vendor:' || t.vendor_id || ':float:' || t.currency_code, t.vend_amount - t.vendor_share_amount);
+        PERFORM purchases.book_all(jsonb_agg(jsonb_build_object(
+            'raas_txn_ref', t.raas_txn_ref,
+            'op', jsonb_build_object('op', 'pending', 'id', t.raas_txn_ref, 'accounts', to_jsonb(legs.codes),
+                                     'amounts', to_jsonb(legs.amounts), 'description', 'purchase ' || t.raas_txn_ref),
+            'float_code', 'vendor:' || t.vendor_id || ':float:' || t.currency_code,
+            'float_owed', t.vend_amount - t.vendor_share_amount)))
+        FROM unnest(opened) t CROSS JOIN LATERAL purchases.ledger_legs(t) legs
+        WHERE t.state IN ('reserving', 'reserved');
         -- The open job: it exists while the purchase is not final, and names the purchase's five fields and time
         -- for the In-Flight Check.
         INSERT INTO purchases.jobs (raas_txn_ref, kind, due_at, client_id, source_identifier, purchase_created_at,
                                     target_identifier, product_id, purchase_amount)
-        VALUES (t.raas_txn_ref, CASE WHEN t.state = 'reserving' THEN 'reservation_deadline' ELSE 'vend' END,
-                CASE WHEN t.state = 'reserving' THEN now() + make_interval(secs => p_reservation_deadline_seconds)
-                     ELSE now() END,
-                t.client_id, t.source_identifier, t.created_at, t.target_identifier, t.product_id, t.purchase_amount);
-        IF t.state = 'reserved' THEN
+        SELECT t.raas_txn_ref, CASE WHEN t.state = 'reserving' THEN 'reservation_deadline' ELSE 'vend' END,
+               CASE WHEN t.state = 'reserving'
+                    THEN now() + make_interval(secs => (o.value->>'deadline_seconds')::integer) ELSE now() END,
+               t.client_id, t.source_identifier, t.created_at, t.target_identifier, t.product_id, t.purchase_amount
+        FROM unnest(opened) t
+        JOIN jsonb_array_elements(p_opens) o ON (o.value->'transaction'->>'raas_txn_ref')::uuid = t.raas_txn_ref
+        WHERE t.state IN ('reserving', 'reserved');
+        IF EXISTS (SELECT 1 FROM unnest(opened) t WHERE t.state = 'reserved') THEN
             PERFORM purchases.wake('vend', now());
         END IF;
     END IF;
-    result := (true, t.raas_txn_ref, true, t.state, t.response_code, t.response_message);
-    RETURN result;
+
+    RETURN QUERY
+    SELECT (o.value->>'item')::integer, to_jsonb(CASE
+        WHEN t.raas_txn_ref IS NOT NULL THEN
+            ROW(true, t.raas_txn_ref, true, t.state, t.response_code, t.response_message)::purchases.open_result
+        ELSE (SELECT ROW(false, x.raas_txn_ref, x.request_fingerprint = o.value->'transaction'->>'request_fingerprint',
+                         x.state, x.response_code, x.response_message)::purchases.open_result
+              FROM purchases.transactions x
+              WHERE x.client_id = (o.value->'transaction'->>'client_id')::bigint
+                AND x.client_txn_ref = o.value->'transaction'->>'client_txn_ref') END)
+    FROM jsonb_array_elements(p_opens) o
+    LEFT JOIN unnest(opened) t ON t.raas_txn_ref = (o.value->'transaction'->>'raas_txn_ref')::uuid;
 END $$;
 
 -- The transactResult body (API.md §4.2) of a purchase ending as e, built from its row as it stands before it ends
@@ -910,13 +938,14 @@ END $$;
 -- rows and the commit's flush are paid once per batch — see Sources/Runtime/WriteBatcher.swift). The batch stands
 -- or falls as a whole: a step that fails fails the statement, and the caller applies the steps one by one to
 -- find it (no subtransaction per step: those would turn every lock on a hot row into a multixact). Steps:
---   open          {transaction, rejection, deadline_seconds}         → purchases.open
---   reservation   {raas_txn_ref, outcome, code, message, reserve_funds_txn_ref, cause, latency_ms, lease_seconds}
+--   open          {transaction, rejection, deadline_seconds}                             → open_all
+--   reservation   {raas_txn_ref, outcome, code, message, reserve_funds_txn_ref, cause, latency_ms,
+--                  lease_seconds}                                                        → record_reservation
 --   vend          {raas_txn_ref, lease_token, mode, attempt, outcome, code, message, token, latency_ms,
 --                  retry_delay_ms, max_retry_delay_ms, max_polls, poll_delay_ms, lease_seconds} → record_vends
---   delivery      {raas_txn_ref, lease_token, acknowledged, outcome, latency_ms}              → record_deliveries
--- Opens and reservation answers are written one by one, in order; a batch's vends and deliveries each together,
--- after them (no batch holds two steps of one purchase: each step waits for the one before it).
+--   delivery      {raas_txn_ref, lease_token, acknowledged, outcome, latency_ms}          → record_deliveries
+-- Reservation answers are written one by one, in order; a batch's opens, vends and deliveries each together, after
+-- them (no batch holds two steps of one purchase: each step waits for the one before it).
 CREATE OR REPLACE FUNCTION purchases.apply_steps(p_steps jsonb)
 RETURNS TABLE (item integer, result jsonb) LANGUAGE plpgsql AS $$
 #variable_conflict use_column
@@ -925,6 +954,7 @@ DECLARE
     step_item integer;
     results jsonb[] := '{}';
     -- The batch's vends and deliveries, each with its item (its position in the batch).
+    opens jsonb := '[]';
     vends jsonb := '[]';
     deliveries jsonb := '[]';
     recorded record;
@@ -954,7 +984,8 @@ BEGIN
                     'raas_txn_ref', 'client_id', 'client_txn_ref', 'flow', 'request_fingerprint', 'product_id',
                     'funding_source_id', 'channel_id', 'channel_name', 'channel_session_id', 'source_identifier',
                     'target_identifier', 'currency_code', 'purchase_amount', 'request_timestamp']);
-                result := to_jsonb(purchases.open(step->'transaction', step->'rejection', (step->>'deadline_seconds')::integer));
+                opens := opens || jsonb_build_array(step || jsonb_build_object('item', step_item));
+                result := NULL;
             WHEN 'reservation' THEN
                 PERFORM purchases.require_keys(step, ARRAY['raas_txn_ref', 'outcome', 'cause', 'latency_ms']);
                 result := purchases.record_reservation(
@@ -972,6 +1003,11 @@ BEGIN
         END CASE;
         results := results || result;
     END LOOP;
+    IF jsonb_array_length(opens) > 0 THEN
+        FOR recorded IN SELECT * FROM purchases.open_all(opens) LOOP
+            results[recorded.item] := recorded.result;
+        END LOOP;
+    END IF;
     IF jsonb_array_length(vends) > 0 THEN
         FOR recorded IN SELECT * FROM purchases.record_vends(vends) LOOP
             results[recorded.item] := recorded.result;

@@ -31,7 +31,7 @@ public struct TransactRoutes: Sendable {
         let purchase = try await PurchaseHTTP.request(from: request, context: context, flow: .transact, version: version)
         let decision = try await PurchaseHTTP.decide(purchase, with: intake)
         // A Transact purchase is answered when it is stored: accepted, rejected, or a repeat. (The client reserved
-        // the funds, so purchases.open never leaves one for the bank to be asked.)
+        // the funds, so purchases.open_all never leaves one for the bank to be asked.)
         guard case .settled(let settled) = try await intake.open(purchase, decision: decision) else {
             throw APIError(status: .internalServerError, Answer.unexpectedError.coded)
         }

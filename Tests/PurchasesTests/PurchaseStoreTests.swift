@@ -91,6 +91,44 @@ struct PurchaseStoreTests {
         }
     }
 
+    @Test("opens batched together: one reference claimed once however many ask at once; a float covers those it can, the rest fail 2221")
+    func opensByTheBatch() async throws {
+        try await TestDatabase.with(poolSize: 8) { db, _ in
+            // 10000 at 5 % vendor share owes the vendor 9500: a float of 30000 covers three purchases.
+            try await fundFloat(db, balance: 30_000)
+            let store = PurchaseStore(database: db, steps: PurchaseSteps(database: db, batched: true))
+            let same = try request(["clientTxnRef": "same"])
+            let distinct = try (0..<5).map { try request(["clientTxnRef": "distinct-\($0)"]) }
+            let requests = Array(repeating: same, count: 10) + distinct
+            let openings = try await withThrowingTaskGroup(of: (String, PurchaseStore.Opening).self) { group in
+                for purchase in requests {
+                    group.addTask { (purchase.clientTxnRef, try await store.open(purchase, decision: try self.accepted(purchase))) }
+                }
+                return try await group.reduce(into: [(String, PurchaseStore.Opening)]()) { $0.append($1) }
+            }
+            func reference(_ opening: PurchaseStore.Opening) -> RaasTxnRef? {
+                switch opening {
+                case .reserve(let reference, _), .settled(.answered(let reference, _)), .settled(.replay(let reference, _)),
+                     .settled(.inProgress(let reference)): reference
+                case .settled(.duplicate): nil
+                }
+            }
+            // Every request for "same" names the one purchase that claimed it; one of them created it.
+            let sameOpenings = openings.filter { $0.0 == "same" }.map(\.1)
+            #expect(Set(sameOpenings.map(reference)).count == 1 && !sameOpenings.contains(.settled(.duplicate)))
+            #expect(sameOpenings.filter { if case .reserve = $0 { true } else if case .settled(.answered) = $0 { true } else { false } }.count == 1)
+            let counts = try await db.query("""
+                SELECT count(*) AS purchases, count(*) FILTER (WHERE response_code = '2221') AS refused,
+                       (SELECT count(*) FROM ledger.transfers WHERE kind = 'pending') AS held,
+                       (SELECT count(*) FROM purchases.jobs) AS jobs
+                FROM purchases.transactions
+                """).single()
+            #expect(try counts.decode(Int.self, "purchases") == 6 && counts.decode(Int.self, "refused") == 3)
+            #expect(try counts.decode(Int.self, "held") == 3 && counts.decode(Int.self, "jobs") == 3)
+            #expect(try await store.invariantViolations() == [])
+        }
+    }
+
     @Test("a rejection is stored as FAILED with its code and replayed; a float that cannot cover the purchase fails it with 2221")
     func rejectionsAndFloat() async throws {
         try await TestDatabase.with { db, _ in

@@ -10,7 +10,7 @@ protocol PurchaseStep: Encodable, Sendable {
     static var lane: PurchaseSteps.Lane? { get }
 }
 
-/// Stores a new purchase as decided (`purchases.open`): SQL picks its first state from the decision.
+/// Stores a new purchase as decided (`purchases.open_all`): SQL picks its first state from the decision.
 struct OpenStep: PurchaseStep {
     static let lane: PurchaseSteps.Lane? = .open
     let step = "open"
@@ -96,7 +96,7 @@ struct DeliveryStep: PurchaseStep {
     }
 }
 
-/// A purchase's row as `purchases.open` reads it (`jsonb_populate_record`): the columns the request and the
+/// A purchase's row as `purchases.as_opened` reads it (`jsonb_populate_record`): the columns the request and the
 /// decision give. The state, its cause and the answer are SQL's to set.
 struct NewTransaction: Encodable, Sendable {
     let raasTxnRef: String

@@ -68,8 +68,8 @@ public struct PurchaseStore: Sendable {
         case (true, nil, .accept(let breakdown)):
             return .reserve(reference, ReserveFundsRequest(request, decision.product, breakdown, reference))
         case (true, nil, .reject):
-            // purchases.open answers every purchase it refuses.
-            throw PostgresError.decoding("purchases.open left a refused purchase unanswered")
+            // purchases.open_all answers every purchase it refuses.
+            throw PostgresError.decoding("purchases.open_all left a refused purchase unanswered")
         case (false, _, _) where !opened.sameContent:
             return .settled(.duplicate)
         case (false, let answer?, _):
@@ -120,7 +120,7 @@ public struct PurchaseStore: Sendable {
     }
 }
 
-/// What `purchases.open` and `purchases.record_reservation` say the client is answered: the code and message on the
+/// What `purchases.open_all` and `purchases.record_reservation` say the client is answered: the code and message on the
 /// purchase row, or none yet.
 private protocol AnsweredBySQL {
     var responseCode: String? { get }
