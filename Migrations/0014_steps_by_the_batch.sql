@@ -52,3 +52,6 @@ DROP FUNCTION IF EXISTS purchases.record_delivery(uuid, uuid, boolean, text, int
 DROP FUNCTION IF EXISTS purchases.result_body(purchases.transactions);
 -- Opens are stored a batch at a time too (purchases.open_all).
 DROP FUNCTION IF EXISTS purchases.open(jsonb, jsonb, integer);
+-- A job is turned into the next one by the update that needs it (finish_all, record_reservation).
+DROP FUNCTION IF EXISTS purchases.next_job(uuid, text, timestamptz, integer);
+DROP FUNCTION IF EXISTS purchases.move_job(uuid, text[], text, timestamptz, integer);

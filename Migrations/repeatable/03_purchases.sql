@@ -129,42 +129,6 @@ BEGIN
     PERFORM purchases.wake(p_kind, p_due_at);
 END $$;
 
--- Turns a purchase's open job, when it is one of p_from_kinds, into the next one, due at p_due_at: one update of the
--- job rather than a delete and an insert, which also takes the job's lock (purchases.lock). With p_lease_seconds the
--- next job is leased to the caller, who does it at once (no worker is woken for it), and the lease's token is
--- returned; else NULL. moved: whether there was such a job.
-CREATE OR REPLACE FUNCTION purchases.move_job(
-    p_raas_txn_ref uuid, p_from_kinds text[], p_kind text, p_due_at timestamptz, p_lease_seconds integer,
-    OUT moved boolean, OUT lease_token uuid
-) LANGUAGE plpgsql AS $$
-BEGIN
-    lease_token := CASE WHEN p_lease_seconds IS NOT NULL THEN gen_random_uuid() END;
-    UPDATE purchases.jobs j
-    SET kind = p_kind, due_at = p_due_at, lease_token = move_job.lease_token,
-        leased_until = now() + make_interval(secs => p_lease_seconds),
-        claims = CASE WHEN move_job.lease_token IS NULL THEN 0 ELSE 1 END
-    WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = ANY (p_from_kinds);
-    moved := FOUND;
-    IF moved AND move_job.lease_token IS NULL THEN
-        PERFORM purchases.wake(p_kind, p_due_at);
-    END IF;
-END $$;
-
--- The purchase's open job (reservation_deadline or vend: there is one while it is not final) turned into the next
--- one (purchases.move_job); a purchase without one breaks an invariant (PU004).
-CREATE OR REPLACE FUNCTION purchases.next_job(
-    p_raas_txn_ref uuid, p_kind text, p_due_at timestamptz DEFAULT now(), p_lease_seconds integer DEFAULT NULL
-) RETURNS uuid LANGUAGE plpgsql AS $$
-DECLARE
-    turned record;
-BEGIN
-    turned := purchases.move_job(p_raas_txn_ref, ARRAY['reservation_deadline', 'vend'], p_kind, p_due_at, p_lease_seconds);
-    IF NOT turned.moved THEN
-        RAISE EXCEPTION 'transaction % has no open job', p_raas_txn_ref USING ERRCODE = 'PU004';
-    END IF;
-    RETURN turned.lease_token;
-END $$;
-
 -- The ledger accounts a purchase moves money between (see the head of this file).
 CREATE OR REPLACE FUNCTION purchases.ledger_legs(t purchases.transactions, OUT codes text[], OUT amounts bigint[])
 LANGUAGE plpgsql AS $$
@@ -410,7 +374,7 @@ BEGIN
         'op', CASE WHEN e.success THEN purchases.resolution(e.raas_txn_ref, 'post', 'purchase ' || e.raas_txn_ref || ' vended')
                    ELSE purchases.resolution(e.raas_txn_ref, 'void', 'purchase ' || e.raas_txn_ref || ' failed') END)))
     FROM unnest(p_endings) e;
-    -- Each purchase's open job turns into its delivery (one update of the job: see purchases.move_job).
+    -- Each purchase's open job turns into its delivery: one update of the job rather than a delete and an insert.
     RETURN QUERY
     WITH delivering AS (
         UPDATE purchases.jobs j
@@ -458,17 +422,24 @@ CREATE OR REPLACE FUNCTION purchases.record_reservation(
 DECLARE
     t purchases.transactions;
     handed boolean := p_lease_seconds IS NOT NULL;
-    vend record;
+    lease uuid;
+    call text;
 BEGIN
-    INSERT INTO purchases.calls (raas_txn_ref, party, operation, outcome, latency_ms)
-    VALUES (p_raas_txn_ref, 'bank', 'reserveFunds', left(p_outcome || ' ' || coalesce(p_code, '') || ': ' || p_cause, 300),
-            p_latency_ms);
+    call := left(p_outcome || ' ' || coalesce(p_code, '') || ': ' || p_cause, 300);
     IF p_outcome = 'reserved' THEN
         -- The common case in one statement where a lock and a read would come first: the reservation's deadline job,
-        -- which exists exactly while the purchase is reserving, becomes its vend, and so takes the job's lock, which
-        -- guards the row (purchases.lock). No such job: the purchase was settled without this answer (below).
-        vend := purchases.move_job(p_raas_txn_ref, ARRAY['reservation_deadline'], 'vend', now(), p_lease_seconds);
-        IF vend.moved THEN
+        -- which exists exactly while the purchase is reserving, becomes its vend (one update of the job rather than a
+        -- delete and an insert), and so takes the job's lock, which guards the row (purchases.lock); the row, its
+        -- bank reference and the call are written with it. No such job: the purchase was settled without this
+        -- answer (below).
+        lease := CASE WHEN handed THEN gen_random_uuid() END;
+        WITH moved AS (
+            UPDATE purchases.jobs j
+            SET kind = 'vend', due_at = now(), lease_token = lease,
+                leased_until = now() + make_interval(secs => p_lease_seconds), claims = CASE WHEN handed THEN 1 ELSE 0 END
+            WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'reservation_deadline'
+            RETURNING j.raas_txn_ref
+        ), reserved AS (
             UPDATE purchases.transactions x
             SET state = CASE WHEN handed THEN 'vending' ELSE 'reserved' END,
                 state_cause = CASE WHEN handed THEN 'the bank reserved the funds; vend attempt 0 started'
@@ -476,18 +447,31 @@ BEGIN
                 vend_attempts = x.vend_attempts + CASE WHEN handed THEN 1 ELSE 0 END, vend_attempt_open = handed,
                 reserve_funds_txn_ref = p_reserve_funds_txn_ref, reserve_funds_response_code = catalogue.answer_code('success'),
                 response_code = catalogue.answer_code('fundsReserved'), response_message = catalogue.answer_message('fundsReserved')
-            WHERE x.raas_txn_ref = p_raas_txn_ref
-            RETURNING x.* INTO t;
-            IF p_reserve_funds_txn_ref IS NOT NULL THEN
-                INSERT INTO purchases.bank_references (client_id, reserve_funds_txn_ref, raas_txn_ref)
-                VALUES (t.client_id, p_reserve_funds_txn_ref, p_raas_txn_ref);
+            FROM moved
+            WHERE x.raas_txn_ref = moved.raas_txn_ref
+            RETURNING x
+        ), referenced AS (
+            INSERT INTO purchases.bank_references (client_id, reserve_funds_txn_ref, raas_txn_ref)
+            SELECT (r.x).client_id, p_reserve_funds_txn_ref, p_raas_txn_ref FROM reserved r
+            WHERE p_reserve_funds_txn_ref IS NOT NULL
+        ), called AS (
+            INSERT INTO purchases.calls (raas_txn_ref, party, operation, outcome, latency_ms)
+            VALUES (p_raas_txn_ref, 'bank', 'reserveFunds', call, p_latency_ms)
+        )
+        SELECT (r.x).* INTO t FROM reserved r;
+        IF t.raas_txn_ref IS NOT NULL THEN
+            IF NOT handed THEN
+                PERFORM purchases.wake('vend', now());
             END IF;
             -- The answer is the one just written: no need to read the row again.
             RETURN jsonb_build_object(
                 'state', t.state, 'response_code', t.response_code, 'response_message', t.response_message,
                 'vend', CASE WHEN handed THEN jsonb_build_object(
-                    'lease_token', vend.lease_token, 'attempt', t.vend_attempts - 1, 'transaction', purchases.worker_view(t)) END);
+                    'lease_token', lease, 'attempt', t.vend_attempts - 1, 'transaction', purchases.worker_view(t)) END);
         END IF;
+    ELSE
+        INSERT INTO purchases.calls (raas_txn_ref, party, operation, outcome, latency_ms)
+        VALUES (p_raas_txn_ref, 'bank', 'reserveFunds', call, p_latency_ms);
     END IF;
     t := purchases.lock(p_raas_txn_ref);
     IF t.state = 'reserving' THEN
@@ -556,7 +540,7 @@ BEGIN
         FOR UPDATE SKIP LOCKED
     LOOP
         -- The job's lock guards the transaction (purchases.lock): it is read without a lock of its own. A vend job
-        -- exists only while its purchase is not final (settling it turns the job into the delivery: next_job).
+        -- exists only while its purchase is not final (settling it turns the job into the delivery: finish_all).
         SELECT * INTO t FROM purchases.transactions x WHERE x.raas_txn_ref = job.raas_txn_ref;
         -- The lease is its own column: the job's due time, which is indexed, stays as it is.
         token := gen_random_uuid();
@@ -958,7 +942,8 @@ DECLARE
     vends jsonb := '[]';
     deliveries jsonb := '[]';
     recorded record;
-    ops jsonb;
+    deferred boolean;
+    ops jsonb := '[]';
     booked jsonb := '[]';
     op jsonb;
     available jsonb := '{}';
@@ -968,12 +953,17 @@ BEGIN
     IF jsonb_array_length(p_steps) > 100 THEN
         RAISE EXCEPTION 'a batch holds at most 100 steps' USING ERRCODE = '22023';
     END IF;
-    -- The steps run with their ledger operations deferred, then the batch books them all at once.
-    IF to_regclass('pg_temp.purchase_ledger_ops') IS NULL THEN
-        CREATE TEMPORARY TABLE purchase_ledger_ops (
-            position bigint GENERATED ALWAYS AS IDENTITY, raas_txn_ref uuid, op jsonb, float_code text, float_owed bigint);
+    -- The steps of a batch run with their ledger operations deferred, then the batch books them all at once (the hot
+    -- accounts locked once for all its purchases), and opens always are, whose floats are checked here. A single
+    -- other step (a reservation answer is written on its own) books at once: deferring would only cost statements.
+    deferred := jsonb_array_length(p_steps) > 1 OR p_steps @> '[{"step": "open"}]';
+    IF deferred THEN
+        IF to_regclass('pg_temp.purchase_ledger_ops') IS NULL THEN
+            CREATE TEMPORARY TABLE purchase_ledger_ops (
+                position bigint GENERATED ALWAYS AS IDENTITY, raas_txn_ref uuid, op jsonb, float_code text, float_owed bigint);
+        END IF;
+        PERFORM set_config('purchases.defer_ledger', 'on', true);
     END IF;
-    PERFORM set_config('purchases.defer_ledger', 'on', true);
     FOR step_item, step IN SELECT ordinality, value FROM jsonb_array_elements(p_steps) WITH ORDINALITY LOOP
         -- Each step names the keys it needs: one that lacks a key is refused, never read as NULL. (Keys of optional
         -- values, a message or a token, may be absent.)
@@ -1018,11 +1008,13 @@ BEGIN
             results[recorded.item] := recorded.result;
         END LOOP;
     END IF;
-    SELECT coalesce(jsonb_agg(jsonb_build_object('raas_txn_ref', o.raas_txn_ref, 'op', o.op, 'float_code', o.float_code,
-                                                 'float_owed', o.float_owed) ORDER BY o.position), '[]')
-    INTO ops FROM pg_temp.purchase_ledger_ops o;
-    DELETE FROM pg_temp.purchase_ledger_ops;
-    PERFORM set_config('purchases.defer_ledger', 'off', true);
+    IF deferred THEN
+        WITH taken AS (DELETE FROM pg_temp.purchase_ledger_ops o RETURNING o.*)
+        SELECT coalesce(jsonb_agg(jsonb_build_object('raas_txn_ref', o.raas_txn_ref, 'op', o.op, 'float_code', o.float_code,
+                                                     'float_owed', o.float_owed) ORDER BY o.position), '[]')
+        INTO ops FROM taken o;
+        PERFORM set_config('purchases.defer_ledger', 'off', true);
+    END IF;
 
     IF jsonb_array_length(ops) > 0 THEN
         -- Every account the batch moves, locked at once in id order (as ledger.create_transfers locks them, so the
