@@ -518,9 +518,11 @@ CREATE OR REPLACE FUNCTION purchases.worker_view(t purchases.transactions) RETUR
         'target_identifier', t.target_identifier, 'currency_code', t.currency_code, 'vend_amount', t.vend_amount)
 $$;
 
--- Claims up to p_limit due jobs of the given kinds under a lease of p_lease_seconds. A vend job's claim is also
--- the durable record of the attempt about to be made: a new attempt number, or, when the last attempt has no
--- recorded outcome (its worker stopped, or the vendor did not know), a status query about that attempt.
+-- Claims up to p_limit due jobs of the given kinds under a lease of p_lease_seconds, in one statement, oldest due
+-- first. A vend job's claim is also the durable record of the attempt about to be made: a new attempt number, or,
+-- when the last attempt has no recorded outcome (its worker stopped, or the vendor did not know), a status query
+-- about that attempt. The jobs' locks guard their purchases (purchases.lock), which are read without a lock of
+-- their own; a vend job exists only while its purchase is not final (settling it turns the job into the delivery).
 CREATE OR REPLACE FUNCTION purchases.claim_jobs(p_kinds text[], p_limit integer, p_lease_seconds integer)
 RETURNS TABLE (
     raas_txn_ref uuid, kind text, lease_token uuid, mode text, attempt integer, transaction jsonb,
@@ -528,53 +530,52 @@ RETURNS TABLE (
 ) LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
-    job record;
-    t purchases.transactions;
-    token uuid;
+    -- The jobs claimed: {raas_txn_ref, kind, lease_token, due_at}.
+    leased jsonb;
 BEGIN
-    FOR job IN
+    WITH due AS (
         SELECT j.raas_txn_ref, j.kind FROM purchases.jobs j
         WHERE j.due_at <= now() AND (j.leased_until IS NULL OR j.leased_until <= now()) AND j.kind = ANY (p_kinds)
         ORDER BY j.due_at
         LIMIT p_limit
         FOR UPDATE SKIP LOCKED
-    LOOP
-        -- The job's lock guards the transaction (purchases.lock): it is read without a lock of its own. A vend job
-        -- exists only while its purchase is not final (settling it turns the job into the delivery: finish_all).
-        SELECT * INTO t FROM purchases.transactions x WHERE x.raas_txn_ref = job.raas_txn_ref;
+    ), claimed AS (
         -- The lease is its own column: the job's due time, which is indexed, stays as it is.
-        token := gen_random_uuid();
         UPDATE purchases.jobs j
-        SET lease_token = token, leased_until = now() + make_interval(secs => p_lease_seconds), claims = j.claims + 1
-        WHERE j.raas_txn_ref = job.raas_txn_ref AND j.kind = job.kind;
-        mode := NULL;
-        attempt := NULL;
-        IF job.kind = 'vend' THEN
-            IF t.vend_attempt_open THEN
-                mode := 'status';
-                attempt := t.vend_attempts - 1;
-            ELSE
-                mode := 'vend';
-                attempt := t.vend_attempts;
-                UPDATE purchases.transactions x
-                SET vend_attempts = x.vend_attempts + 1, vend_attempt_open = true,
-                    state = 'vending', state_cause = 'vend attempt ' || attempt || ' started'
-                WHERE x.raas_txn_ref = job.raas_txn_ref
-                RETURNING * INTO t;
-            END IF;
-        END IF;
-        raas_txn_ref := job.raas_txn_ref;
-        kind := job.kind;
-        lease_token := token;
-        transaction := purchases.worker_view(t);
-        recipient := NULL;
-        body := NULL;
-        IF job.kind = 'deliver_result' THEN
-            recipient := t.result_recipient;
-            body := t.result_body;
-        END IF;
-        RETURN NEXT;
-    END LOOP;
+        SET lease_token = gen_random_uuid(), leased_until = now() + make_interval(secs => p_lease_seconds),
+            claims = j.claims + 1
+        FROM due
+        WHERE j.raas_txn_ref = due.raas_txn_ref AND j.kind = due.kind
+        RETURNING j.raas_txn_ref, j.kind, j.lease_token, j.due_at
+    )
+    SELECT coalesce(jsonb_agg(to_jsonb(c)), '[]') INTO leased FROM claimed c;
+    IF jsonb_array_length(leased) = 0 THEN
+        RETURN;
+    END IF;
+    -- The purchases are read in a statement of their own, so that each is read as the last holder of its job's lock
+    -- left it (a vend settled just before this claim took its job has its result's body).
+    RETURN QUERY
+    WITH l AS (
+        SELECT * FROM jsonb_to_recordset(leased) AS l (raas_txn_ref uuid, kind text, lease_token uuid, due_at timestamptz)
+    ), started AS (
+        UPDATE purchases.transactions x
+        SET vend_attempts = x.vend_attempts + 1, vend_attempt_open = true,
+            state = 'vending', state_cause = 'vend attempt ' || x.vend_attempts || ' started'
+        FROM l
+        WHERE l.kind = 'vend' AND x.raas_txn_ref = l.raas_txn_ref AND NOT x.vend_attempt_open
+        RETURNING x.raas_txn_ref
+    )
+    SELECT l.raas_txn_ref, l.kind, l.lease_token,
+           CASE WHEN l.kind = 'vend' THEN CASE WHEN s.raas_txn_ref IS NULL THEN 'status' ELSE 'vend' END END,
+           -- The attempt asked about is the last one made; a new one is numbered after it.
+           CASE WHEN l.kind = 'vend' THEN t.vend_attempts::integer - CASE WHEN s.raas_txn_ref IS NULL THEN 1 ELSE 0 END END,
+           purchases.worker_view(t),
+           CASE WHEN l.kind = 'deliver_result' THEN t.result_recipient::text END,
+           CASE WHEN l.kind = 'deliver_result' THEN t.result_body::text END
+    FROM l
+    JOIN purchases.transactions t ON t.raas_txn_ref = l.raas_txn_ref
+    LEFT JOIN started s ON s.raas_txn_ref = l.raas_txn_ref
+    ORDER BY l.due_at;
 END $$;
 
 -- Locks a job held under p_lease_token; false when the lease was lost (it expired and another worker took the
