@@ -10,10 +10,13 @@ import TransactCrypto
 
 @Suite("Health, readiness, metrics, request ids")
 struct HealthAndMetricsTests {
-    func router(_ postgres: PostgresClient, prefix: String = "") throws -> Router<TransactRequestContext> {
+    /// `readinessTimeoutMs`: short by default, so that an unreachable database is answered quickly; a test that needs
+    /// the database's answer gives it longer (under the whole suite's load the pool's first connection and the read
+    /// of the applied migrations can take more than a second).
+    func router(_ postgres: PostgresClient, prefix: String = "", readinessTimeoutMs: Int = 1_000) throws -> Router<TransactRequestContext> {
         var configuration = ServerConfiguration()
         configuration.pathPrefix = prefix
-        configuration.readinessTimeoutMs = 1_000
+        configuration.readinessTimeoutMs = readinessTimeoutMs
         return TransactApplication.makeRouter(
             configuration: configuration,
             dependencies: ServiceDependencies(
@@ -43,14 +46,14 @@ struct HealthAndMetricsTests {
     @Test("ready is 200 on a current database and 503 naming the pending migrations otherwise")
     func readiness() async throws {
         try await TestDatabase.with { db, _ in
-            try await Application(router: try router(db)).test(.router) { client in
+            try await Application(router: try router(db, readinessTimeoutMs: 15_000)).test(.router) { client in
                 try await client.execute(uri: "/health/ready", method: .get) { response in
-                    #expect(response.status == .ok)
+                    #expect(response.status == .ok, "\(String(buffer: response.body))")
                 }
             }
         }
         try await TestDatabase.with(migrated: false) { db, _ in
-            try await Application(router: try router(db)).test(.router) { client in
+            try await Application(router: try router(db, readinessTimeoutMs: 15_000)).test(.router) { client in
                 try await client.execute(uri: "/health/ready", method: .get) { response in
                     #expect(response.status == .serviceUnavailable)
                     let body = String(buffer: response.body)
