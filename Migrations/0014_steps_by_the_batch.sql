@@ -55,3 +55,5 @@ DROP FUNCTION IF EXISTS purchases.open(jsonb, jsonb, integer);
 -- A job is turned into the next one by the update that needs it (finish_all, record_reservation).
 DROP FUNCTION IF EXISTS purchases.next_job(uuid, text, timestamptz, integer);
 DROP FUNCTION IF EXISTS purchases.move_job(uuid, text[], text, timestamptz, integer);
+-- A ledger operation is booked through purchases.book_all, one or many.
+DROP FUNCTION IF EXISTS purchases.book(uuid, jsonb, text, bigint);

@@ -185,14 +185,6 @@ BEGIN
     END IF;
 END $$;
 
--- One purchase's ledger operation (purchases.book_all).
-CREATE OR REPLACE FUNCTION purchases.book(p_raas_txn_ref uuid, p_op jsonb, p_float_code text DEFAULT NULL, p_float_owed bigint DEFAULT 0)
-RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM purchases.book_all(jsonb_build_array(jsonb_build_object(
-        'raas_txn_ref', p_raas_txn_ref, 'op', p_op, 'float_code', p_float_code, 'float_owed', p_float_owed)));
-END $$;
-
 -- The ledger operation of each resolution of a purchase's pending transfer. STABLE, as jsonb_build_object is: a
 -- SQL function declared more constant than its body is never inlined, and is then planned again at every call.
 CREATE OR REPLACE FUNCTION purchases.resolution(p_raas_txn_ref uuid, p_kind text, p_description text) RETURNS jsonb
@@ -484,8 +476,9 @@ BEGIN
                     reserve_funds_response_code = p_code, response_code = p_code, response_message = left(p_message, 200),
                     transact_result_response_code = p_code, transact_result_response_message = left(p_message, 200)
                 WHERE x.raas_txn_ref = p_raas_txn_ref;
-                PERFORM purchases.book(p_raas_txn_ref, purchases.resolution(
-                    p_raas_txn_ref, 'void', 'purchase ' || p_raas_txn_ref || ' declined by the bank'));
+                PERFORM purchases.book_all(jsonb_build_array(jsonb_build_object(
+                    'raas_txn_ref', p_raas_txn_ref, 'op', purchases.resolution(
+                        p_raas_txn_ref, 'void', 'purchase ' || p_raas_txn_ref || ' declined by the bank'))));
                 -- Nothing was reserved, so there is no result to deliver: the purchase's work ends here.
                 DELETE FROM purchases.jobs j WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'reservation_deadline';
             WHEN 'no_answer' THEN
@@ -638,18 +631,18 @@ RETURNS TABLE (item integer, result jsonb) LANGUAGE plpgsql AS $$
 DECLARE
     needed text[] := ARRAY['item', 'raas_txn_ref', 'lease_token', 'mode', 'attempt', 'outcome', 'latency_ms',
                            'retry_delay_ms', 'max_retry_delay_ms', 'max_polls', 'poll_delay_ms', 'lease_seconds'];
+    unknown text;
     held purchases.vend_outcome[];
     endings purchases.ending[];
     deliveries jsonb := '{}';
     due_now boolean;
 BEGIN
     PERFORM purchases.require_keys(o.value, needed) FROM jsonb_array_elements(p_outcomes) o WHERE NOT o.value ?& needed;
-    IF EXISTS (SELECT 1 FROM jsonb_array_elements(p_outcomes) o
-               WHERE o.value->>'outcome' NOT IN ('success', 'declined', 'retryable', 'uncertain', 'unknown')) THEN
-        RAISE EXCEPTION 'unknown vend outcome %', (
-            SELECT string_agg(DISTINCT o.value->>'outcome', ', ') FROM jsonb_array_elements(p_outcomes) o
-            WHERE o.value->>'outcome' NOT IN ('success', 'declined', 'retryable', 'uncertain', 'unknown'))
-            USING ERRCODE = '22023';
+    SELECT string_agg(DISTINCT coalesce(o.value->>'outcome', 'null'), ', ') INTO unknown
+    FROM jsonb_array_elements(p_outcomes) o
+    WHERE coalesce(o.value->>'outcome', '') NOT IN ('success', 'declined', 'retryable', 'uncertain', 'unknown');
+    IF unknown IS NOT NULL THEN
+        RAISE EXCEPTION 'unknown vend outcome %', unknown USING ERRCODE = '22023';
     END IF;
     -- The outcomes whose lease still holds, their vend jobs locked in one order: the lease locks the vend job, the
     -- purchase's only job while it vends, which guards the row (purchases.lock). A lease lost (it expired and
@@ -938,7 +931,7 @@ DECLARE
     step jsonb;
     step_item integer;
     results jsonb[] := '{}';
-    -- The batch's vends and deliveries, each with its item (its position in the batch).
+    -- The batch's opens, vends and deliveries, each with its item (its position in the batch).
     opens jsonb := '[]';
     vends jsonb := '[]';
     deliveries jsonb := '[]';

@@ -120,8 +120,8 @@ public struct PurchaseStore: Sendable {
     }
 }
 
-/// What `purchases.open_all` and `purchases.record_reservation` say the client is answered: the code and message on the
-/// purchase row, or none yet.
+/// What `purchases.open_all` and `purchases.record_reservation` say the client is answered: the code and message
+/// on the purchase row, or none yet.
 private protocol AnsweredBySQL {
     var responseCode: String? { get }
     var responseMessage: String? { get }
