@@ -101,6 +101,7 @@ public struct SQLState: Hashable, Sendable, CustomStringConvertible {
     public static let queryCanceled = SQLState("57014")
     public static let adminShutdown = SQLState("57P01")
     public static let featureNotSupported = SQLState("0A000")
+    public static let duplicateDatabase = SQLState("42P04")
 
     /// Errors after which the whole transaction may simply be tried again.
     public var isTransient: Bool { self == .serializationFailure || self == .deadlockDetected }
