@@ -17,10 +17,10 @@ BEGIN
 END $$;
 
 -- The rules across the columns of a purchase row, by name; NULL when the row keeps them all. They are checked by the
--- state trigger, where they can change (a purchase is created, or changes state), rather than as CHECK constraints,
+-- state triggers, where they can change (a purchase is created, or changes state), rather than as CHECK constraints,
 -- which PostgreSQL would build afresh at every statement that writes the row (Migrations/0010); `transact verify`
 -- checks them for every row.
-CREATE OR REPLACE FUNCTION purchases.broken_row_rule(t purchases.transactions) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+CREATE OR REPLACE FUNCTION purchases.broken_row_rule(t purchases.transactions) RETURNS text LANGUAGE sql STABLE AS $$
     SELECT CASE
         -- An accepted purchase carries its breakdown and its vendor.
         WHEN NOT (t.state IN ('received', 'failed', 'reserve_failed') OR (t.reserve_amount IS NOT NULL AND t.vendor_id IS NOT NULL))
@@ -28,70 +28,74 @@ CREATE OR REPLACE FUNCTION purchases.broken_row_rule(t purchases.transactions) R
         -- A transactResult is whole: where it goes, its body and how its delivery stands, or none of them.
         WHEN NOT ((t.result_recipient IS NULL) = (t.result_body IS NULL) AND (t.result_body IS NULL) = (t.result_status IS NULL))
             THEN 'result_is_whole'
+        -- A purchase is dated final exactly when it is: the statement that ends it writes the time.
+        WHEN (t.final_at IS NOT NULL) <> purchases.is_final(t.state)
+            THEN 'final_has_time'
     END
 $$;
 
--- Refuses a move the table does not list (a final state never changes: PU001; any other: PU003), or a row that
--- breaks a rule across its columns (23514, named as its constraint), and keeps the row's bookkeeping: its sequence
--- of states, its last change, the time it became final. A change of state is recorded in state_changes here,
--- before the row is written: a BEFORE trigger runs only for a row the statement has locked and will write (every
--- function that changes a purchase locks it first; a claim skips a locked one), and it saves the queue of an
--- AFTER trigger at each of a purchase's changes. The first state of a new purchase is recorded after the row is
--- stored (record_state): an INSERT ... ON CONFLICT DO NOTHING runs BEFORE triggers for a row it then drops.
-CREATE OR REPLACE FUNCTION purchases.guard_transition() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    previous text := CASE WHEN TG_OP = 'UPDATE' THEN OLD.state END;
-    allowed boolean;
-    entering_final boolean;
-    broken text;
+-- Refuses a change of state: a move the table does not list (out of a final state: PU001; any other: PU003), or
+-- a row that breaks a rule across its columns (23514, named as its constraint).
+CREATE OR REPLACE FUNCTION purchases.refuse_change(c purchases.state_change) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    -- One look at the moves: whether this one is listed, and whether the state entered is final (none leaves it).
-    SELECT coalesce(bool_or(m.to_state = NEW.state AND m.from_state IS NOT DISTINCT FROM previous), false),
-           NOT coalesce(bool_or(m.from_state = NEW.state), false)
-    INTO allowed, entering_final
-    FROM purchases.transitions m;
-    IF NOT allowed THEN
-        IF previous IS NOT NULL AND purchases.is_final(previous) THEN
-            RAISE EXCEPTION 'transaction % is final (%) and cannot become %', OLD.raas_txn_ref, OLD.state, NEW.state
+    IF NOT EXISTS (SELECT 1 FROM purchases.transitions m
+                   WHERE m.from_state IS NOT DISTINCT FROM c.previous AND m.to_state = c.state) THEN
+        IF c.previous IS NOT NULL AND purchases.is_final(c.previous) THEN
+            RAISE EXCEPTION 'transaction % is final (%) and cannot become %', c.raas_txn_ref, c.previous, c.state
                 USING ERRCODE = 'PU001';
         END IF;
-        RAISE EXCEPTION 'transaction % cannot go from % to %', NEW.raas_txn_ref, coalesce(previous, 'nothing'), NEW.state
+        RAISE EXCEPTION 'transaction % cannot go from % to %', c.raas_txn_ref, coalesce(c.previous, 'nothing'), c.state
             USING ERRCODE = 'PU003';
     END IF;
-    IF TG_OP = 'UPDATE' THEN
-        NEW.updated_at := now();
-        NEW.state_sequence := OLD.state_sequence + 1;
-    END IF;
-    NEW.final_at := CASE WHEN entering_final THEN now() END;
-    broken := purchases.broken_row_rule(NEW);
-    IF broken IS NOT NULL THEN
-        RAISE EXCEPTION 'transaction % (%) breaks the rule %', NEW.raas_txn_ref, NEW.state, broken
-            USING ERRCODE = 'check_violation', CONSTRAINT = broken;
-    END IF;
-    IF TG_OP = 'UPDATE' THEN
-        INSERT INTO purchases.state_changes (raas_txn_ref, sequence, state, cause, response_code)
-        VALUES (NEW.raas_txn_ref, NEW.state_sequence, NEW.state, NEW.state_cause,
-                coalesce(NEW.transact_result_response_code, NEW.response_code));
-    END IF;
-    RETURN NEW;
+    RAISE EXCEPTION 'transaction % (%) breaks the rule %', c.raas_txn_ref, c.state, c.broken_rule
+        USING ERRCODE = 'check_violation', CONSTRAINT = c.broken_rule;
 END $$;
 
-CREATE OR REPLACE TRIGGER transactions_enter_state BEFORE INSERT ON purchases.transactions
-    FOR EACH ROW EXECUTE FUNCTION purchases.guard_transition();
-CREATE OR REPLACE TRIGGER transactions_final_state BEFORE UPDATE OF state ON purchases.transactions
-    FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state) EXECUTE FUNCTION purchases.guard_transition();
-
--- A new purchase's first state, recorded once the row is stored.
-CREATE OR REPLACE FUNCTION purchases.record_state() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Checks and records the changes of state one statement made to purchases, all at once, after it wrote them: each
+-- must be a move purchases.transitions lists and leave its row keeping the rules across its columns, else the
+-- statement fails (purchases.refuse_change); each is appended to state_changes, numbered after the purchase's last
+-- entry. Statement-level, reading the statement's rows from its transition tables: a row-level trigger would run
+-- its plpgsql and its insert once per row, and a BEFORE UPDATE one makes PostgreSQL lock every row version before
+-- updating it (Migrations/0015). An update that leaves a row's state as it was changes nothing here.
+CREATE OR REPLACE FUNCTION purchases.record_state_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    changes purchases.state_change[];
 BEGIN
+    IF TG_OP = 'INSERT' THEN
+        changes := ARRAY(
+            SELECT ROW(n.raas_txn_ref, NULL, n.state, n.state_cause, coalesce(n.transact_result_response_code, n.response_code),
+                       purchases.broken_row_rule(n))::purchases.state_change
+            FROM new_rows n);
+    ELSE
+        changes := ARRAY(
+            SELECT ROW(n.raas_txn_ref, o.state, n.state, n.state_cause, coalesce(n.transact_result_response_code, n.response_code),
+                       purchases.broken_row_rule(n))::purchases.state_change
+            FROM old_rows o JOIN new_rows n ON n.raas_txn_ref = o.raas_txn_ref
+            WHERE n.state IS DISTINCT FROM o.state);
+    END IF;
+    IF cardinality(changes) = 0 THEN
+        RETURN NULL;
+    END IF;
+    PERFORM purchases.refuse_change(c)
+    FROM unnest(changes) c
+    WHERE c.broken_rule IS NOT NULL OR NOT EXISTS (
+        SELECT 1 FROM purchases.transitions m WHERE m.from_state IS NOT DISTINCT FROM c.previous AND m.to_state = c.state)
+    LIMIT 1;
     INSERT INTO purchases.state_changes (raas_txn_ref, sequence, state, cause, response_code)
-    VALUES (NEW.raas_txn_ref, NEW.state_sequence, NEW.state, NEW.state_cause,
-            coalesce(NEW.transact_result_response_code, NEW.response_code));
+    SELECT c.raas_txn_ref,
+           CASE WHEN c.previous IS NULL THEN 1
+                ELSE 1 + (SELECT max(s.sequence) FROM purchases.state_changes s WHERE s.raas_txn_ref = c.raas_txn_ref) END,
+           c.state, c.cause, c.response_code
+    FROM unnest(changes) c;
     RETURN NULL;
 END $$;
 
-CREATE OR REPLACE TRIGGER transactions_record_new_state AFTER INSERT ON purchases.transactions
-    FOR EACH ROW EXECUTE FUNCTION purchases.record_state();
+CREATE OR REPLACE TRIGGER transactions_record_first_states AFTER INSERT ON purchases.transactions
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION purchases.record_state_changes();
+CREATE OR REPLACE TRIGGER transactions_record_state_changes AFTER UPDATE ON purchases.transactions
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION purchases.record_state_changes();
 
 CREATE OR REPLACE TRIGGER state_changes_append_only BEFORE UPDATE OR DELETE ON purchases.state_changes
     FOR EACH ROW EXECUTE FUNCTION ledger.refuse_rewrite('PU002');
@@ -197,7 +201,7 @@ $$;
 CREATE OR REPLACE FUNCTION purchases.refuse_for_float(p_raas_txn_ref uuid) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     UPDATE purchases.transactions
-    SET state = 'failed', state_cause = 'the vendor''s float cannot cover the purchase',
+    SET state = 'failed', final_at = now(), state_cause = 'the vendor''s float cannot cover the purchase',
         response_code = catalogue.answer_code('insufficientVendorFloat'), response_message = catalogue.answer_message('insufficientVendorFloat'),
         transact_result_response_code = catalogue.answer_code('insufficientVendorFloat'),
         transact_result_response_message = catalogue.answer_message('insufficientVendorFloat')
@@ -214,14 +218,13 @@ DECLARE
 BEGIN
     t := jsonb_populate_record(NULL::purchases.transactions, p);
     t.created_at := now();
-    t.updated_at := now();
     t.vend_attempts := 0;
     t.vend_attempt_open := false;
     t.status_polls := 0;
-    t.state_sequence := 1;
     t.result_attempts := 0;
     IF p_rejection IS NOT NULL THEN
         t.state := 'failed';
+        t.final_at := now();
         t.state_cause := left('rejected: ' || (p_rejection->>'responseCode') || ' ' || (p_rejection->>'responseMessage'), 500);
         t.response_code := p_rejection->>'responseCode';
         t.response_message := p_rejection->>'responseMessage';
@@ -323,7 +326,7 @@ LANGUAGE sql STABLE AS $$
         'purchaseAmount', t.purchase_amount, 'reserveAmount', t.reserve_amount, 'vendAmount', t.vend_amount,
         'feeAmount', t.fee_amount, 'clientShareAmount', t.client_share_amount,
         'vendorShareAmount', t.vendor_share_amount, 'settlementAmount', t.settlement_amount,
-        -- The time it becomes final (the state trigger's final_at: the transaction's time).
+        -- The time it becomes final (the final_at the same update writes: the transaction's time).
         'timestamp', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
         'token', coalesce(e.token, ''))::text
 $$;
@@ -343,7 +346,7 @@ DECLARE
 BEGIN
     WITH ended AS (
         UPDATE purchases.transactions x
-        SET state = CASE WHEN e.success THEN 'success' ELSE 'failed' END, state_cause = left(e.cause, 500),
+        SET state = CASE WHEN e.success THEN 'success' ELSE 'failed' END, final_at = now(), state_cause = left(e.cause, 500),
             transact_result_response_code = e.code, transact_result_response_message = left(e.message, 200),
             token = e.token, vend_attempt_open = false, vended_reference = e.vended_reference,
             result_recipient = CASE WHEN x.flow = 'transact' THEN 'client' ELSE 'funding_source' END,
@@ -472,7 +475,7 @@ BEGIN
                 RAISE EXCEPTION 'transaction % is reserving without its deadline job', p_raas_txn_ref USING ERRCODE = 'PU004';
             WHEN 'declined' THEN
                 UPDATE purchases.transactions x
-                SET state = 'reserve_failed', state_cause = left('the bank declined: ' || p_cause, 500),
+                SET state = 'reserve_failed', final_at = now(), state_cause = left('the bank declined: ' || p_cause, 500),
                     reserve_funds_response_code = p_code, response_code = p_code, response_message = left(p_message, 200),
                     transact_result_response_code = p_code, transact_result_response_message = left(p_message, 200)
                 WHERE x.raas_txn_ref = p_raas_txn_ref;
@@ -1065,15 +1068,10 @@ END $$;
 
 -- The purchase invariants of API.md §11, one line per broken one (empty when sound).
 CREATE OR REPLACE FUNCTION purchases.invariant_violations() RETURNS SETOF text LANGUAGE sql STABLE AS $$
-    -- Every row keeps the rules across its columns, and is dated final exactly when it is.
+    -- Every row keeps the rules across its columns (among them: it is dated final exactly when it is).
     SELECT 'transaction ' || t.raas_txn_ref || ' (' || t.state || ') breaks the rule ' || purchases.broken_row_rule(t)
     FROM purchases.transactions t
     WHERE purchases.broken_row_rule(t) IS NOT NULL
-    UNION ALL
-    SELECT 'transaction ' || t.raas_txn_ref || ' is ' || t.state || ' but ' || CASE WHEN t.final_at IS NULL
-           THEN 'has no final time' ELSE 'has a final time' END
-    FROM purchases.transactions t
-    WHERE purchases.is_final(t.state) <> (t.final_at IS NOT NULL)
     UNION ALL
     -- An accepted purchase has its pending transfer; one refused for the vendor's float (2221) has none.
     SELECT 'transaction ' || t.raas_txn_ref || ' (' || t.state || ') was accepted but has no pending ledger transfer'

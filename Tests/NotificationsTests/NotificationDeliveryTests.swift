@@ -124,7 +124,7 @@ struct NotificationDeliveryTests {
                 """).single().decode(String.self, "ref")
             try await h.db.query("UPDATE purchases.transactions SET state = 'vending' WHERE raas_txn_ref = \(reference)::uuid")
             try await h.db.query("""
-                UPDATE purchases.transactions SET state = 'success', state_cause = 'vended', token = '12345678901234567890',
+                UPDATE purchases.transactions SET state = 'success', final_at = now(), state_cause = 'vended', token = '12345678901234567890',
                     transact_result_response_code = '0000'
                 WHERE raas_txn_ref = \(reference)::uuid
                 """)
@@ -150,7 +150,7 @@ struct NotificationDeliveryTests {
                 """)
             try await h.db.query("UPDATE purchases.transactions SET state = 'vending' WHERE client_txn_ref = 'elec-2'")
             try await h.db.query("""
-                UPDATE purchases.transactions SET state = 'success', state_cause = 'vended', token = '99999999999999999999'
+                UPDATE purchases.transactions SET state = 'success', final_at = now(), state_cause = 'vended', token = '99999999999999999999'
                 WHERE client_txn_ref = 'elec-2'
                 """)
             let count = try await h.db.query("SELECT count(*) AS n FROM notifications.messages").single().decode(Int.self, "n")

@@ -163,7 +163,11 @@ struct PurchaseStoreTests {
             try await fundFloat(db, balance: 1_000_000)
             let reference = try #require(try await openAccepted(PurchaseStore(database: db)), "not created")
             for (state, cause) in [("reserved", "bank reserved"), ("vending", "vend 0"), ("success", "dispensed")] {
-                try await db.query("UPDATE purchases.transactions SET state = \(state), state_cause = \(cause) WHERE raas_txn_ref = \(reference.uuid)")
+                try await db.query("""
+                    UPDATE purchases.transactions
+                    SET state = \(state), state_cause = \(cause), final_at = CASE WHEN purchases.is_final(\(state)) THEN now() END
+                    WHERE raas_txn_ref = \(reference.uuid)
+                    """)
             }
             await #expect {
                 try await db.query("UPDATE purchases.transactions SET state = 'failed' WHERE raas_txn_ref = \(reference.uuid)")
@@ -182,6 +186,47 @@ struct PurchaseStoreTests {
             } throws: { ($0 as? PostgresError)?.sqlState?.code == "PU003" }
             #expect(try await db.query("SELECT purchases.is_final('success') AND purchases.is_final('reserve_failed') AND NOT purchases.is_final('vending') AS ok")
                 .single().decode(Bool.self, "ok"))
+        }
+    }
+
+    @Test("one statement's changes of state are checked and recorded together: each numbered after its own history, one refused move refuses them all")
+    func changesByStatement() async throws {
+        try await TestDatabase.with { db, _ in
+            try await fundFloat(db, balance: 1_000_000)
+            let store = PurchaseStore(database: db)
+            let first = try #require(try await openAccepted(store, ["clientTxnRef": "one"]), "not created")
+            let second = try #require(try await openAccepted(store, ["clientTxnRef": "two"]), "not created")
+            try await db.query("UPDATE purchases.transactions SET state = 'reserved', state_cause = 'ahead' WHERE raas_txn_ref = \(first.uuid)")
+            func history() async throws -> [String] {
+                try await db.query("""
+                    SELECT c.client_txn_ref || ':' || s.sequence || ':' || s.state || ':' || s.cause AS entry
+                    FROM purchases.state_changes s JOIN purchases.transactions c USING (raas_txn_ref)
+                    ORDER BY c.client_txn_ref, s.sequence
+                    """).map { try $0.decode(String.self, "entry") }
+            }
+            // One statement moves both on, each from where it stands; one that leaves the states as they were records nothing.
+            let both = [first.value, second.value]
+            try await db.query("""
+                UPDATE purchases.transactions
+                SET state = CASE state WHEN 'reserved' THEN 'vending' ELSE 'reserved' END, state_cause = 'together'
+                WHERE raas_txn_ref = ANY(\(both)::uuid[])
+                """)
+            try await db.query("UPDATE purchases.transactions SET state_cause = 'no change' WHERE raas_txn_ref = ANY(\(both)::uuid[])")
+            let expected = [
+                "one:1:reserving:accepted; asking the bank to reserve the funds", "one:2:reserved:ahead", "one:3:vending:together",
+                "two:1:reserving:accepted; asking the bank to reserve the funds", "two:2:reserved:together",
+            ]
+            #expect(try await history() == expected)
+            // reserved → vending is listed, vending → reserved is not: the whole statement is refused.
+            await #expect {
+                try await db.query("""
+                    UPDATE purchases.transactions SET state = CASE state WHEN 'reserved' THEN 'vending' ELSE 'reserved' END
+                    WHERE raas_txn_ref = ANY(\(both)::uuid[])
+                    """)
+            } throws: { ($0 as? PostgresError)?.sqlState?.code == "PU003" }
+            #expect(try await history() == expected)
+            #expect(try await db.query("SELECT string_agg(state, ',' ORDER BY client_txn_ref) AS s FROM purchases.transactions")
+                .single().decode(String.self, "s") == "vending,reserved")
         }
     }
 
@@ -204,6 +249,7 @@ struct PurchaseStoreTests {
             await refused("state = 'bogus'", constraint: nil)
             await refused("state = 'reserved', reserve_amount = NULL", constraint: "accepted_has_breakdown")
             await refused("state = 'reserved', result_body = 'x'", constraint: "result_is_whole")
+            await refused("state = 'reserved', final_at = now()", constraint: "final_has_time")
             let state = try await db.query("SELECT state FROM purchases.transactions WHERE raas_txn_ref = \(reference.uuid)")
                 .single().decode(String.self, "state")
             #expect(state == "reserving")
