@@ -189,7 +189,7 @@ struct PurchaseStoreTests {
         }
     }
 
-    @Test("one statement's changes of state are checked and recorded together: each numbered after its own history, one refused move refuses them all")
+    @Test("one statement changing several purchases: each change numbered after its own history, one refused move refuses the statement")
     func changesByStatement() async throws {
         try await TestDatabase.with { db, _ in
             try await fundFloat(db, balance: 1_000_000)
@@ -230,7 +230,7 @@ struct PurchaseStoreTests {
         }
     }
 
-    @Test("a purchase row's rules: a column's by its domain, those across columns by the state trigger (23514, named)")
+    @Test("a purchase row's rules: a column's by its domain, those across columns by the state-change trigger (23514, named)")
     func rowRules() async throws {
         try await TestDatabase.with { db, _ in
             try await fundFloat(db, balance: 1_000_000)
