@@ -17,9 +17,9 @@ BEGIN
 END $$;
 
 -- The rules across the columns of a purchase row, by name; NULL when the row keeps them all. They are checked by the
--- state triggers, where they can change (a purchase is created, or changes state), rather than as CHECK constraints,
--- which PostgreSQL would build afresh at every statement that writes the row (Migrations/0010); `transact verify`
--- checks them for every row.
+-- state-change trigger, where they can change (a purchase is created, or changes state), rather than as CHECK
+-- constraints, which PostgreSQL would build afresh at every statement that writes the row (Migrations/0010);
+-- `transact verify` checks them for every row.
 CREATE OR REPLACE FUNCTION purchases.broken_row_rule(t purchases.transactions) RETURNS text LANGUAGE sql STABLE AS $$
     SELECT CASE
         -- An accepted purchase carries its breakdown and its vendor.
