@@ -25,8 +25,9 @@ CREATE OR REPLACE FUNCTION purchases.broken_row_rule(t purchases.transactions) R
         -- An accepted purchase carries its breakdown and its vendor.
         WHEN NOT (t.state IN ('received', 'failed', 'reserve_failed') OR (t.reserve_amount IS NOT NULL AND t.vendor_id IS NOT NULL))
             THEN 'accepted_has_breakdown'
-        -- A transactResult is whole: where it goes, its body and how its delivery stands, or none of them.
-        WHEN NOT ((t.result_recipient IS NULL) = (t.result_body IS NULL) AND (t.result_body IS NULL) = (t.result_status IS NULL))
+        -- A transactResult is whole: where it goes and how its delivery stands, or neither (its body, beside the
+        -- row in purchases.result_bodies, is checked by purchases.invariant_violations).
+        WHEN NOT ((t.result_recipient IS NULL) = (t.result_status IS NULL))
             THEN 'result_is_whole'
         -- A purchase is dated final exactly when it is: the statement that ends it writes the time.
         WHEN (t.final_at IS NOT NULL) <> purchases.is_final(t.state)
@@ -85,6 +86,9 @@ CREATE OR REPLACE TRIGGER state_changes_append_only BEFORE UPDATE OR DELETE ON p
     FOR EACH ROW EXECUTE FUNCTION ledger.refuse_rewrite('PU002');
 
 CREATE OR REPLACE TRIGGER calls_append_only BEFORE UPDATE OR DELETE ON purchases.calls
+    FOR EACH ROW EXECUTE FUNCTION ledger.refuse_rewrite('PU002');
+
+CREATE OR REPLACE TRIGGER result_bodies_append_only BEFORE UPDATE OR DELETE ON purchases.result_bodies
     FOR EACH ROW EXECUTE FUNCTION ledger.refuse_rewrite('PU002');
 
 -- Wakes the workers for work due now.
@@ -334,10 +338,13 @@ BEGIN
             transact_result_response_code = e.code, transact_result_response_message = left(e.message, 200),
             token = e.token, vend_attempt_open = false, vended_reference = e.vended_reference,
             result_recipient = CASE WHEN x.flow = 'transact' THEN 'client' ELSE 'funding_source' END,
-            result_body = purchases.result_body(x, e), result_status = 'pending'
+            result_status = 'pending'
         FROM unnest(p_endings) e
         WHERE x.raas_txn_ref = e.raas_txn_ref
-        RETURNING x.*
+        -- Built from the row as it ends (the update changes none of the columns it reads) and the ending.
+        RETURNING x.*, purchases.result_body(x, e) AS body
+    ), stored AS (
+        INSERT INTO purchases.result_bodies (raas_txn_ref, body) SELECT t.raas_txn_ref, t.body FROM ended t
     ), succeeded AS (
         -- What User Transaction and Token Lookup answer, with it (they read nothing else).
         INSERT INTO purchases.successes (client_id, source_identifier, product_id, created_at, raas_txn_ref, channel_id,
@@ -346,7 +353,7 @@ BEGIN
                t.product_type_id, t.purchase_amount, t.target_identifier, t.token
         FROM ended t WHERE t.state = 'success'
     )
-    SELECT jsonb_object_agg(t.raas_txn_ref, jsonb_build_object('recipient', t.result_recipient, 'body', t.result_body))
+    SELECT jsonb_object_agg(t.raas_txn_ref, jsonb_build_object('recipient', t.result_recipient, 'body', t.body))
     INTO results FROM ended t;
     PERFORM purchases.book_all(jsonb_agg(jsonb_build_object(
         'raas_txn_ref', e.raas_txn_ref,
@@ -551,7 +558,7 @@ BEGIN
            CASE WHEN l.kind = 'vend' THEN t.vend_attempts::integer - CASE WHEN s.raas_txn_ref IS NULL THEN 1 ELSE 0 END END,
            purchases.worker_view(t),
            CASE WHEN l.kind = 'deliver_result' THEN t.result_recipient::text END,
-           CASE WHEN l.kind = 'deliver_result' THEN t.result_body::text END
+           CASE WHEN l.kind = 'deliver_result' THEN (SELECT b.body FROM purchases.result_bodies b WHERE b.raas_txn_ref = t.raas_txn_ref) END
     FROM l
     JOIN purchases.transactions t ON t.raas_txn_ref = l.raas_txn_ref
     LEFT JOIN started s ON s.raas_txn_ref = l.raas_txn_ref
@@ -1092,11 +1099,19 @@ CREATE OR REPLACE FUNCTION purchases.invariant_violations() RETURNS SETOF text L
     FROM purchases.transactions t
     WHERE t.state IN ('success', 'failed') AND t.reserve_amount IS NOT NULL
       AND coalesce(t.response_code, '') <> catalogue.answer_code('insufficientVendorFloat')
-      AND t.result_body IS NULL
+      AND t.result_status IS NULL
     UNION ALL
     SELECT 'transaction ' || t.raas_txn_ref || ' has a result to deliver but is not final'
     FROM purchases.transactions t
-    WHERE t.result_body IS NOT NULL AND NOT purchases.is_final(t.state)
+    WHERE t.result_status IS NOT NULL AND NOT purchases.is_final(t.state)
+    UNION ALL
+    -- A result to deliver has its body, and a body belongs to a result to deliver.
+    SELECT 'transaction ' || coalesce(t.raas_txn_ref, b.raas_txn_ref)
+           || CASE WHEN t.result_status IS NULL THEN ' has a result body but no result to deliver'
+                   ELSE ' has a result to deliver but no body' END
+    FROM purchases.transactions t
+    FULL JOIN purchases.result_bodies b ON b.raas_txn_ref = t.raas_txn_ref
+    WHERE (t.result_status IS NULL) <> (b.raas_txn_ref IS NULL)
     UNION ALL
     -- A result not acknowledged has its delivery job: due while pending, never due once given up (for support).
     SELECT 'transaction ' || t.raas_txn_ref || '''s result is ' || t.result_status || ' with no delivery job'

@@ -27,7 +27,7 @@ BEGIN
         RETURN 'not_found';
     END IF;
     UPDATE purchases.transactions SET result_status = 'pending'
-    WHERE raas_txn_ref = p_raas_txn_ref AND result_body IS NOT NULL;
+    WHERE raas_txn_ref = p_raas_txn_ref AND result_status IS NOT NULL;
     IF NOT FOUND THEN
         RETURN 'no_result';
     END IF;

@@ -239,11 +239,18 @@ struct LedgerRefusalTests {
             try await openAccounts(db)
             let pending = UUID()
             try await ledger.createTransfer(
-                .init(id: pending, phase: .pending(timeoutSeconds: 1),
+                .init(id: pending, phase: .pending(timeoutSeconds: 5),
                       postings: Posting.move(2_500, debit: "customer", credit: "merchant")), on: db)
             #expect(try await ledger.expireDue(on: db).isEmpty)
             #expect(try #require(try await ledger.balance(of: "customer", on: db)).availableMinor == 7_500)
-            try await Task.sleep(for: .milliseconds(1_100))
+            // Until the database's clock passes the deadline: five seconds, so that a loaded machine (the whole
+            // suite on two cores once took more than the 1 s this used to give) still checks before it.
+            for _ in 0..<100 {
+                let expired = try await db.query("SELECT expires_at <= now() AS expired FROM ledger.transfers WHERE id = \(pending)")
+                    .single().decode(Bool.self, "expired")
+                if expired { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
             await expectLedgerError({ if case .pendingExpired = $0 { true } else { false } }) {
                 try await ledger.postPending(id: UUID(), pendingID: pending, on: db)
             }

@@ -248,7 +248,7 @@ struct PurchaseStoreTests {
             await refused("response_code = '12a4'", constraint: nil)
             await refused("state = 'bogus'", constraint: nil)
             await refused("state = 'reserved', reserve_amount = NULL", constraint: "accepted_has_breakdown")
-            await refused("state = 'reserved', result_body = 'x'", constraint: "result_is_whole")
+            await refused("state = 'reserved', result_status = 'pending'", constraint: "result_is_whole")
             await refused("state = 'reserved', final_at = now()", constraint: "final_has_time")
             let state = try await db.query("SELECT state FROM purchases.transactions WHERE raas_txn_ref = \(reference.uuid)")
                 .single().decode(String.self, "state")
@@ -281,8 +281,8 @@ struct PurchaseStoreTests {
             // The handed delivery carries the stored bytes, under a lease of its own that no claim can take.
             let delivery = try #require(first.value)
             #expect(delivery.kind == .deliverResult && delivery.raasTxnRef == first.key)
-            let stored = try await db.query("SELECT result_body FROM purchases.transactions WHERE raas_txn_ref = \(first.key.uuid)")
-                .single().decode(String.self, "result_body")
+            let stored = try await db.query("SELECT body FROM purchases.result_bodies WHERE raas_txn_ref = \(first.key.uuid)")
+                .single().decode(String.self, "body")
             #expect(delivery.delivery?.body == Array(stored.utf8) && delivery.delivery?.recipient == .fundingSource)
             let claimed = try await store.claimJobs([.deliverResult], limit: 10, leaseSeconds: 30)
             #expect(claimed.map(\.raasTxnRef) == [second.key])
@@ -396,8 +396,10 @@ struct PurchaseStoreTests {
                 "unknown: vend_pending open=true polls=0 result=- job=vend leased=false later=true calls=1",
             ])
             // The body is the stored one, built with the state and code the purchase ended in.
-            let body = try await db.query("SELECT result_body FROM purchases.transactions WHERE client_txn_ref = 'declined'")
-                .single().decode(String.self, "result_body")
+            let body = try await db.query("""
+                SELECT b.body FROM purchases.result_bodies b JOIN purchases.transactions t USING (raas_txn_ref)
+                WHERE t.client_txn_ref = 'declined'
+                """).single().decode(String.self, "body")
             let result = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
             #expect(result["transactionStatus"] as? String == "FAILED" && result["responseCode"] as? String == "2203")
 
@@ -426,6 +428,20 @@ struct PurchaseStoreTests {
                 }
             #expect(results == ["declined: pending 1 deliver_result later=true", "success: acknowledged 1 - later=false"])
             #expect(try await store.invariantViolations() == [])
+
+            // The bodies are written once; one gone (forged, triggers off) is reported.
+            await #expect {
+                try await db.query("UPDATE purchases.result_bodies SET body = '{}'")
+            } throws: { ($0 as? PostgresError)?.sqlState?.code == "PU002" }
+            try await db.withTransaction { session in
+                _ = try await session.query("SET LOCAL session_replication_role = replica")
+                _ = try await session.query("""
+                    DELETE FROM purchases.result_bodies
+                    WHERE raas_txn_ref = (SELECT raas_txn_ref FROM purchases.transactions WHERE client_txn_ref = 'declined')
+                    """)
+            }
+            let problems = try await store.invariantViolations()
+            #expect(problems.count == 1 && problems[0].hasSuffix(" has a result to deliver but no body"), "\(problems)")
         }
     }
 
