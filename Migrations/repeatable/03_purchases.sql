@@ -16,6 +16,14 @@ BEGIN
     RETURN NOT EXISTS (SELECT 1 FROM purchases.transitions m WHERE m.from_state = p_state);
 END $$;
 
+-- Whether purchases.transitions lists the move from p_from (NULL: a new purchase) to p_to. PL/pgSQL for the reason
+-- is_final is.
+CREATE OR REPLACE FUNCTION purchases.is_listed_move(p_from text, p_to text) RETURNS boolean LANGUAGE plpgsql STABLE
+PARALLEL SAFE AS $$
+BEGIN
+    RETURN EXISTS (SELECT 1 FROM purchases.transitions m WHERE m.from_state IS NOT DISTINCT FROM p_from AND m.to_state = p_to);
+END $$;
+
 -- The rules across the columns of a purchase row, by name; NULL when the row keeps them all. They are checked by the
 -- state-change trigger, where they can change (a purchase is created, or changes state), rather than as CHECK
 -- constraints, which PostgreSQL would build afresh at every statement that writes the row (Migrations/0010);
@@ -39,8 +47,7 @@ $$;
 -- a row that breaks a rule across its columns (23514, named as its constraint).
 CREATE OR REPLACE FUNCTION purchases.refuse_change(c purchases.state_change) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    IF NOT EXISTS (SELECT 1 FROM purchases.transitions m
-                   WHERE m.from_state IS NOT DISTINCT FROM c.previous AND m.to_state = c.state) THEN
+    IF NOT purchases.is_listed_move(c.previous, c.state) THEN
         IF c.previous IS NOT NULL AND purchases.is_final(c.previous) THEN
             RAISE EXCEPTION 'transaction % is final (%) and cannot become %', c.raas_txn_ref, c.previous, c.state
                 USING ERRCODE = 'PU001';
@@ -64,9 +71,7 @@ DECLARE
         NEW.raas_txn_ref, CASE WHEN TG_OP = 'UPDATE' THEN OLD.state END, NEW.state, NEW.state_cause,
         coalesce(NEW.transact_result_response_code, NEW.response_code), purchases.broken_row_rule(NEW));
 BEGIN
-    IF c.broken_rule IS NOT NULL OR NOT EXISTS (
-        SELECT 1 FROM purchases.transitions m WHERE m.from_state IS NOT DISTINCT FROM c.previous AND m.to_state = c.state)
-    THEN
+    IF c.broken_rule IS NOT NULL OR NOT purchases.is_listed_move(c.previous, c.state) THEN
         PERFORM purchases.refuse_change(c);
     END IF;
     INSERT INTO purchases.state_changes (raas_txn_ref, sequence, state, cause, response_code)

@@ -75,6 +75,12 @@ public struct DatabaseSchema: Sendable, Equatable {
         self.repeatable = repeatable
     }
 
+    /// The whole definition's fingerprint: every migration's version and checksum, and the repeatable set's. Two
+    /// databases migrated from schemas with one checksum are alike.
+    public var checksum: String {
+        Hex.encode(SHA256.hash(migrations.map { "\($0.version)\u{0}\($0.checksum)\u{0}" }.joined() + repeatable.checksum))
+    }
+
     /// Both parts of a `Migrations/` folder.
     public static func load(from directory: URL) throws(MigrationError) -> DatabaseSchema {
         DatabaseSchema(
