@@ -110,7 +110,7 @@ CREATE OR REPLACE FUNCTION purchases.add_job(p_raas_txn_ref uuid, p_kind text, p
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO purchases.jobs (raas_txn_ref, kind, due_at) VALUES (p_raas_txn_ref, p_kind, p_due_at)
-    ON CONFLICT (raas_txn_ref, kind) DO UPDATE SET due_at = excluded.due_at, lease_token = NULL, leased_until = NULL;
+    ON CONFLICT (raas_txn_ref, stage) DO UPDATE SET due_at = excluded.due_at, lease_token = NULL, leased_until = NULL;
     PERFORM purchases.wake(p_kind, p_due_at);
 END $$;
 
@@ -374,7 +374,7 @@ BEGIN
             leased_until = now() + make_interval(secs => e.lease_seconds),
             claims = CASE WHEN e.lease_seconds IS NULL THEN 0 ELSE 1 END
         FROM unnest(p_endings) e
-        WHERE j.raas_txn_ref = e.raas_txn_ref AND j.kind IN ('reservation_deadline', 'vend')
+        WHERE j.raas_txn_ref = e.raas_txn_ref AND j.stage = 'open'
         RETURNING j.raas_txn_ref, j.lease_token
     )
     SELECT d.raas_txn_ref,
@@ -422,11 +422,13 @@ BEGIN
         -- which exists exactly while the purchase is reserving, becomes its vend (one update of the job rather than a
         -- delete and an insert), and so takes the job's lock, which guards the row (purchases.lock); the row, its
         -- bank reference and the call are written with it. No such job: the purchase was settled without this
-        -- answer (below).
+        -- answer (below). A vend handed to the caller keeps the deadline's due time, so that the move changes no
+        -- indexed value of the job (0017: a HOT update): its lease says when another process may take it over (a
+        -- claim takes a job once both have passed). One left to the workers is due now.
         lease := CASE WHEN handed THEN gen_random_uuid() END;
         WITH moved AS (
             UPDATE purchases.jobs j
-            SET kind = 'vend', due_at = now(), lease_token = lease,
+            SET kind = 'vend', due_at = CASE WHEN handed THEN j.due_at ELSE now() END, lease_token = lease,
                 leased_until = now() + make_interval(secs => p_lease_seconds), claims = CASE WHEN handed THEN 1 ELSE 0 END
             WHERE j.raas_txn_ref = p_raas_txn_ref AND j.kind = 'reservation_deadline'
             RETURNING j.raas_txn_ref
@@ -1131,14 +1133,14 @@ CREATE OR REPLACE FUNCTION purchases.invariant_violations() RETURNS SETOF text L
     FROM purchases.transactions t
     WHERE NOT purchases.is_final(t.state)
       AND (SELECT count(*) FROM purchases.jobs j WHERE j.raas_txn_ref = t.raas_txn_ref
-           AND j.kind IN ('vend', 'reservation_deadline') AND j.client_id = t.client_id
+           AND j.stage = 'open' AND j.client_id = t.client_id
            AND j.source_identifier = t.source_identifier AND j.purchase_created_at = t.created_at
            AND j.target_identifier = t.target_identifier AND j.product_id = t.product_id
            AND j.purchase_amount = t.purchase_amount) <> 1
     UNION ALL
     SELECT 'transaction ' || t.raas_txn_ref || ' is final (' || t.state || ') but still has a ' || j.kind || ' job'
     FROM purchases.transactions t JOIN purchases.jobs j USING (raas_txn_ref)
-    WHERE purchases.is_final(t.state) AND j.kind IN ('vend', 'reservation_deadline')
+    WHERE purchases.is_final(t.state) AND j.stage = 'open'
     UNION ALL
     -- The lookups' own tables agree with the purchases: every success once, as it is, and the bank's reference of
     -- each.

@@ -2,7 +2,8 @@ public import Postgres
 
 /// A client's transactions that are not final yet and match a purchase's five fields (API.md §6): their open jobs (a
 /// purchase has one exactly while it is not final, and it carries those fields), through the small partial index
-/// `jobs_open_by_purchase` (Migrations/0012_buyer_lookups_read_alone.sql), reading nothing else.
+/// `jobs_open_by_purchase` (Migrations/0012_buyer_lookups_read_alone.sql, keyed by the stage since 0017), reading
+/// nothing else.
 public struct InFlightQuery: Sendable, Equatable {
     public let clientId: Int64
     public let sourceIdentifier: String
@@ -26,7 +27,7 @@ public struct InFlightQuery: Sendable, Equatable {
         """
         SELECT j.raas_txn_ref::text AS raas_txn_ref, purchases.api_time(j.purchase_created_at) AS created
         FROM purchases.jobs j
-        WHERE j.kind IN ('reservation_deadline', 'vend')
+        WHERE j.stage = 'open'
           AND j.client_id = \(clientId) AND j.source_identifier = \(sourceIdentifier)
           AND j.target_identifier = \(targetIdentifier) AND j.product_id = \(productId)
           AND j.purchase_amount = \(purchaseAmount)

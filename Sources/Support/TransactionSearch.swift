@@ -92,7 +92,7 @@ public struct TransactionSearch: Sendable {
         case .pending:
             // Not final: the purchase has an open job (the jobs are few, the purchases many), whose copy of the
             // purchase's creation time bounds the range on their index too.
-            query.append(" AND t.raas_txn_ref IN (SELECT j.raas_txn_ref FROM purchases.jobs j WHERE j.kind IN ('reservation_deadline', 'vend')")
+            query.append(" AND t.raas_txn_ref IN (SELECT j.raas_txn_ref FROM purchases.jobs j WHERE j.stage = 'open'")
             if let from { query.append(" AND j.purchase_created_at >= \(from)") }
             if let to { query.append(" AND j.purchase_created_at < \(to)") }
             query.append(")")

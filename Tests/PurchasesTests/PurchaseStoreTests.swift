@@ -320,14 +320,17 @@ struct PurchaseStoreTests {
             let vend = try #require(taken.withLock { $0.first })
             #expect(vend.raasTxnRef == reference && vend.kind == .vend && vend.vendStep == .vend(attempt: 0))
             #expect(vend.transaction.vendorId == 100 && vend.transaction.vendAmount == 10_000)
-            // The attempt is recorded as started with the answer, and its job is leased to the caller.
+            // The attempt is recorded as started with the answer, and its job is leased to the caller; it keeps the
+            // deadline's due time (a claim takes it once that and the lease have passed), so the move changed no
+            // indexed value of the job.
             let row = try await db.query("""
-                SELECT t.state, t.vend_attempts, t.vend_attempt_open, j.lease_token, j.leased_until > now() AS leased
+                SELECT t.state, t.vend_attempts, t.vend_attempt_open, j.lease_token, j.leased_until > now() AS leased,
+                       j.due_at > now() + interval '30 seconds' AS due_at_deadline
                 FROM purchases.transactions t JOIN purchases.jobs j USING (raas_txn_ref) WHERE t.raas_txn_ref = \(reference.uuid)
                 """).single()
             #expect(try row.decode(String.self, "state") == "vending" && row.decode(Int.self, "vend_attempts") == 1)
             #expect(try row.decode(Bool.self, "vend_attempt_open") && row.decode(Bool.self, "leased"))
-            #expect(try row.decode(UUID.self, "lease_token") == vend.leaseToken)
+            #expect(try row.decode(UUID.self, "lease_token") == vend.leaseToken && row.decode(Bool.self, "due_at_deadline"))
             #expect(try await store.claimJobs([.vend], limit: 10, leaseSeconds: 30).isEmpty)
             let states = try await db.query("""
                 SELECT state FROM purchases.state_changes WHERE raas_txn_ref = \(reference.uuid) ORDER BY sequence
