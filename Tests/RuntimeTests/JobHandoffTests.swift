@@ -154,4 +154,38 @@ struct JobHandoffTests {
             #expect(claims.value == before)
         }
     }
+
+    @Test("a claim asks for half of the free slots, so that work handed over while it asks still finds the other half")
+    func claimLeavesHalf() async throws {
+        let handoff = JobHandoff<Int>()
+        let gate = Gate()
+        let asking = Mutex<(asked: [Int], answer: Bool)>(([], false))
+        let loop = JobLoop<Int>(
+            name: "test work", channel: "test_work", listener: nil, pollInterval: .seconds(3600), maxConcurrent: 8,
+            logger: Logger(label: "test"), handoff: handoff,
+            claim: { limit in
+                asking.withLock { $0.asked.append(limit) }
+                while !asking.withLock({ $0.answer }) { try? await Task.sleep(for: .milliseconds(2)) }
+                return []
+            },
+            process: { job in await gate.run(job) })
+        let running = Task { await loop.run() }
+        defer { running.cancel() }
+        // The loop's first look is a claim: it asks for half of its eight slots, and waits.
+        for _ in 0..<500 where asking.withLock({ $0.asked.isEmpty }) { try await Task.sleep(for: .milliseconds(2)) }
+        #expect(asking.withLock { $0.asked } == [4])
+        var handed = 0
+        for job in 1...8 where await Self.hand(job, to: handoff) { handed += 1 }
+        #expect(handed == 4)
+        // Its answer (nothing due) gives its slots back to handed work.
+        asking.withLock { $0.answer = true }
+        var tries = 0
+        while await Self.hand(9, to: handoff) == false, tries < 500 {
+            tries += 1
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        gate.release()
+        for _ in 0..<1000 where gate.finished.count < 5 { try await Task.sleep(for: .milliseconds(2)) }
+        #expect(gate.finished.count == 5 && gate.mostAtOnce <= 8)
+    }
 }
