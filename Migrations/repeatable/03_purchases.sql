@@ -33,10 +33,10 @@ CREATE OR REPLACE FUNCTION purchases.broken_row_rule(t purchases.transactions) R
         -- An accepted purchase carries its breakdown and its vendor.
         WHEN NOT (t.state IN ('received', 'failed', 'reserve_failed') OR (t.reserve_amount IS NOT NULL AND t.vendor_id IS NOT NULL))
             THEN 'accepted_has_breakdown'
-        -- A transactResult is whole: where it goes and how its delivery stands, or neither (its body, beside the
-        -- row in purchases.result_bodies, is checked by purchases.invariant_violations).
-        WHEN NOT ((t.result_recipient IS NULL) = (t.result_status IS NULL))
-            THEN 'result_is_whole'
+        -- A transactResult is a final purchase's (its body, beside the row in purchases.result_bodies, and its
+        -- delivery are checked by purchases.invariant_violations).
+        WHEN t.result_recipient IS NOT NULL AND NOT purchases.is_final(t.state)
+            THEN 'result_only_when_final'
         -- A purchase is dated final exactly when it is: the statement that ends it writes the time.
         WHEN (t.final_at IS NOT NULL) <> purchases.is_final(t.state)
             THEN 'final_has_time'
@@ -95,6 +95,28 @@ CREATE OR REPLACE TRIGGER calls_append_only BEFORE UPDATE OR DELETE ON purchases
 
 CREATE OR REPLACE TRIGGER result_bodies_append_only BEFORE UPDATE OR DELETE ON purchases.result_bodies
     FOR EACH ROW EXECUTE FUNCTION ledger.refuse_rewrite('PU002');
+
+-- How each transactResult's delivery stands (Migrations/0018), read from what records it: the delivery job, which
+-- exists until an attempt is acknowledged (due while pending, never due once given up), and the call log's one
+-- transactResult call per attempt. A reader that asks only for the status reads the job alone (PostgreSQL leaves
+-- out the output columns a query does not use).
+CREATE OR REPLACE VIEW purchases.result_deliveries AS
+SELECT t.raas_txn_ref, t.result_recipient AS recipient,
+       CASE WHEN j.raas_txn_ref IS NULL THEN 'acknowledged' WHEN j.due_at IS NULL THEN 'gave_up' ELSE 'pending' END AS status,
+       (SELECT count(*) FROM purchases.calls c
+        WHERE c.raas_txn_ref = t.raas_txn_ref AND c.operation = 'transactResult')::integer AS attempts,
+       (SELECT min(c.called_at) FROM purchases.calls c
+        WHERE c.raas_txn_ref = t.raas_txn_ref AND c.operation = 'transactResult') AS first_attempt_at,
+       last.called_at AS last_attempt_at, last.outcome AS last_outcome,
+       CASE WHEN j.raas_txn_ref IS NULL THEN last.called_at END AS acknowledged_at
+FROM purchases.transactions t
+LEFT JOIN purchases.jobs j ON j.raas_txn_ref = t.raas_txn_ref AND j.stage = 'delivery'
+LEFT JOIN LATERAL (
+    SELECT c.called_at, c.outcome FROM purchases.calls c
+    WHERE c.raas_txn_ref = t.raas_txn_ref AND c.operation = 'transactResult'
+    ORDER BY c.called_at DESC LIMIT 1
+) last ON true
+WHERE t.result_recipient IS NOT NULL;
 
 -- Wakes the workers for work due now.
 CREATE OR REPLACE FUNCTION purchases.wake(p_kind text, p_due_at timestamptz) RETURNS void LANGUAGE plpgsql AS $$
@@ -214,7 +236,6 @@ BEGIN
     t.vend_attempts := 0;
     t.vend_attempt_open := false;
     t.status_polls := 0;
-    t.result_attempts := 0;
     IF p_rejection IS NOT NULL THEN
         t.state := 'failed';
         t.final_at := now();
@@ -342,8 +363,7 @@ BEGIN
         SET state = CASE WHEN e.success THEN 'success' ELSE 'failed' END, final_at = now(), state_cause = left(e.cause, 500),
             transact_result_response_code = e.code, transact_result_response_message = left(e.message, 200),
             token = e.token, vend_attempt_open = false, vended_reference = e.vended_reference,
-            result_recipient = CASE WHEN x.flow = 'transact' THEN 'client' ELSE 'funding_source' END,
-            result_status = 'pending'
+            result_recipient = CASE WHEN x.flow = 'transact' THEN 'client' ELSE 'funding_source' END
         FROM unnest(p_endings) e
         WHERE x.raas_txn_ref = e.raas_txn_ref
         -- Built from the row as it ends (the update changes none of the columns it reads) and the ending.
@@ -827,26 +847,23 @@ BEGIN
           WHERE a.raas_txn_ref IN (SELECT d.raas_txn_ref FROM done d UNION ALL SELECT k.raas_txn_ref FROM kept k)
           ORDER BY a.raas_txn_ref, a.acknowledged DESC, a.item) h;
 
+    -- An acknowledged attempt writes its call and nothing else (its job is gone: purchases.result_deliveries). One
+    -- that was not is tried again or given up by the attempts so far, read from the call log.
     WITH decided AS (
         SELECT h.*, x.result_recipient,
                NOT h.acknowledged AND (
-                   x.result_attempts + 1 > coalesce(f.max_retries, 100)
-                   OR now() >= coalesce(x.result_first_attempt_at, now())
+                   so_far.attempts + 1 > coalesce(f.max_retries, 100)
+                   OR now() >= coalesce(so_far.first_at, now())
                                + make_interval(secs => coalesce(f.confirmation_window_seconds, 604800))) AS gives_up,
-               CASE WHEN x.result_attempts = 0 THEN coalesce(f.initial_retry_delay_ms, 1000)
+               CASE WHEN so_far.attempts = 0 THEN coalesce(f.initial_retry_delay_ms, 1000)
                     ELSE coalesce(f.retry_delay_ms, 300000) END AS retry_delay_ms
         FROM unnest(held) h
         JOIN purchases.transactions x ON x.raas_txn_ref = h.raas_txn_ref
         LEFT JOIN catalogue.funding_sources f ON f.funding_source_id = x.funding_source_id AND NOT h.acknowledged
-    ), attempted AS (
-        UPDATE purchases.transactions x
-        SET result_attempts = x.result_attempts + 1, result_first_attempt_at = coalesce(x.result_first_attempt_at, now()),
-            result_last_attempt_at = now(), result_last_outcome = left(d.outcome, 300),
-            result_status = CASE WHEN d.acknowledged THEN 'acknowledged' WHEN d.gives_up THEN 'gave_up'
-                                 ELSE x.result_status END,
-            result_acknowledged_at = CASE WHEN d.acknowledged THEN now() END
-        FROM decided d
-        WHERE x.raas_txn_ref = d.raas_txn_ref
+        LEFT JOIN LATERAL (
+            SELECT count(*) AS attempts, min(c.called_at) AS first_at FROM purchases.calls c
+            WHERE NOT h.acknowledged AND c.raas_txn_ref = h.raas_txn_ref AND c.operation = 'transactResult'
+        ) so_far ON true
     ), called AS (
         INSERT INTO purchases.calls (raas_txn_ref, party, operation, outcome, latency_ms)
         SELECT d.raas_txn_ref, CASE WHEN d.result_recipient = 'client' THEN 'client' ELSE 'bank' END, 'transactResult',
@@ -1106,26 +1123,23 @@ CREATE OR REPLACE FUNCTION purchases.invariant_violations() RETURNS SETOF text L
     FROM purchases.transactions t
     WHERE t.state IN ('success', 'failed') AND t.reserve_amount IS NOT NULL
       AND coalesce(t.response_code, '') <> catalogue.answer_code('insufficientVendorFloat')
-      AND t.result_status IS NULL
-    UNION ALL
-    SELECT 'transaction ' || t.raas_txn_ref || ' has a result to deliver but is not final'
-    FROM purchases.transactions t
-    WHERE t.result_status IS NOT NULL AND NOT purchases.is_final(t.state)
+      AND t.result_recipient IS NULL
     UNION ALL
     -- A result to deliver has its body, and a body belongs to a result to deliver.
     SELECT 'transaction ' || coalesce(t.raas_txn_ref, b.raas_txn_ref)
-           || CASE WHEN t.result_status IS NULL THEN ' has a result body but no result to deliver'
+           || CASE WHEN t.result_recipient IS NULL THEN ' has a result body but no result to deliver'
                    ELSE ' has a result to deliver but no body' END
     FROM purchases.transactions t
     FULL JOIN purchases.result_bodies b ON b.raas_txn_ref = t.raas_txn_ref
-    WHERE (t.result_status IS NULL) <> (b.raas_txn_ref IS NULL)
+    WHERE (t.result_recipient IS NULL) <> (b.raas_txn_ref IS NULL)
     UNION ALL
-    -- A result not acknowledged has its delivery job: due while pending, never due once given up (for support).
-    SELECT 'transaction ' || t.raas_txn_ref || '''s result is ' || t.result_status || ' with no delivery job'
-    FROM purchases.transactions t
-    WHERE t.result_status IN ('pending', 'gave_up')
-      AND NOT EXISTS (SELECT 1 FROM purchases.jobs j WHERE j.raas_txn_ref = t.raas_txn_ref AND j.kind = 'deliver_result'
-                      AND (j.due_at IS NULL) = (t.result_status = 'gave_up'))
+    -- A delivery job belongs to a result to deliver; an acknowledged result was attempted (its job is gone).
+    SELECT 'transaction ' || j.raas_txn_ref || ' has a delivery job but no result to deliver'
+    FROM purchases.jobs j JOIN purchases.transactions t USING (raas_txn_ref)
+    WHERE j.stage = 'delivery' AND t.result_recipient IS NULL
+    UNION ALL
+    SELECT 'transaction ' || d.raas_txn_ref || '''s result is acknowledged but was never attempted'
+    FROM purchases.result_deliveries d WHERE d.status = 'acknowledged' AND d.attempts = 0
     UNION ALL
     -- Work in progress is never orphaned: an open purchase has exactly one open job, which moves it on (and names
     -- its five fields, for the In-Flight Check); a final one has none.

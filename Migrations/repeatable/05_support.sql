@@ -26,9 +26,8 @@ BEGIN
     IF (purchases.lock(p_raas_txn_ref)).raas_txn_ref IS NULL THEN
         RETURN 'not_found';
     END IF;
-    UPDATE purchases.transactions SET result_status = 'pending'
-    WHERE raas_txn_ref = p_raas_txn_ref AND result_status IS NOT NULL;
-    IF NOT FOUND THEN
+    IF NOT EXISTS (SELECT 1 FROM purchases.transactions
+                   WHERE raas_txn_ref = p_raas_txn_ref AND result_recipient IS NOT NULL) THEN
         RETURN 'no_result';
     END IF;
     PERFORM purchases.add_job(p_raas_txn_ref, 'deliver_result');
@@ -45,11 +44,12 @@ LANGUAGE sql STABLE AS $$
     -- A result not acknowledged has its delivery job (due, or never due once given up): the jobs are few, the
     -- purchases many.
     (SELECT 'unacknowledged_result', t.raas_txn_ref, t.client_id, t.final_at,
-            t.result_status || ' after ' || t.result_attempts || ' attempt(s)' || coalesce(': ' || t.result_last_outcome, '')
+            d.status || ' after ' || d.attempts || ' attempt(s)' || coalesce(': ' || d.last_outcome, '')
      FROM purchases.jobs j
      JOIN purchases.transactions t ON t.raas_txn_ref = j.raas_txn_ref
+     JOIN purchases.result_deliveries d ON d.raas_txn_ref = j.raas_txn_ref
      LEFT JOIN catalogue.funding_sources f ON f.funding_source_id = t.funding_source_id
-     WHERE j.kind = 'deliver_result' AND t.result_status <> 'acknowledged'
+     WHERE j.stage = 'delivery'
        AND now() >= least(t.final_at + make_interval(secs => coalesce(f.confirmation_window_seconds, 604800)),
                           support.add_business_days(t.final_at, 7, p_holidays)))
     UNION ALL

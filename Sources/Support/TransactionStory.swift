@@ -53,11 +53,13 @@ public enum TransactionStory {
                                         WHERE p.transfer_id = x.id))
                                 ORDER BY x.created_at, x.kind <> 'pending')
                 FROM ledger.transfers x WHERE x.id = t.raas_txn_ref OR x.pending_id = t.raas_txn_ref), '[]'),
-            'resultDelivery', CASE WHEN t.result_status IS NOT NULL THEN json_build_object(
-                'recipient', t.result_recipient, 'status', t.result_status, 'attempts', t.result_attempts,
-                'firstAttemptAt', \(utc("t.result_first_attempt_at")), 'lastAttemptAt', \(utc("t.result_last_attempt_at")),
-                'lastOutcome', t.result_last_outcome, 'acknowledgedAt', \(utc("t.result_acknowledged_at")),
-                'body', (SELECT b.body FROM purchases.result_bodies b WHERE b.raas_txn_ref = t.raas_txn_ref)::json) END,
+            'resultDelivery', (
+                SELECT json_build_object(
+                    'recipient', d.recipient, 'status', d.status, 'attempts', d.attempts,
+                    'firstAttemptAt', \(utc("d.first_attempt_at")), 'lastAttemptAt', \(utc("d.last_attempt_at")),
+                    'lastOutcome', d.last_outcome, 'acknowledgedAt', \(utc("d.acknowledged_at")),
+                    'body', (SELECT b.body FROM purchases.result_bodies b WHERE b.raas_txn_ref = t.raas_txn_ref)::json)
+                FROM purchases.result_deliveries d WHERE d.raas_txn_ref = t.raas_txn_ref),
             'reservationLookup', (
                 SELECT json_build_object('responseCode', l.response_code, 'responseMessage', l.response_message,
                                          'reserveFundsTxnRef', l.reserve_funds_txn_ref, 'at', \(utc("l.looked_up_at")))

@@ -97,7 +97,7 @@ struct ProcessRecoveryTests {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline {
             let delivered = try await db.query("""
-                SELECT count(*) AS n FROM purchases.transactions WHERE result_status = 'acknowledged'
+                SELECT count(*) AS n FROM purchases.result_deliveries WHERE status = 'acknowledged'
                 """).single().decode(Int.self, "n")
             if delivered == count { return }
             try await Task.sleep(for: .milliseconds(100))
@@ -118,7 +118,7 @@ struct ProcessRecoveryTests {
             #expect(simulators.bank.simulated.bank.hold(for: reference)?.state == .debited, "\(reference)")
         }
         let states = try await simulators.db.query("""
-            SELECT t.state, t.result_status AS status FROM purchases.transactions t
+            SELECT t.state, d.status FROM purchases.transactions t LEFT JOIN purchases.result_deliveries d USING (raas_txn_ref)
             """).map { try "\($0.decode(String.self, "state"))/\($0.decode(String.self, "status"))" }
         #expect(Set(states) == ["success/acknowledged"] && states.count == references.count)
         let verify = try await TransactProcess.run(

@@ -349,8 +349,8 @@ struct PurchaseHarness: Sendable {
 
     func transaction(_ reference: String) async throws -> Transaction {
         let row = try await db.query("""
-            SELECT t.state, t.transact_result_response_code, t.token, t.vend_attempts, t.result_status AS delivery
-            FROM purchases.transactions t
+            SELECT t.state, t.transact_result_response_code, t.token, t.vend_attempts, d.status AS delivery
+            FROM purchases.transactions t LEFT JOIN purchases.result_deliveries d USING (raas_txn_ref)
             WHERE t.raas_txn_ref = \(UUID(uuidString: reference) ?? UUID())
             """).single()
         return Transaction(

@@ -173,7 +173,7 @@ struct ReserveAndTransactFlowTests {
             #expect(bodies.count == 4)
             #expect(Set(bodies).count == 1)
             let attempts = try await harness.db.query("""
-                SELECT result_attempts AS attempts FROM purchases.transactions WHERE raas_txn_ref = \(UUID(uuidString: reference)!)
+                SELECT attempts FROM purchases.result_deliveries WHERE raas_txn_ref = \(UUID(uuidString: reference)!)
                 """).single().decode(Int.self, "attempts")
             #expect(attempts == 4)
             try await Task.sleep(for: .milliseconds(1_500))

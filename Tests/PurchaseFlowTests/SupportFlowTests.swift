@@ -143,12 +143,12 @@ struct SupportFlowTests {
             // The airtime result never acknowledged, delivered first 10 days ago; the electricity one 2 days ago.
             // (A result given up keeps a delivery job that is never due; a pending one's is due later, here.)
             try await harness.db.query("""
-                UPDATE purchases.transactions SET result_status = 'gave_up', final_at = now() - interval '10 days'
+                UPDATE purchases.transactions SET final_at = now() - interval '10 days'
                 WHERE raas_txn_ref = \(UUID(uuidString: airtime)!)
                 """)
             try await harness.db.query("SELECT purchases.add_job(\(UUID(uuidString: airtime)!), 'deliver_result', NULL)")
             try await harness.db.query("""
-                UPDATE purchases.transactions SET result_status = 'pending', final_at = now() - interval '2 days'
+                UPDATE purchases.transactions SET final_at = now() - interval '2 days'
                 WHERE raas_txn_ref = \(UUID(uuidString: electricity)!)
                 """)
             try await harness.db.query("""

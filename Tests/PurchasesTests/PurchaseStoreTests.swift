@@ -248,7 +248,7 @@ struct PurchaseStoreTests {
             await refused("response_code = '12a4'", constraint: nil)
             await refused("state = 'bogus'", constraint: nil)
             await refused("state = 'reserved', reserve_amount = NULL", constraint: "accepted_has_breakdown")
-            await refused("state = 'reserved', result_status = 'pending'", constraint: "result_is_whole")
+            await refused("state = 'reserved', result_recipient = 'client'", constraint: "result_only_when_final")
             await refused("state = 'reserved', final_at = now()", constraint: "final_has_time")
             let state = try await db.query("SELECT state FROM purchases.transactions WHERE raas_txn_ref = \(reference.uuid)")
                 .single().decode(String.self, "state")
@@ -287,8 +287,8 @@ struct PurchaseStoreTests {
             let claimed = try await store.claimJobs([.deliverResult], limit: 10, leaseSeconds: 30)
             #expect(claimed.map(\.raasTxnRef) == [second.key])
             try await store.recordDelivery(delivery, acknowledged: true, detail: "HTTP 200", latencyMs: 2)
-            #expect(try await db.query("SELECT result_status FROM purchases.transactions WHERE raas_txn_ref = \(first.key.uuid)")
-                .single().decode(String.self, "result_status") == "acknowledged")
+            #expect(try await db.query("SELECT status FROM purchases.result_deliveries WHERE raas_txn_ref = \(first.key.uuid)")
+                .single().decode(String.self, "status") == "acknowledged")
             #expect(try await store.invariantViolations() == [])
         }
     }
@@ -383,10 +383,11 @@ struct PurchaseStoreTests {
 
             // Each purchase as its outcome leaves it: states, the attempt open or closed, the job due again or not.
             let rows = try await db.query("""
-                SELECT t.client_txn_ref, t.state, t.vend_attempt_open, t.status_polls, t.result_status, j.kind,
+                SELECT t.client_txn_ref, t.state, t.vend_attempt_open, t.status_polls, d.status AS result_status, j.kind,
                        j.lease_token IS NOT NULL AS leased, coalesce(j.due_at > now() + interval '30 seconds', false) AS later,
                        (SELECT count(*) FROM purchases.calls c WHERE c.raas_txn_ref = t.raas_txn_ref AND c.party = 'vendor') AS calls
-                FROM purchases.transactions t LEFT JOIN purchases.jobs j USING (raas_txn_ref) ORDER BY t.client_txn_ref
+                FROM purchases.transactions t LEFT JOIN purchases.jobs j USING (raas_txn_ref)
+                LEFT JOIN purchases.result_deliveries d USING (raas_txn_ref) ORDER BY t.client_txn_ref
                 """).map { row in
                     "\(try row.decode(String.self, "client_txn_ref")): \(try row.decode(String.self, "state")) open=\(try row.decode(Bool.self, "vend_attempt_open")) polls=\(try row.decode(Int.self, "status_polls")) result=\(try row.decode(String?.self, "result_status") ?? "-") job=\(try row.decode(String?.self, "kind") ?? "-") leased=\(try row.decode(Bool.self, "leased")) later=\(try row.decode(Bool.self, "later")) calls=\(try row.decode(Int.self, "calls"))"
                 }
@@ -423,8 +424,10 @@ struct PurchaseStoreTests {
                 """).map { try $0.decode(String.self, "result") }
             #expect(delivered == ["true", "true", "false"])
             let results = try await db.query("""
-                SELECT t.client_txn_ref, t.result_status, t.result_attempts, j.kind, coalesce(j.due_at > now(), false) AS later
+                SELECT t.client_txn_ref, d.status AS result_status, d.attempts AS result_attempts, j.kind,
+                       coalesce(j.due_at > now(), false) AS later
                 FROM purchases.transactions t LEFT JOIN purchases.jobs j ON j.raas_txn_ref = t.raas_txn_ref AND j.kind = 'deliver_result'
+                JOIN purchases.result_deliveries d ON d.raas_txn_ref = t.raas_txn_ref
                 WHERE t.client_txn_ref IN ('success', 'declined') ORDER BY t.client_txn_ref
                 """).map { row in
                     "\(try row.decode(String.self, "client_txn_ref")): \(try row.decode(String.self, "result_status")) \(try row.decode(Int.self, "result_attempts")) \(try row.decode(String?.self, "kind") ?? "-") later=\(try row.decode(Bool.self, "later"))"

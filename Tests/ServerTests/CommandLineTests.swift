@@ -94,7 +94,7 @@ struct CommandLineTests {
             var delivery: String?
             for _ in 0..<100 where delivery != "acknowledged" {
                 try await Task.sleep(for: .milliseconds(100))
-                delivery = try await observer.query("SELECT result_status FROM purchases.transactions").first?.decode(String?.self, "result_status") ?? nil
+                delivery = try await observer.query("SELECT status FROM purchases.result_deliveries").first?.decode(String?.self, "status") ?? nil
             }
             await observer.shutdown()
             #expect(delivery == "acknowledged")

@@ -25,13 +25,14 @@ extension PurchaseStore {
                    CASE WHEN t.raas_txn_ref IS NULL THEN 'names no transaction'
                         WHEN h.amount <> t.reserve_amount THEN 'is not the reserve amount ' || t.reserve_amount
                         ELSE 'disagrees with the transaction, which is ' || t.state ||
-                             coalesce(' with its result ' || t.result_status, '') END AS problem
+                             coalesce(' with its result ' || d.status, '') END AS problem
             FROM jsonb_to_recordset(\(try PostgresJSON(holds))) AS h ("raasTxnRef" text, amount bigint, state text)
             LEFT JOIN purchases.transactions t ON t.raas_txn_ref::text = h."raasTxnRef"
+            LEFT JOIN purchases.result_deliveries d ON d.raas_txn_ref = t.raas_txn_ref
             WHERE t.raas_txn_ref IS NULL OR h.amount <> t.reserve_amount
                OR (h.state = 'debited' AND t.state <> 'success')
                OR (h.state = 'released' AND t.state = 'success')
-               OR (h.state = 'held' AND t.result_status = 'acknowledged')
+               OR (h.state = 'held' AND d.status = 'acknowledged')
             ORDER BY 1
             """).map { try $0.decode(String.self, "problem") }
     }
