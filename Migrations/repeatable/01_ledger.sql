@@ -61,7 +61,17 @@ LANGUAGE sql STABLE AS $$
     SELECT * FROM ledger.postings WHERE transfer_id = p_transfer_id OFFSET 0
 $$;
 
--- Resolutions: check the pending transfers and release what they held. Statement-level, so that a batch of
+-- What a transfer moved, as postings: its own, or, for a post in full (which has none), its pending transfer's.
+-- For readers (support, the checks); the posting's transfer_id names the transfer whose row it is.
+CREATE OR REPLACE FUNCTION ledger.moved_postings(p_transfer_id uuid) RETURNS SETOF ledger.postings
+LANGUAGE sql STABLE AS $$
+    SELECT ps.* FROM ledger.transfers t
+    JOIN ledger.postings ps ON ps.transfer_id = CASE WHEN t.posts_in_full THEN t.pending_id ELSE t.id END
+    WHERE t.id = p_transfer_id
+$$;
+
+-- Resolutions: check the pending transfers and release what they held; a post in full (which has no postings of
+-- its own) moves what it releases into the accounts' posted balances. Statement-level, so that a batch of
 -- resolutions is checked and released with a few set-based statements.
 CREATE OR REPLACE FUNCTION ledger.resolve_pending() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -103,11 +113,15 @@ BEGIN
 
     UPDATE ledger.accounts a
     SET pending_debits = a.pending_debits - released.debits,
-        pending_credits = a.pending_credits - released.credits
+        pending_credits = a.pending_credits - released.credits,
+        posted_debits = a.posted_debits + released.posted_debits,
+        posted_credits = a.posted_credits + released.posted_credits
     FROM (
         SELECT ps.account_id,
                sum(greatest(ps.amount, 0)) AS debits,
-               sum(greatest(-ps.amount, 0)) AS credits
+               sum(greatest(-ps.amount, 0)) AS credits,
+               coalesce(sum(greatest(ps.amount, 0)) FILTER (WHERE r.posts_in_full), 0) AS posted_debits,
+               coalesce(sum(greatest(-ps.amount, 0)) FILTER (WHERE r.posts_in_full), 0) AS posted_credits
         FROM new_transfers r
         CROSS JOIN LATERAL ledger.pending_postings(r.pending_id) ps
         GROUP BY ps.account_id
@@ -136,7 +150,7 @@ BEGIN
                    WHEN bool_or(t.id IS NULL OR a.currency IS NULL) THEN 'LG008'
                    WHEN bool_or(t.created_at <> now()) THEN 'LG002'
                    WHEN sum(n.amount) <> 0 THEN 'LG001'
-                   WHEN bool_or(t.kind IN ('void', 'expire')) THEN 'LG005'
+                   WHEN bool_or(t.kind IN ('void', 'expire') OR t.posts_in_full) THEN 'LG005'
                    -- A post moves at most what was pending, on the same accounts, in the same direction.
                    WHEN bool_or(t.kind = 'post' AND (pending.amount IS NULL OR sign(pending.amount) <> sign(n.amount)
                                                      OR abs(n.amount) > abs(pending.amount))) THEN 'LG005'
@@ -235,8 +249,8 @@ END $$;
 -- What a transfer request was, for comparing a repeat with the original.
 CREATE OR REPLACE FUNCTION ledger.transfer_fingerprint(p_id uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object(
-        'kind', t.kind, 'pending_id', t.pending_id, 'description', t.description, 'metadata', t.metadata,
-        'postings', (SELECT coalesce(jsonb_agg(jsonb_build_array(a.code, ps.amount) ORDER BY a.code), '[]'::jsonb)
+        'kind', t.kind, 'pending_id', t.pending_id, 'posts_in_full', t.posts_in_full, 'description', t.description,
+        'metadata', t.metadata, 'postings', (SELECT coalesce(jsonb_agg(jsonb_build_array(a.code, ps.amount) ORDER BY a.code), '[]'::jsonb)
                      FROM ledger.postings ps JOIN ledger.accounts a ON a.id = ps.account_id
                      WHERE ps.transfer_id = t.id))
     FROM ledger.transfers t WHERE t.id = p_id
@@ -273,8 +287,8 @@ BEGIN
 
     IF NOT FOUND THEN
         SELECT jsonb_build_object(
-            'kind', p_kind, 'pending_id', p_pending_id, 'description', coalesce(p_description, ''),
-            'metadata', p_metadata,
+            'kind', p_kind, 'pending_id', p_pending_id, 'posts_in_full', false,
+            'description', coalesce(p_description, ''), 'metadata', p_metadata,
             'postings', (SELECT coalesce(jsonb_agg(jsonb_build_array(c, a) ORDER BY c), '[]'::jsonb)
                          FROM unnest(p_account_codes, p_amounts) AS r(c, a)))
         INTO requested;
@@ -292,14 +306,16 @@ BEGIN
     RETURN result;
 END $$;
 
--- Posts a pending transfer: in full (p_amount NULL), or in part when it moves one amount between two accounts,
--- releasing the rest.
+-- Posts a pending transfer: in full (p_amount NULL: the post has no postings of its own, it moves its pending
+-- transfer's), or in part when it moves one amount between two accounts, releasing the rest (its own postings).
 CREATE OR REPLACE FUNCTION ledger.post_pending(p_id uuid, p_pending_id uuid, p_amount bigint DEFAULT NULL,
                                     p_description text DEFAULT '')
 RETURNS ledger.transfer_result LANGUAGE plpgsql AS $$
 DECLARE
     codes text[];
     amounts bigint[];
+    result ledger.transfer_result;
+    existing ledger.transfers;
 BEGIN
     SELECT array_agg(a.code ORDER BY a.code), array_agg(ps.amount ORDER BY a.code)
     INTO codes, amounts
@@ -308,7 +324,25 @@ BEGIN
     IF codes IS NULL THEN
         RAISE EXCEPTION 'pending transfer % does not exist', p_pending_id USING ERRCODE = 'LG005';
     END IF;
-    IF p_amount IS NOT NULL THEN
+    IF p_amount IS NULL THEN
+        INSERT INTO ledger.transfers (id, kind, pending_id, posts_in_full, description)
+        VALUES (p_id, 'post', p_pending_id, true, coalesce(p_description, ''))
+        ON CONFLICT (id) DO NOTHING
+        RETURNING id, created_at, false INTO result;
+        IF FOUND THEN
+            RETURN result;
+        END IF;
+        -- A repeat: the same post in full, or one written before posts in full were (Migrations/0020), whose own
+        -- postings are its pending transfer's.
+        SELECT * INTO existing FROM ledger.transfers WHERE id = p_id;
+        IF existing.kind <> 'post' OR existing.pending_id IS DISTINCT FROM p_pending_id
+            OR existing.description <> coalesce(p_description, '') OR existing.metadata IS NOT NULL
+            OR NOT (existing.posts_in_full OR ledger.transfer_fingerprint(p_id) -> 'postings'
+                    = (SELECT jsonb_agg(jsonb_build_array(c, a) ORDER BY c) FROM unnest(codes, amounts) AS r(c, a))) THEN
+            RAISE EXCEPTION 'transfer % exists with different content', p_id USING ERRCODE = 'LG004';
+        END IF;
+        RETURN (existing.id, existing.created_at, true)::ledger.transfer_result;
+    ELSE
         IF cardinality(amounts) <> 2 THEN
             RAISE EXCEPTION 'only a two-account pending transfer can be posted in part' USING ERRCODE = 'LG005';
         END IF;
@@ -322,8 +356,8 @@ BEGIN
         ELSE
             amounts := ARRAY[sign(amounts[1]) * p_amount, sign(amounts[2]) * p_amount];
         END IF;
+        RETURN ledger.create_transfer(p_id, 'post', codes, amounts, p_description, p_pending_id);
     END IF;
-    RETURN ledger.create_transfer(p_id, 'post', codes, amounts, p_description, p_pending_id);
 END $$;
 
 -- Voids a pending transfer, releasing all it held. A repeat with the same id returns the original.
@@ -377,8 +411,9 @@ CREATE OR REPLACE FUNCTION ledger.invariant_violations() RETURNS SETOF text LANG
     FROM ledger.accounts a
     LEFT JOIN (
         SELECT ps.account_id,
-               sum(greatest(ps.amount, 0)) FILTER (WHERE t.kind <> 'pending') AS posted_debits,
-               sum(greatest(-ps.amount, 0)) FILTER (WHERE t.kind <> 'pending') AS posted_credits,
+               -- A pending transfer's postings are posted by a post in full.
+               sum(greatest(ps.amount, 0)) FILTER (WHERE t.kind <> 'pending' OR r.posts_in_full) AS posted_debits,
+               sum(greatest(-ps.amount, 0)) FILTER (WHERE t.kind <> 'pending' OR r.posts_in_full) AS posted_credits,
                sum(greatest(ps.amount, 0)) FILTER (WHERE t.kind = 'pending' AND r.id IS NULL) AS pending_debits,
                sum(greatest(-ps.amount, 0)) FILTER (WHERE t.kind = 'pending' AND r.id IS NULL) AS pending_credits
         FROM ledger.postings ps
@@ -399,6 +434,9 @@ CREATE OR REPLACE FUNCTION ledger.invariant_violations() RETURNS SETOF text LANG
     UNION ALL
     SELECT format('transfer %s resolves %s, which is not pending', r.id, r.pending_id)
     FROM ledger.transfers r JOIN ledger.transfers p ON p.id = r.pending_id WHERE p.kind <> 'pending'
+    UNION ALL
+    SELECT format('transfer %s posts in full but has postings of its own', t.id)
+    FROM ledger.transfers t WHERE t.posts_in_full AND EXISTS (SELECT FROM ledger.postings ps WHERE ps.transfer_id = t.id)
     UNION ALL
     SELECT format('transfer %s posts %s on account %s, more than the %s pending', ps.transfer_id, ps.amount,
                   ps.account_id, pending.amount)
@@ -475,8 +513,10 @@ BEGIN
             ) THEN
                 RAISE EXCEPTION 'partial post of a pending transfer without exactly two postings' USING ERRCODE = 'LG000';
             END IF;
-            INSERT INTO ledger.transfers (id, kind, pending_id, description)
-            SELECT (b.op ->> 'id')::uuid, b.op ->> 'op', (b.op ->> 'pending_id')::uuid, coalesce(b.op ->> 'description', '')
+            -- A post without an amount posts in full: no postings of its own.
+            INSERT INTO ledger.transfers (id, kind, pending_id, posts_in_full, description)
+            SELECT (b.op ->> 'id')::uuid, b.op ->> 'op', (b.op ->> 'pending_id')::uuid,
+                   b.op ->> 'op' = 'post' AND b.op ->> 'amount' IS NULL, coalesce(b.op ->> 'description', '')
             FROM jsonb_array_elements(p_batch) b(op)
             WHERE b.op ->> 'op' IN ('post', 'void')
             ON CONFLICT ON CONSTRAINT transfers_pkey DO NOTHING;
@@ -484,12 +524,14 @@ BEGIN
             IF written <> expected THEN
                 RAISE EXCEPTION 'replay in batch' USING ERRCODE = 'LG000';
             END IF;
-            INSERT INTO ledger.postings (transfer_id, account_id, amount)
-            SELECT (b.op ->> 'id')::uuid, ps.account_id,
-                   coalesce(sign(ps.amount) * (b.op ->> 'amount')::bigint, ps.amount)
-            FROM jsonb_array_elements(p_batch) b(op)
-            CROSS JOIN LATERAL ledger.pending_postings((b.op ->> 'pending_id')::uuid) ps
-            WHERE b.op ->> 'op' = 'post' AND coalesce((b.op ->> 'amount')::bigint, 1) <> 0;
+            IF EXISTS (SELECT FROM jsonb_array_elements(p_batch) b(op)
+                       WHERE b.op ->> 'op' = 'post' AND (b.op ->> 'amount')::bigint <> 0) THEN
+                INSERT INTO ledger.postings (transfer_id, account_id, amount)
+                SELECT (b.op ->> 'id')::uuid, ps.account_id, sign(ps.amount) * (b.op ->> 'amount')::bigint
+                FROM jsonb_array_elements(p_batch) b(op)
+                CROSS JOIN LATERAL ledger.pending_postings((b.op ->> 'pending_id')::uuid) ps
+                WHERE b.op ->> 'op' = 'post' AND (b.op ->> 'amount')::bigint <> 0;
+            END IF;
         END IF;
 
         RETURN QUERY

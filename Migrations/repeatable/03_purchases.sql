@@ -1114,8 +1114,8 @@ CREATE OR REPLACE FUNCTION purchases.invariant_violations() RETURNS SETOF text L
     SELECT 'transaction ' || t.raas_txn_ref || ' posted postings that differ from its breakdown'
     FROM purchases.transactions t
     JOIN ledger.transfers r ON r.pending_id = t.raas_txn_ref AND r.kind = 'post'
-    WHERE (SELECT coalesce(sum(ps.amount), 0) FROM ledger.postings ps JOIN ledger.accounts a ON a.id = ps.account_id
-           WHERE ps.transfer_id = r.id AND a.code LIKE 'client:%:receivable:%') <> t.settlement_amount
+    WHERE (SELECT coalesce(sum(ps.amount), 0) FROM ledger.moved_postings(r.id) ps JOIN ledger.accounts a ON a.id = ps.account_id
+           WHERE a.code LIKE 'client:%:receivable:%') <> t.settlement_amount
     UNION ALL
     -- Every final purchase that reserved anything has its result delivered, waiting to be, or given up (an
     -- exception for support); none that reserved nothing has one.

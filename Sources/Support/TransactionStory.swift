@@ -49,8 +49,7 @@ public enum TransactionStory {
                            'id', x.id, 'kind', x.kind, 'description', x.description, 'at', \(utc("x.created_at")),
                            'postings', (SELECT json_agg(json_build_object('account', a.code, 'amount', p.amount)
                                                         ORDER BY a.code)
-                                        FROM ledger.postings p JOIN ledger.accounts a ON a.id = p.account_id
-                                        WHERE p.transfer_id = x.id))
+                                        FROM ledger.moved_postings(x.id) p JOIN ledger.accounts a ON a.id = p.account_id))
                                 ORDER BY x.created_at, x.kind <> 'pending')
                 FROM ledger.transfers x WHERE x.id = t.raas_txn_ref OR x.pending_id = t.raas_txn_ref), '[]'),
             'resultDelivery', (

@@ -233,6 +233,74 @@ struct LedgerRefusalTests {
         }
     }
 
+    @Test("a post in full moves its pending transfer's postings without copying them, and takes none of its own")
+    func postInFull() async throws {
+        try await TestDatabase.with { db, _ in
+            try await openAccounts(db)
+            let pending = UUID(), post = UUID(), batched = UUID(), batchedPost = UUID()
+            try await ledger.createTransfer(
+                .init(id: pending, phase: .pending(timeoutSeconds: 3_600),
+                      postings: Posting.move(1_000, debit: "customer", credit: "merchant")), on: db)
+            try await ledger.createTransfer(
+                .init(id: batched, phase: .pending(timeoutSeconds: 3_600),
+                      postings: Posting.move(200, debit: "customer", credit: "fees")), on: db)
+            #expect(try await !ledger.postPending(id: post, pendingID: pending, description: "vended", on: db).replayed)
+            let batch = try await ledger.apply([.post(id: batchedPost, pendingID: batched, amountMinor: nil)], on: db)
+            #expect((try? batch[0].get())?.replayed == false)
+
+            // Neither post wrote postings; each reads as moving its pending transfer's.
+            let stored = try await db.query("""
+                SELECT count(*) FILTER (WHERE transfer_id IN (\(post), \(batchedPost))) AS own,
+                       (SELECT count(*) FROM ledger.transfers WHERE id IN (\(post), \(batchedPost)) AND posts_in_full) AS in_full,
+                       (SELECT sum(abs(amount)) FROM ledger.moved_postings(\(post))) AS moved
+                FROM ledger.postings
+                """).single()
+            #expect(try stored.decode(Int.self, "own") == 0)
+            #expect(try stored.decode(Int.self, "in_full") == 2)
+            #expect(try stored.decode(Int64.self, "moved") == 2_000)
+            let customer = try #require(try await ledger.balance(of: "customer", on: db))
+            #expect(customer.postedMinor == 8_800 && customer.pendingMinor == 0 && customer.availableMinor == 8_800)
+            let merchant = try #require(try await ledger.balance(of: "merchant", on: db))
+            #expect(merchant.postedMinor == 1_000 && merchant.pendingMinor == 0)
+            #expect(try await ledger.balance(of: "fees", on: db)?.postedMinor == 200)
+            #expect(try await ledger.invariantViolations(on: db).isEmpty)
+
+            // A repeat returns the original; different content under its id is refused.
+            #expect(try await ledger.postPending(id: post, pendingID: pending, description: "vended", on: db).replayed)
+            await expectLedgerError({ if case .conflictingReplay = $0 { true } else { false } }) {
+                try await ledger.postPending(id: post, pendingID: pending, description: "other", on: db)
+            }
+            // Postings added to a post in full, even in the transaction that wrote it, are refused.
+            let third = UUID()
+            try await ledger.createTransfer(
+                .init(id: third, phase: .pending(timeoutSeconds: 3_600),
+                      postings: Posting.move(50, debit: "customer", credit: "merchant")), on: db)
+            await expectLedgerError({ if case .invalidResolution = $0 { true } else { false } }) {
+                try await db.withTransaction { tx in
+                    let id = UUID()
+                    try await tx.query("SELECT * FROM ledger.post_pending(\(id), \(third))")
+                    try await tx.query("""
+                        INSERT INTO ledger.postings (transfer_id, account_id, amount)
+                        SELECT \(id), id, CASE code WHEN 'customer' THEN 50 ELSE -50 END
+                        FROM ledger.accounts WHERE code IN ('customer', 'merchant')
+                        """)
+                }
+            }
+            // …and a posting forged onto one (the triggers disabled) is reported by the checks.
+            _ = try await db.withConnection { session in
+                try await session.execute(script: """
+                    SET session_replication_role = replica;
+                    INSERT INTO ledger.postings (transfer_id, account_id, amount)
+                    SELECT '\(post.uuidString.lowercased())', id, CASE code WHEN 'customer' THEN 1 ELSE -1 END
+                    FROM ledger.accounts WHERE code IN ('customer', 'merchant');
+                    SET session_replication_role = origin;
+                    """)
+            }
+            let violations = try await ledger.invariantViolations(on: db)
+            #expect(violations.contains { $0.contains("posts in full but has postings of its own") }, "\(violations)")
+        }
+    }
+
     @Test("pending transfers expire by the database clock, and cannot be posted after")
     func expiry() async throws {
         try await TestDatabase.with { db, _ in

@@ -106,6 +106,11 @@ struct SupportFlowTests {
             #expect((whole["calls"] as? [[String: Any]] ?? []).allSatisfy { $0["latencyMs"] is Int || $0["operation"] as? String == "vendorResult" })
             let transfers = (whole["ledgerTransfers"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
             #expect(transfers == ["pending", "post"])
+            // The post (in full, with no postings of its own) shows what it moved: the pending transfer's postings.
+            let postings = (whole["ledgerTransfers"] as? [[String: Any]] ?? []).map { transfer in
+                (transfer["postings"] as? [[String: Any]] ?? []).compactMap { "\($0["account"] ?? "")=\($0["amount"] ?? "")" }
+            }
+            #expect(postings.count == 2 && !postings[0].isEmpty && postings[0] == postings[1], "\(postings)")
             let delivery = try #require(whole["resultDelivery"] as? [String: Any])
             #expect(delivery["status"] as? String == "acknowledged" && delivery["attempts"] as? Int == 1)
             // The token SMS sent about it (the demo client has autoNotifyTokens).
@@ -192,13 +197,14 @@ struct SupportFlowTests {
             let lines = (report["transactions"] as? [[String: Any]] ?? []).compactMap { $0["raasTxnRef"] as? String }
             #expect(Set(lines) == [airtime, electricity] && !lines.contains(declined))
             let total = try #require((report["totals"] as? [[String: Any]])?.first)
-            // The ledger's own postings of the day's posted purchases, by account.
+            // What the ledger's posts of the day's purchases moved, by account (a post in full moves its pending
+            // transfer's postings).
             let ledger = try await harness.db.query("""
                 SELECT coalesce(sum(p.amount) FILTER (WHERE a.code LIKE 'client:%:receivable:ZAR'), 0) AS settlement,
                        coalesce(-sum(p.amount) FILTER (WHERE a.code LIKE 'vendor:%:float:ZAR'), 0) AS vendor_owed,
                        coalesce(-sum(p.amount) FILTER (WHERE a.code = 'revenue:ZAR'), 0) AS revenue,
                        count(DISTINCT x.id) AS transfers
-                FROM ledger.transfers x JOIN ledger.postings p ON p.transfer_id = x.id JOIN ledger.accounts a ON a.id = p.account_id
+                FROM ledger.transfers x CROSS JOIN LATERAL ledger.moved_postings(x.id) p JOIN ledger.accounts a ON a.id = p.account_id
                 WHERE x.kind = 'post' AND x.description LIKE 'purchase %' AND x.created_at::date = \(today)::date
                 """).single()
             #expect((total["settlementAmount"] as? Int).map(Int64.init) == (try ledger.decode(Int64.self, "settlement")))
