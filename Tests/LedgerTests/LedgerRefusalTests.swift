@@ -32,6 +32,16 @@ struct LedgerRefusalTests {
         }
     }
 
+    /// Raw SQL, around the `Ledger` API: postings under `transfer` that move `amount` from the customer to the
+    /// merchant.
+    func rawPostings(customerToMerchant amount: Int64, transfer: UUID, on db: some PostgresQueryable) async throws {
+        try await db.query("""
+            INSERT INTO ledger.postings (transfer_id, account_id, amount)
+            SELECT \(transfer), id, CASE code WHEN 'customer' THEN \(amount) ELSE -\(amount) END
+            FROM ledger.accounts WHERE code IN ('customer', 'merchant')
+            """)
+    }
+
     @Test("an unbalanced transfer is refused, through the API and through raw SQL")
     func unbalanced() async throws {
         try await TestDatabase.with { db, _ in
@@ -164,11 +174,7 @@ struct LedgerRefusalTests {
                 try await db.withTransaction { tx in
                     let id = UUID()
                     try await tx.query("INSERT INTO ledger.transfers (id, kind) VALUES (\(id), 'single')")
-                    try await tx.query("""
-                        INSERT INTO ledger.postings (transfer_id, account_id, amount)
-                        SELECT \(id), id, CASE code WHEN 'customer' THEN 5000 ELSE -5000 END
-                        FROM ledger.accounts WHERE code IN ('customer', 'merchant')
-                        """)
+                    try await rawPostings(customerToMerchant: 5_000, transfer: id, on: tx)
                 }
             }
             let customer = try #require(try await ledger.balance(of: "customer", on: db))
@@ -194,11 +200,7 @@ struct LedgerRefusalTests {
                 try await db.withTransaction { tx in
                     let id = UUID()
                     try await tx.query("INSERT INTO ledger.transfers (id, kind, pending_id) VALUES (\(id), 'post', \(pending))")
-                    try await tx.query("""
-                        INSERT INTO ledger.postings (transfer_id, account_id, amount)
-                        SELECT \(id), id, CASE code WHEN 'customer' THEN 2000 ELSE -2000 END
-                        FROM ledger.accounts WHERE code IN ('customer', 'merchant')
-                        """)
+                    try await rawPostings(customerToMerchant: 2_000, transfer: id, on: tx)
                 }
             }
             await expectLedgerError(isInvalid) {
@@ -279,11 +281,7 @@ struct LedgerRefusalTests {
                 try await db.withTransaction { tx in
                     let id = UUID()
                     try await tx.query("SELECT * FROM ledger.post_pending(\(id), \(third))")
-                    try await tx.query("""
-                        INSERT INTO ledger.postings (transfer_id, account_id, amount)
-                        SELECT \(id), id, CASE code WHEN 'customer' THEN 50 ELSE -50 END
-                        FROM ledger.accounts WHERE code IN ('customer', 'merchant')
-                        """)
+                    try await rawPostings(customerToMerchant: 50, transfer: id, on: tx)
                 }
             }
             // …and a posting forged onto one (the triggers disabled) is reported by the checks.
