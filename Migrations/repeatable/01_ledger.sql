@@ -141,6 +141,10 @@ CREATE OR REPLACE FUNCTION ledger.apply_postings() RETURNS trigger LANGUAGE plpg
 DECLARE
     problem record;
 BEGIN
+    -- A statement trigger fires for an insert of no rows too (a batch whose posts are all in full).
+    IF NOT EXISTS (SELECT FROM new_postings) THEN
+        RETURN NULL;
+    END IF;
     SELECT checked.transfer_id, checked.problem INTO problem
     FROM (
         SELECT n.transfer_id,
@@ -256,6 +260,18 @@ CREATE OR REPLACE FUNCTION ledger.transfer_fingerprint(p_id uuid) RETURNS jsonb 
     FROM ledger.transfers t WHERE t.id = p_id
 $$;
 
+-- What a request asks for, in the form of ledger.transfer_fingerprint, for comparing it with what is stored.
+CREATE OR REPLACE FUNCTION ledger.request_fingerprint(
+    p_kind text, p_pending_id uuid, p_posts_in_full boolean, p_description text, p_metadata jsonb,
+    p_account_codes text[], p_amounts bigint[]
+) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+    SELECT jsonb_build_object(
+        'kind', p_kind, 'pending_id', p_pending_id, 'posts_in_full', p_posts_in_full,
+        'description', coalesce(p_description, ''), 'metadata', p_metadata,
+        'postings', (SELECT coalesce(jsonb_agg(jsonb_build_array(c, a) ORDER BY c), '[]'::jsonb)
+                     FROM unnest(p_account_codes, p_amounts) AS r(c, a)))
+$$;
+
 -- Writes a transfer and its postings. p_kind is 'single' or 'pending' (with p_timeout_seconds, or NULL for no
 -- expiry), or 'post' (with p_pending_id). A repeat of an id with the same content returns the original
 -- (replayed = true); with different content it is refused (LG004).
@@ -266,7 +282,6 @@ CREATE OR REPLACE FUNCTION ledger.create_transfer(
 ) RETURNS ledger.transfer_result LANGUAGE plpgsql AS $$
 DECLARE
     result ledger.transfer_result;
-    requested jsonb;
 BEGIN
     IF p_kind NOT IN ('single', 'pending', 'post') THEN
         RAISE EXCEPTION 'create_transfer writes single, pending or post transfers, not %', p_kind USING ERRCODE = '22023';
@@ -286,13 +301,8 @@ BEGIN
     RETURNING id, created_at, false INTO result;
 
     IF NOT FOUND THEN
-        SELECT jsonb_build_object(
-            'kind', p_kind, 'pending_id', p_pending_id, 'posts_in_full', false,
-            'description', coalesce(p_description, ''), 'metadata', p_metadata,
-            'postings', (SELECT coalesce(jsonb_agg(jsonb_build_array(c, a) ORDER BY c), '[]'::jsonb)
-                         FROM unnest(p_account_codes, p_amounts) AS r(c, a)))
-        INTO requested;
-        IF ledger.transfer_fingerprint(p_id) IS DISTINCT FROM requested THEN
+        IF ledger.transfer_fingerprint(p_id) IS DISTINCT FROM ledger.request_fingerprint(
+            p_kind, p_pending_id, false, p_description, p_metadata, p_account_codes, p_amounts) THEN
             RAISE EXCEPTION 'transfer % exists with different content', p_id USING ERRCODE = 'LG004';
         END IF;
         SELECT id, created_at, true INTO result FROM ledger.transfers WHERE id = p_id;
@@ -315,7 +325,6 @@ DECLARE
     codes text[];
     amounts bigint[];
     result ledger.transfer_result;
-    existing ledger.transfers;
 BEGIN
     SELECT array_agg(a.code ORDER BY a.code), array_agg(ps.amount ORDER BY a.code)
     INTO codes, amounts
@@ -334,14 +343,13 @@ BEGIN
         END IF;
         -- A repeat: the same post in full, or one written before posts in full were (Migrations/0020), whose own
         -- postings are its pending transfer's.
-        SELECT * INTO existing FROM ledger.transfers WHERE id = p_id;
-        IF existing.kind <> 'post' OR existing.pending_id IS DISTINCT FROM p_pending_id
-            OR existing.description <> coalesce(p_description, '') OR existing.metadata IS NOT NULL
-            OR NOT (existing.posts_in_full OR ledger.transfer_fingerprint(p_id) -> 'postings'
-                    = (SELECT jsonb_agg(jsonb_build_array(c, a) ORDER BY c) FROM unnest(codes, amounts) AS r(c, a))) THEN
+        IF ledger.transfer_fingerprint(p_id) NOT IN (
+            ledger.request_fingerprint('post', p_pending_id, true, p_description, NULL, '{}', '{}'),
+            ledger.request_fingerprint('post', p_pending_id, false, p_description, NULL, codes, amounts)) THEN
             RAISE EXCEPTION 'transfer % exists with different content', p_id USING ERRCODE = 'LG004';
         END IF;
-        RETURN (existing.id, existing.created_at, true)::ledger.transfer_result;
+        SELECT id, created_at, true INTO result FROM ledger.transfers WHERE id = p_id;
+        RETURN result;
     ELSE
         IF cardinality(amounts) <> 2 THEN
             RAISE EXCEPTION 'only a two-account pending transfer can be posted in part' USING ERRCODE = 'LG005';
@@ -515,14 +523,11 @@ BEGIN
                    b.op ->> 'op' = 'post' AND b.op ->> 'amount' IS NULL, coalesce(b.op ->> 'description', '')
             FROM jsonb_array_elements(p_batch) b(op)
             WHERE b.op ->> 'op' IN ('post', 'void');
-            IF EXISTS (SELECT FROM jsonb_array_elements(p_batch) b(op)
-                       WHERE b.op ->> 'op' = 'post' AND (b.op ->> 'amount')::bigint <> 0) THEN
-                INSERT INTO ledger.postings (transfer_id, account_id, amount)
-                SELECT (b.op ->> 'id')::uuid, ps.account_id, sign(ps.amount) * (b.op ->> 'amount')::bigint
-                FROM jsonb_array_elements(p_batch) b(op)
-                CROSS JOIN LATERAL ledger.pending_postings((b.op ->> 'pending_id')::uuid) ps
-                WHERE b.op ->> 'op' = 'post' AND (b.op ->> 'amount')::bigint <> 0;
-            END IF;
+            INSERT INTO ledger.postings (transfer_id, account_id, amount)
+            SELECT (b.op ->> 'id')::uuid, ps.account_id, sign(ps.amount) * (b.op ->> 'amount')::bigint
+            FROM jsonb_array_elements(p_batch) b(op)
+            CROSS JOIN LATERAL ledger.pending_postings((b.op ->> 'pending_id')::uuid) ps
+            WHERE b.op ->> 'op' = 'post' AND (b.op ->> 'amount')::bigint <> 0;
         END IF;
 
         RETURN QUERY

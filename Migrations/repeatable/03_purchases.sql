@@ -96,26 +96,28 @@ CREATE OR REPLACE TRIGGER calls_append_only BEFORE UPDATE OR DELETE ON purchases
 CREATE OR REPLACE TRIGGER result_bodies_append_only BEFORE UPDATE OR DELETE ON purchases.result_bodies
     FOR EACH ROW EXECUTE FUNCTION ledger.refuse_rewrite('PU002');
 
+-- A transactResult's delivery attempts so far, from the call log (one transactResult call per attempt), in one
+-- pass over the purchase's calls. A set-returning SQL function, so that PostgreSQL inlines it into its caller;
+-- p_wanted false reads no call (inlined, it gates the scan: a caller asks only for the rows that need it).
+CREATE OR REPLACE FUNCTION purchases.result_attempts(p_raas_txn_ref uuid, p_wanted boolean DEFAULT true)
+RETURNS TABLE (attempts integer, first_at timestamptz, last_at timestamptz, last_outcome text)
+LANGUAGE sql STABLE AS $$
+    SELECT count(*)::integer, min(c.called_at), max(c.called_at), (array_agg(c.outcome ORDER BY c.called_at DESC))[1]
+    FROM purchases.calls c
+    WHERE p_wanted AND c.raas_txn_ref = p_raas_txn_ref AND c.operation = 'transactResult'
+$$;
+
 -- How each transactResult's delivery stands (Migrations/0018), read from what records it: the delivery job, which
--- exists until an attempt is acknowledged (due while pending, never due once given up), and the call log's one
--- transactResult call per attempt. A reader that asks only for the status reads the job alone (PostgreSQL leaves
--- out the output columns a query does not use).
+-- exists until an attempt is acknowledged (due while pending, never due once given up), and its attempts. A reader
+-- that asks only for the status reads the job alone (PostgreSQL leaves out the output columns a query does not use).
 CREATE OR REPLACE VIEW purchases.result_deliveries AS
 SELECT t.raas_txn_ref, t.result_recipient AS recipient,
        CASE WHEN j.raas_txn_ref IS NULL THEN 'acknowledged' WHEN j.due_at IS NULL THEN 'gave_up' ELSE 'pending' END AS status,
-       (SELECT count(*) FROM purchases.calls c
-        WHERE c.raas_txn_ref = t.raas_txn_ref AND c.operation = 'transactResult')::integer AS attempts,
-       (SELECT min(c.called_at) FROM purchases.calls c
-        WHERE c.raas_txn_ref = t.raas_txn_ref AND c.operation = 'transactResult') AS first_attempt_at,
-       last.called_at AS last_attempt_at, last.outcome AS last_outcome,
-       CASE WHEN j.raas_txn_ref IS NULL THEN last.called_at END AS acknowledged_at
+       a.attempts, a.first_at AS first_attempt_at, a.last_at AS last_attempt_at, a.last_outcome,
+       CASE WHEN j.raas_txn_ref IS NULL THEN a.last_at END AS acknowledged_at
 FROM purchases.transactions t
 LEFT JOIN purchases.jobs j ON j.raas_txn_ref = t.raas_txn_ref AND j.stage = 'delivery'
-LEFT JOIN LATERAL (
-    SELECT c.called_at, c.outcome FROM purchases.calls c
-    WHERE c.raas_txn_ref = t.raas_txn_ref AND c.operation = 'transactResult'
-    ORDER BY c.called_at DESC LIMIT 1
-) last ON true
+CROSS JOIN LATERAL purchases.result_attempts(t.raas_txn_ref) a
 WHERE t.result_recipient IS NOT NULL;
 
 -- Wakes the workers for work due now.
@@ -860,10 +862,7 @@ BEGIN
         FROM unnest(held) h
         JOIN purchases.transactions x ON x.raas_txn_ref = h.raas_txn_ref
         LEFT JOIN catalogue.funding_sources f ON f.funding_source_id = x.funding_source_id AND NOT h.acknowledged
-        LEFT JOIN LATERAL (
-            SELECT count(*) AS attempts, min(c.called_at) AS first_at FROM purchases.calls c
-            WHERE NOT h.acknowledged AND c.raas_txn_ref = h.raas_txn_ref AND c.operation = 'transactResult'
-        ) so_far ON true
+        CROSS JOIN LATERAL purchases.result_attempts(h.raas_txn_ref, NOT h.acknowledged) so_far
     ), called AS (
         INSERT INTO purchases.calls (raas_txn_ref, party, operation, outcome, latency_ms)
         SELECT d.raas_txn_ref, CASE WHEN d.result_recipient = 'client' THEN 'client' ELSE 'bank' END, 'transactResult',

@@ -285,14 +285,10 @@ struct LedgerRefusalTests {
                 }
             }
             // …and a posting forged onto one (the triggers disabled) is reported by the checks.
-            _ = try await db.withConnection { session in
-                try await session.execute(script: """
-                    SET session_replication_role = replica;
-                    INSERT INTO ledger.postings (transfer_id, account_id, amount)
-                    SELECT '\(post.uuidString.lowercased())', id, CASE code WHEN 'customer' THEN 1 ELSE -1 END
-                    FROM ledger.accounts WHERE code IN ('customer', 'merchant');
-                    SET session_replication_role = origin;
-                    """)
+            try await db.withConnection { session in
+                try await session.query("SET session_replication_role = replica")
+                try await rawPostings(customerToMerchant: 1, transfer: post, on: session)
+                try await session.query("SET session_replication_role = origin")
             }
             let violations = try await ledger.invariantViolations(on: db)
             #expect(violations.contains { $0.contains("posts in full but has postings of its own") }, "\(violations)")
