@@ -326,7 +326,7 @@ let package = Package(
         .testTarget(
             name: "VendorsTests",
             dependencies: [
-                "Vendors", "Simulators",
+                "Vendors", "Simulators", "TransactCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

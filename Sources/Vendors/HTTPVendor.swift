@@ -43,11 +43,11 @@ public struct HTTPVendor: Vendor {
         return try? JSONDecoder().decode(type, from: Data(buffer: bytes))
     }
 
-    public func vend(_ request: VendRequest) async -> VendOutcome {
+    public func vend(_ request: VendRequest, within limit: Duration) async -> VendOutcome {
         guard let http = post("/vend", json: VendWireRequest(request)) else { return .unknown }
         let response: HTTPClientResponse
         do {
-            response = try await client.execute(http, timeout: TimeAmount(timeout))
+            response = try await client.execute(http, timeout: TimeAmount(min(timeout, limit)))
         } catch let error as HTTPClientError where error == .connectTimeout {
             return .retryable(Answer.vendorConnectionTimeout.coded)
         } catch where Self.neverConnected(error) {

@@ -57,11 +57,14 @@ struct ProcessRecoveryTests {
 
     /// Starts `transact serve` on a random port and waits until it is ready; a port that turns out to be taken (the
     /// process exits) is replaced by another, a few times.
-    static func serve(_ database: TestDatabase, workers: Bool = true, launched: Launched) async throws -> Server {
+    static func serve(
+        _ database: TestDatabase, workers: Bool = true, settings: [String: String] = [:], launched: Launched
+    ) async throws -> Server {
         for _ in 0..<3 {
             let port = Int.random(in: 20_000...45_000)
             let (process, log) = try TransactProcess.start(
-                ["serve", "--port", String(port)], environment: environment(database, workers: workers))
+                ["serve", "--port", String(port)],
+                environment: environment(database, workers: workers).merging(settings) { $1 })
             launched.add(process, log: log)
             let server = Server(process: process, log: log, base: "http://127.0.0.1:\(port)")
             for _ in 0..<600 where process.isRunning {
@@ -153,10 +156,12 @@ struct ProcessRecoveryTests {
             #expect(try reserved.single().decode(Int.self, "n") == 5)
 
             // Vends in flight: the vendor dispenses but answers late; the process dies before hearing it. The vend
-            // timeout outlasts the wait, so that however slow the machine, every vend is still open at the kill.
+            // timeout outlasts the wait, and the lease (a vend is given up before its lease ends) is long enough
+            // that however slow the machine, every vend is still open at the kill.
             simulators.vendor.holdAnswers.withLock { $0 = true }
             try await simulators.db.query("UPDATE catalogue.vendors SET vend_timeout_ms = 60000")
-            let second = try await Self.serve(simulators.database, launched: launched)
+            let second = try await Self.serve(
+                simulators.database, settings: ["TRANSACT_WORKERS_LEASE_SECONDS": "10"], launched: launched)
             for _ in 0..<600 where simulators.vendor.vends.withLock({ $0.count }) < 5 { try await Task.sleep(for: .milliseconds(50)) }
             let inFlight = try await Self.purchase(simulators, server: second, token: token, count: 3)
             for _ in 0..<600 where simulators.vendor.vends.withLock({ $0.count }) < 8 { try await Task.sleep(for: .milliseconds(50)) }

@@ -128,6 +128,41 @@ struct ReserveAndTransactFlowTests {
         }
     }
 
+    @Test("a vend is given up before its lease ends, however long the vendor's timeout: no worker that takes the job over can find it in flight; the attempt is asked about and dispenses once")
+    func vendEndsWithinItsLease() async throws {
+        try await PurchaseHarness.with { harness in
+            // The vendor dispenses at once but holds its answer; its timeout (60 s) outlasts the test's lease (5 s).
+            try await harness.db.query("UPDATE catalogue.vendors SET vend_timeout_ms = 60000")
+            harness.vendor.holdAnswers.withLock { $0 = true }
+            let reference = try #require(try await harness.reserveAndTransact([:]).raasTxnRef)
+            let vend = try await Self.firstCall(harness, reference, operation: "vend", seconds: 15)
+            harness.vendor.holdAnswers.withLock { $0 = false }
+            // Recorded under the lease that made it (a call outliving its lease could not be), cut at its margin.
+            let (outcome, latencyMs) = try #require(vend)
+            #expect(outcome.hasPrefix("uncertain 2239") && latencyMs < 5_000, "\(outcome) after \(latencyMs) ms")
+            let done = try await harness.waitFor(reference)
+            #expect(done.state == "success" && done.delivery == "acknowledged")
+            #expect(harness.vendor.references(reference) == [reference + "-0000"])
+            #expect(try await harness.ledgerViolations() == [])
+        }
+    }
+
+    /// The outcome and latency of the first call of `operation` recorded for the transaction (waiting at most
+    /// `seconds`).
+    static func firstCall(
+        _ harness: PurchaseHarness, _ reference: String, operation: String, seconds: Int
+    ) async throws -> (outcome: String, latencyMs: Int)? {
+        for _ in 0..<(seconds * 20) {
+            let rows = try await harness.db.query("""
+                SELECT outcome, latency_ms FROM purchases.calls
+                WHERE raas_txn_ref = \(UUID(uuidString: reference)!) AND operation = \(operation) ORDER BY called_at LIMIT 1
+                """)
+            if let row = rows.first { return (try row.decode(String.self, "outcome"), try row.decode(Int.self, "latency_ms")) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
+    }
+
     @Test("50 concurrent identical requests: one transaction, exactly one reserveFunds call, the others 409 in progress or the replay")
     func concurrentDuplicates() async throws {
         try await PurchaseHarness.with { harness in

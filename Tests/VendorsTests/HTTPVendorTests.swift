@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Simulators
 import Testing
+import TransactCore
 import Vendors
 
 /// The `http` vendor adapter against the vendor simulator over real HTTP on loopback.
@@ -14,7 +15,7 @@ struct HTTPVendorTests {
             targetIdentifier: target, tokenKind: token)
     }
 
-    @Test("success with a token, decline, retryable then success, timeout, unknown settled by status, no connection")
+    @Test("success with a token, decline, retryable then success, timeout, a call cut at its caller's limit, unknown settled by status, no connection")
     func outcomes() async throws {
         let router = Router()
         VendorSimulatorRoutes(silenceSeconds: 1).add(to: router)
@@ -24,31 +25,35 @@ struct HTTPVendorTests {
             // A generous timeout for answers (the suite runs in parallel on two cores); a short one for the silence.
             let vendor = HTTPVendor(baseURL: "http://127.0.0.1:\(port)/", timeout: .seconds(10), client: httpClient)
             let impatient = HTTPVendor(baseURL: "http://127.0.0.1:\(port)", timeout: .milliseconds(300), client: httpClient)
-            guard case .success(let token?) = await vendor.vend(request("12345678", attempt: 0, token: .numeric20)) else {
+            guard case .success(let token?) = await vendor.vend(request("12345678", attempt: 0, token: .numeric20), within: .seconds(10)) else {
                 Issue.record("no token")
                 try await httpClient.shutdown()
                 return
             }
             #expect(token.count == 20)
-            #expect(await vendor.vend(request("27830002213", attempt: 0)) == .declined(code: "2213", message: "Invalid MSISDN"))
-            guard case .retryable(code: "2201", _) = await vendor.vend(request("27830002201", attempt: 0)) else {
+            #expect(await vendor.vend(request("27830002213", attempt: 0), within: .seconds(10)) == .declined(code: "2213", message: "Invalid MSISDN"))
+            guard case .retryable(code: "2201", _) = await vendor.vend(request("27830002201", attempt: 0), within: .seconds(10)) else {
                 Issue.record("2201 not retryable")
                 try await httpClient.shutdown()
                 return
             }
-            #expect(await vendor.vend(request("27830002201", attempt: 1)) == .success(token: nil))
+            #expect(await vendor.vend(request("27830002201", attempt: 1), within: .seconds(10)) == .success(token: nil))
             // The request reached the vendor and no answer came: uncertain, to be asked about, never repeated blindly.
-            #expect(await impatient.vend(request("27830002239", attempt: 0)) == .uncertain(code: "2239", message: "Timeout connecting to the vendor"))
+            #expect(await impatient.vend(request("27830002239", attempt: 0), within: .seconds(10)) == .uncertain(code: "2239", message: "Timeout connecting to the vendor"))
+            // A vend is given up at the limit its caller sets (its lease), however long the vendor's own timeout: the
+            // silent vendor would answer 504 after a second.
+            let (cut, elapsed) = await timed { await vendor.vend(request("27830002239", attempt: 1), within: .milliseconds(300)) }
+            #expect(cut == .uncertain(code: "2239", message: "Timeout connecting to the vendor") && elapsed < 1_000, "\(cut) after \(elapsed) ms")
             // A reference the vendor never received did not dispense.
             guard case .retryable(code: "2238", _) = await vendor.status(of: request("27830009999", attempt: 7)) else {
                 Issue.record("a reference never received was not reported as not dispensed")
                 return
             }
             let unknown = request("27830002240", attempt: 0)
-            #expect(await vendor.vend(unknown) == .unknown)
+            #expect(await vendor.vend(unknown, within: .seconds(10)) == .unknown)
             #expect(await vendor.status(of: unknown) == .success(token: nil))
             let nowhere = HTTPVendor(baseURL: "http://127.0.0.1:1", timeout: .milliseconds(400), client: httpClient)
-            let refused = await nowhere.vend(request("27831234567", attempt: 0))
+            let refused = await nowhere.vend(request("27831234567", attempt: 0), within: .seconds(10))
             guard case .retryable = refused else {
                 Issue.record("no connection was not retryable: \(refused)")
                 try await httpClient.shutdown()

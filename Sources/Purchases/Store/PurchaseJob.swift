@@ -34,6 +34,10 @@ public struct PurchaseJob: Sendable {
     public let raasTxnRef: RaasTxnRef
     public let kind: Kind
     public let leaseToken: UUID
+    /// Until when this process surely holds the lease: the lease's length counted on this process's clock from
+    /// before the statement that took it was sent, so never later than the database's expiry, after which another
+    /// worker may take the job over.
+    public let leaseHeldUntil: ContinuousClock.Instant
     /// Set for vend jobs.
     public let vendStep: VendStep?
     public let transaction: PurchaseRecord
@@ -41,12 +45,13 @@ public struct PurchaseJob: Sendable {
     public let delivery: (recipient: ResultRecipientKind, body: [UInt8])?
 
     public init(
-        raasTxnRef: RaasTxnRef, kind: Kind, leaseToken: UUID, vendStep: VendStep?, transaction: PurchaseRecord,
-        delivery: (recipient: ResultRecipientKind, body: [UInt8])?
+        raasTxnRef: RaasTxnRef, kind: Kind, leaseToken: UUID, leaseHeldUntil: ContinuousClock.Instant, vendStep: VendStep?,
+        transaction: PurchaseRecord, delivery: (recipient: ResultRecipientKind, body: [UInt8])?
     ) {
         self.raasTxnRef = raasTxnRef
         self.kind = kind
         self.leaseToken = leaseToken
+        self.leaseHeldUntil = leaseHeldUntil
         self.vendStep = vendStep
         self.transaction = transaction
         self.delivery = delivery

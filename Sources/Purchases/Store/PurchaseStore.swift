@@ -104,14 +104,15 @@ public struct PurchaseStore: Sendable {
             let vend: Vend?
         }
         let write = { (slotHeld: Bool) async throws -> (answer: CodedMessage, job: PurchaseJob?) in
+            let leaseHeldUntil = ContinuousClock.now + .seconds(leaseSeconds)
             let recorded = try Self.snakeCase.decode(Recorded.self, from: try await steps.apply(ReservationStep(
                 raasTxnRef: reference.value, outcome: kind, code: code, message: message,
                 reserveFundsTxnRef: reserveFundsTxnRef, cause: cause, latencyMs: latencyMs,
                 leaseSeconds: slotHeld ? leaseSeconds : nil)))
             let job = recorded.vend.map { vend in
                 PurchaseJob(
-                    raasTxnRef: reference, kind: .vend, leaseToken: vend.leaseToken, vendStep: .vend(attempt: vend.attempt),
-                    transaction: vend.transaction, delivery: nil)
+                    raasTxnRef: reference, kind: .vend, leaseToken: vend.leaseToken, leaseHeldUntil: leaseHeldUntil,
+                    vendStep: .vend(attempt: vend.attempt), transaction: vend.transaction, delivery: nil)
             }
             return (recorded.answer ?? Answer.unexpectedError.coded, job)
         }

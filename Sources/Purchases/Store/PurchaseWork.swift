@@ -26,6 +26,7 @@ public enum VendConfirmation: String, Sendable {
 extension PurchaseStore {
     /// Claims up to `limit` due jobs of `kinds`, each under a lease of `leaseSeconds`.
     public func claimJobs(_ kinds: [PurchaseJob.Kind], limit: Int, leaseSeconds: Int) async throws -> [PurchaseJob] {
+        let leaseHeldUntil = ContinuousClock.now + .seconds(leaseSeconds)
         let rows = try await database.query("""
             SELECT * FROM purchases.claim_jobs(\(kinds.map(\.rawValue)), \(Int32(clamping: limit)), \(Int32(clamping: leaseSeconds)))
             """)
@@ -47,7 +48,7 @@ extension PurchaseStore {
             }
             return PurchaseJob(
                 raasTxnRef: RaasTxnRef(try row.decode(UUID.self, "raas_txn_ref")), kind: kind,
-                leaseToken: try row.decode(UUID.self, "lease_token"), vendStep: vendStep,
+                leaseToken: try row.decode(UUID.self, "lease_token"), leaseHeldUntil: leaseHeldUntil, vendStep: vendStep,
                 transaction: try Self.snakeCase.decode(PurchaseRecord.self, from: Data(try row.decode(String.self, "transaction").utf8)),
                 delivery: delivery)
         }
@@ -68,6 +69,7 @@ extension PurchaseStore {
         case .unknown, nil: ("unknown", Answer.vendOutcomeUnknown.code, Answer.vendOutcomeUnknown.message, nil)
         }
         let mode = if case .status = step { "status" } else { "vend" }
+        let deliveryLeaseHeldUntil = ContinuousClock.now + .seconds(leaseSeconds)
         let result = try await steps.apply(VendStep(
             raasTxnRef: job.raasTxnRef.value, leaseToken: job.leaseToken, mode: mode, attempt: step.attempt, outcome: kind,
             code: code, message: message, token: token, latencyMs: latencyMs, retryDelayMs: policy.retryDelayMs,
@@ -77,8 +79,9 @@ extension PurchaseStore {
         guard recorded.recorded else { return .leaseLost }
         return .recorded(delivery: recorded.delivery.map { delivery in
             PurchaseJob(
-                raasTxnRef: job.raasTxnRef, kind: .deliverResult, leaseToken: delivery.leaseToken, vendStep: nil,
-                transaction: job.transaction, delivery: (delivery.recipient, Array(delivery.body.utf8)))
+                raasTxnRef: job.raasTxnRef, kind: .deliverResult, leaseToken: delivery.leaseToken,
+                leaseHeldUntil: deliveryLeaseHeldUntil, vendStep: nil, transaction: job.transaction,
+                delivery: (delivery.recipient, Array(delivery.body.utf8)))
         })
     }
 

@@ -47,9 +47,17 @@ struct PurchaseJobProcessor: Sendable {
             logger.error("Vendor is not configured; the vend waits", metadata: ["raasTxnRef": "\(job.raasTxnRef)", "vendorId": "\(vendorId)"])
             return
         }
+        // A vend ends while the lease surely holds (a status query may outlive it: its answer is then not recorded).
+        let window = ContinuousClock.now.duration(to: job.leaseHeldUntil - configuration.vendLeaseMargin)
+        if case .vend = step, window < WorkerConfiguration.shortestVendWindow {
+            logger.warning(
+                "Vend not sent: its lease ends before the call could; the attempt is asked about when the lease passes",
+                metadata: ["raasTxnRef": "\(job.raasTxnRef)", "reference": "\(request.reference)"])
+            return
+        }
         let (outcome, latencyMs): (VendOutcome?, Int) = await timed {
             switch step {
-            case .vend: await vendor.vend(request)
+            case .vend: await vendor.vend(request, within: window)
             case .status: await vendor.status(of: request)
             }
         }
