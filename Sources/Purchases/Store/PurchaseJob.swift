@@ -56,6 +56,11 @@ public struct PurchaseJob: Sendable {
         self.transaction = transaction
         self.delivery = delivery
     }
+
+    /// The `leaseHeldUntil` of a lease of `seconds` taken by a statement about to be sent.
+    static func leaseHeldUntil(takingSeconds seconds: Int) -> ContinuousClock.Instant {
+        .now + .seconds(seconds)
+    }
 }
 
 /// Where a transaction's result goes (API.md §4.2).

@@ -104,7 +104,7 @@ public struct PurchaseStore: Sendable {
             let vend: Vend?
         }
         let write = { (slotHeld: Bool) async throws -> (answer: CodedMessage, job: PurchaseJob?) in
-            let leaseHeldUntil = ContinuousClock.now + .seconds(leaseSeconds)
+            let leaseHeldUntil = PurchaseJob.leaseHeldUntil(takingSeconds: leaseSeconds)
             let recorded = try Self.snakeCase.decode(Recorded.self, from: try await steps.apply(ReservationStep(
                 raasTxnRef: reference.value, outcome: kind, code: code, message: message,
                 reserveFundsTxnRef: reserveFundsTxnRef, cause: cause, latencyMs: latencyMs,

@@ -26,7 +26,7 @@ public enum VendConfirmation: String, Sendable {
 extension PurchaseStore {
     /// Claims up to `limit` due jobs of `kinds`, each under a lease of `leaseSeconds`.
     public func claimJobs(_ kinds: [PurchaseJob.Kind], limit: Int, leaseSeconds: Int) async throws -> [PurchaseJob] {
-        let leaseHeldUntil = ContinuousClock.now + .seconds(leaseSeconds)
+        let leaseHeldUntil = PurchaseJob.leaseHeldUntil(takingSeconds: leaseSeconds)
         let rows = try await database.query("""
             SELECT * FROM purchases.claim_jobs(\(kinds.map(\.rawValue)), \(Int32(clamping: limit)), \(Int32(clamping: leaseSeconds)))
             """)
@@ -69,7 +69,7 @@ extension PurchaseStore {
         case .unknown, nil: ("unknown", Answer.vendOutcomeUnknown.code, Answer.vendOutcomeUnknown.message, nil)
         }
         let mode = if case .status = step { "status" } else { "vend" }
-        let deliveryLeaseHeldUntil = ContinuousClock.now + .seconds(leaseSeconds)
+        let deliveryLeaseHeldUntil = PurchaseJob.leaseHeldUntil(takingSeconds: leaseSeconds)
         let result = try await steps.apply(VendStep(
             raasTxnRef: job.raasTxnRef.value, leaseToken: job.leaseToken, mode: mode, attempt: step.attempt, outcome: kind,
             code: code, message: message, token: token, latencyMs: latencyMs, retryDelayMs: policy.retryDelayMs,
