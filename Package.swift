@@ -46,6 +46,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "TransactCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        // Migrations/ and openapi.yaml built into the binary (BuiltInFilesPlugin), so `transact` works from any folder.
+        .executableTarget(name: "BuiltInFilesGenerator", swiftSettings: swiftSettings),
+        .plugin(name: "BuiltInFilesPlugin", capability: .buildTool(), dependencies: ["BuiltInFilesGenerator"]),
+        .target(name: "BuiltInFiles", swiftSettings: swiftSettings, plugins: ["BuiltInFilesPlugin"]),
         // Generic runtime pieces on top of the client: the durable-work loop, write batching, a short-lived cache.
         .target(
             name: "Runtime",
@@ -234,8 +238,8 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Postgres", "DatabaseMigrations", "Ledger", "Runtime", "TransactCore", "ServiceHTTP", "SecurityService", "TransactCrypto",
-                "FinancialTerms", "BankInterfaces", "Vendors", "OutboundHTTP", "Purchases", "ReserveAndTransact", "Transact",
+                "Postgres", "DatabaseMigrations", "BuiltInFiles", "Ledger", "Runtime", "TransactCore", "ServiceHTTP", "SecurityService",
+                "TransactCrypto", "FinancialTerms", "BankInterfaces", "Vendors", "OutboundHTTP", "Purchases", "ReserveAndTransact", "Transact",
                 "TransactResult",
                 "InFlightCheck", "TransactionLookup", "UserTransactionLookup", "TokenLookup", "ProductLookup", "MNOLookup",
                 "AccountValidation", "Notifications", "Support",

@@ -7,7 +7,8 @@ public enum MigrationError: Error, Sendable, CustomStringConvertible, Equatable 
     case duplicateVersion(Int, String, String)
     /// An applied migration's file was edited afterwards.
     case checksumChanged(file: String, applied: String, now: String)
-    /// The database has a migration this code does not know (it is newer than the code).
+    /// The database has a migration this code does not know that is not a newer build's (it is not after every
+    /// migration this code knows, or some of those are missing): another line of migrations.
     case unknownApplied(version: Int, name: String)
     /// A migration failed; it was rolled back and no later one was tried.
     case failed(file: String, reason: String)
@@ -28,8 +29,8 @@ public enum MigrationError: Error, Sendable, CustomStringConvertible, Equatable 
             "migration \(file) was changed after it was applied (checksum \(applied.prefix(12))… applied, "
                 + "\(now.prefix(12))… now); migrations are forward-only: restore the file and add a new migration"
         case .unknownApplied(let version, let name):
-            "the database has migration \(String(format: "%04d", version))_\(name), which this build does not know; "
-                + "run a build at least as new as the database"
+            "the database has migration \(Migration.fileName(version: version, name: name)), which this build does not know "
+                + "and which does not come after all of this build's: it was migrated from another line of migrations"
         case .failed(let file, let reason): "migration \(file) failed and was rolled back: \(reason)"
         case .repeatableFailed(let file, let reason):
             "repeatable file \(file) failed and the whole repeatable set was rolled back: \(reason)"

@@ -34,21 +34,17 @@ public struct RepeatableSQL: Sendable, Equatable {
     public static func load(fromMigrationsIn directory: URL) throws(MigrationError) -> RepeatableSQL {
         let folder = directory.appendingPathComponent(folderName)
         guard FileManager.default.fileExists(atPath: folder.path) else { return .empty }
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
-        } catch {
-            throw .unreadableDirectory(folder.path, "\(error)")
-        }
-        var files: [File] = []
-        for name in names.sorted() where name.hasSuffix(".sql") {
+        return try load(files: try SQLFolder.read(folder, shownAs: "\(folderName)/"))
+    }
+
+    /// The set made of the `.sql` files among `files` (name and text of each file of the repeatable folder).
+    public static func load(files: [(name: String, text: String)]) throws(MigrationError) -> RepeatableSQL {
+        var set: [File] = []
+        for (name, sql) in files.sorted(by: { $0.name < $1.name }) where name.hasSuffix(".sql") {
             guard isFileName(name) else { throw .badRepeatableFileName("\(folderName)/\(name)") }
-            guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path),
-                let sql = String(data: data, encoding: .utf8)
-            else { throw .unreadableFile("\(folderName)/\(name)") }
-            files.append(File(name: name, sql: sql))
+            set.append(File(name: name, sql: sql))
         }
-        return RepeatableSQL(files: files)
+        return RepeatableSQL(files: set)
     }
 
     /// `NN_lower_case_name.sql`: two digits that order the set, then a name.
@@ -85,5 +81,22 @@ public struct DatabaseSchema: Sendable, Equatable {
     public static func load(from directory: URL) throws(MigrationError) -> DatabaseSchema {
         DatabaseSchema(
             migrations: try Migration.load(from: directory), repeatable: try RepeatableSQL.load(fromMigrationsIn: directory))
+    }
+
+    /// Both parts of a migrations folder given as its files: each one's path below the folder (`0001_x.sql`,
+    /// `repeatable/00_y.sql`) and text. Files in any other subfolder are ignored, as they are on disk.
+    public static func load(files: [(path: String, text: String)]) throws(MigrationError) -> DatabaseSchema {
+        /// The files directly in `folder` ("" for the top), by name.
+        func directlyIn(_ folder: String) -> [(name: String, text: String)] {
+            let prefix = folder.isEmpty ? "" : folder + "/"
+            return files.compactMap { file in
+                guard file.path.hasPrefix(prefix) else { return nil }
+                let name = String(file.path.dropFirst(prefix.count))
+                return name.contains("/") ? nil : (name, file.text)
+            }
+        }
+        return DatabaseSchema(
+            migrations: try Migration.load(files: directlyIn("")),
+            repeatable: try RepeatableSQL.load(files: directlyIn(RepeatableSQL.folderName)))
     }
 }

@@ -102,6 +102,8 @@ public struct SQLState: Hashable, Sendable, CustomStringConvertible {
     public static let adminShutdown = SQLState("57P01")
     public static let featureNotSupported = SQLState("0A000")
     public static let duplicateDatabase = SQLState("42P04")
+    /// `lock_timeout` expired, or `NOWAIT` found the lock taken.
+    public static let lockNotAvailable = SQLState("55P03")
 
     /// Errors after which the whole transaction may simply be tried again.
     public var isTransient: Bool { self == .serializationFailure || self == .deadlockDetected }

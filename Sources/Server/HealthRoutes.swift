@@ -4,14 +4,15 @@ import ServiceHTTP
 import Postgres
 
 /// `GET /health/live` (the process answers) and `GET /health/ready` (the database answers within the readiness
-/// timeout and its migrations are exactly those of this build).
+/// timeout, its migrations are this build's or a newer build's, and the process is not draining before a stop).
 struct HealthRoutes {
     let migrations: MigrationRunner
     let readinessTimeoutMs: Int
+    let drain: Drain
 
     func add(to group: RouterGroup<TransactRequestContext>) {
         group.get("health/live") { _, _ in
-            JSONResponse.make(Status(status: "live", pending: nil, reason: nil), status: .ok)
+            JSONResponse.make(Status(status: "live"), status: .ok)
         }
         group.get("health/ready") { _, _ in
             await ready()
@@ -20,28 +21,37 @@ struct HealthRoutes {
 
     struct Status: Encodable {
         let status: String
-        let pending: [String]?
-        let reason: String?
+        var pending: [String]? = nil
+        /// Migrations of a newer build that the database has (a rolling deploy in progress).
+        var newer: [String]? = nil
+        var reason: String? = nil
     }
 
     func ready() async -> Response {
+        if drain.isDraining {
+            return JSONResponse.make(
+                Status(status: "draining", reason: "the process is stopping; new requests belong elsewhere"),
+                status: .serviceUnavailable)
+        }
         let outcome = await withTimeout(milliseconds: readinessTimeoutMs) {
-            try await migrations.pendingParts()
+            try await migrations.standing()
         }
         switch outcome {
-        case .success(let pending?) where pending.isEmpty:
-            return JSONResponse.make(Status(status: "ready", pending: nil, reason: nil), status: .ok)
-        case .success(let pending?):
+        case .success(.current?):
+            return JSONResponse.make(Status(status: "ready"), status: .ok)
+        case .success(.ahead(let newer)?):
+            return JSONResponse.make(Status(status: "ready", newer: newer), status: .ok)
+        case .success(.behind(let pending)?):
             return JSONResponse.make(
                 Status(status: "migrations pending", pending: pending, reason: "run `transact migrate`"),
                 status: .serviceUnavailable)
         case .success(nil):
             return JSONResponse.make(
-                Status(status: "unavailable", pending: nil, reason: "database did not answer within \(readinessTimeoutMs) ms"),
+                Status(status: "unavailable", reason: "database did not answer within \(readinessTimeoutMs) ms"),
                 status: .serviceUnavailable)
         case .failure(let error):
             let reason = (error as? PostgresError)?.isUnavailable == true ? "database unreachable" : "\(error)"
-            return JSONResponse.make(Status(status: "unavailable", pending: nil, reason: reason), status: .serviceUnavailable)
+            return JSONResponse.make(Status(status: "unavailable", reason: reason), status: .serviceUnavailable)
         }
     }
 }

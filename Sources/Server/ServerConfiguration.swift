@@ -24,8 +24,15 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var databaseConnectTimeoutSeconds = 5
     /// Readiness answers 503 when the database does not answer within this time.
     public var readinessTimeoutMs = 2_000
-    public var migrationsDirectory = "Migrations"
-    public var openAPIDocumentPath = "openapi.yaml"
+    /// Each statement of a migration waits at most this long for a lock (`lock_timeout`).
+    public var migrationLockTimeoutMs = 5_000
+    /// Where the migrations and the OpenAPI document are read from; empty: the copies built into the binary (so that
+    /// `transact` works from any folder). A path is for developing them without a rebuild.
+    public var migrationsDirectory = ""
+    public var openAPIDocumentPath = ""
+    /// After SIGTERM (or SIGINT), how long readiness answers 503 while requests are still served, before the
+    /// listener closes and the requests in flight finish: the time a load balancer takes to stop sending new ones.
+    public var drainSeconds = 5
     /// Access token lifetime (API.md §1.1: default 300 s).
     public var tokenLifetimeSeconds = 300
     /// The `iss` of the tokens this service signs and accepts.
@@ -123,8 +130,11 @@ public struct ServerConfiguration: Sendable, Equatable {
          { set(&$0.databaseConnectTimeoutSeconds, $1, 1...300) }),
         ("health.readinessTimeoutMs", "TRANSACT_HEALTH_READINESS_TIMEOUT_MS",
          { set(&$0.readinessTimeoutMs, $1, 1...60_000) }),
-        ("migrationsDirectory", "TRANSACT_MIGRATIONS_DIRECTORY", { $0.migrationsDirectory = $1; return !$1.isEmpty }),
-        ("openAPIDocument", "TRANSACT_OPENAPI_DOCUMENT", { $0.openAPIDocumentPath = $1; return !$1.isEmpty }),
+        ("database.migrationLockTimeoutMs", "TRANSACT_DATABASE_MIGRATION_LOCK_TIMEOUT_MS",
+         { set(&$0.migrationLockTimeoutMs, $1, 1...600_000) }),
+        ("http.drainSeconds", "TRANSACT_HTTP_DRAIN_SECONDS", { set(&$0.drainSeconds, $1, 0...600) }),
+        ("migrationsDirectory", "TRANSACT_MIGRATIONS_DIRECTORY", { $0.migrationsDirectory = $1; return true }),
+        ("openAPIDocument", "TRANSACT_OPENAPI_DOCUMENT", { $0.openAPIDocumentPath = $1; return true }),
         ("security.tokenLifetimeSeconds", "TRANSACT_SECURITY_TOKEN_LIFETIME_SECONDS",
          { set(&$0.tokenLifetimeSeconds, $1, 10...86_400) }),
         ("security.tokenIssuer", "TRANSACT_SECURITY_TOKEN_ISSUER", { $0.tokenIssuer = $1; return !$1.isEmpty && $1.count <= 256 }),

@@ -42,6 +42,8 @@ public struct ServiceDependencies: Sendable {
     public let purchaseSteps: PurchaseSteps
     /// Where the purchase routes hand a vend they start to this process's purchase workers (open while they run).
     public let purchaseHandoff = JobHandoff<PurchaseJob>()
+    /// Set when the process starts to stop: readiness answers 503 from then on (`DrainPeriod`).
+    public let drain = Drain()
     /// The catalogue that lookups serve, dropped on every `catalogue_changed` notification.
     public let catalogue: CatalogueCache
     /// The adapters of funding sources and vendors, one directory (and so one cache) each for the whole process:
@@ -93,11 +95,10 @@ public enum TransactApplication {
         // Public: health, metrics, the OpenAPI document, tokens and the keys that verify them.
         HealthRoutes(
             migrations: MigrationRunner(client: postgres, schema: dependencies.schema),
-            readinessTimeoutMs: configuration.readinessTimeoutMs
+            readinessTimeoutMs: configuration.readinessTimeoutMs, drain: dependencies.drain
         ).add(to: api)
         MetricsRoutes(postgres: postgres).add(to: api)
-        let document = FileManager.default.contents(atPath: configuration.openAPIDocumentPath)
-        OpenAPIRoutes(document: document.map { String(decoding: $0, as: UTF8.self) }).add(to: api)
+        OpenAPIRoutes(document: configuration.openAPIDocument()).add(to: api)
 
         let directory = ClientDirectory(database: postgres, cacheTTL: .milliseconds(configuration.clientCacheTTLMs))
         let keys = SigningKeyStore(

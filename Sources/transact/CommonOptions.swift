@@ -27,13 +27,14 @@ struct CommonOptions: ParsableArguments {
         return configuration
     }
 
-    /// The numbered migrations and the repeatable set of the configured `Migrations/` folder.
+    /// The numbered migrations and the repeatable set: built in, or those of the configured folder.
     func schema(_ configuration: ServerConfiguration) throws -> DatabaseSchema {
-        try DatabaseSchema.load(from: URL(fileURLWithPath: configuration.migrationsDirectory))
+        try configuration.databaseSchema()
     }
 
-    /// Runs `body` with a one-connection client for the configured database (whose schema must be current unless
-    /// `requireCurrentSchema` is false) and closes it; any failure is reported as `<command>: <error>`.
+    /// Runs `body` with a one-connection client for the configured database (whose schema must be this build's or a
+    /// newer build's unless `requireCurrentSchema` is false) and closes it; any failure is reported as
+    /// `<command>: <error>`.
     func withDatabase<T>(
         command: String, requireCurrentSchema: Bool = true,
         _ body: (PostgresClient, ServerConfiguration) async throws -> T
@@ -45,7 +46,7 @@ struct CommonOptions: ParsableArguments {
         let client = PostgresClient(configuration: postgresConfiguration, logger: logger)
         do {
             if requireCurrentSchema {
-                try await MigrationRunner(client: client, schema: schema(configuration), logger: logger).requireCurrent()
+                try await MigrationRunner(client: client, schema: schema(configuration), logger: logger).requireServable()
             }
             let result = try await body(client, configuration)
             await client.shutdown()

@@ -4,17 +4,25 @@ import Postgres
 
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Apply the pending migrations of Migrations/, then its repeatable set when it changed (safe to run from several processes at once).")
+        abstract: "Apply the pending migrations (built in, or of migrationsDirectory), then the repeatable set when it changed; a database a newer build migrated is left alone (safe to run from several processes at once).")
 
     @OptionGroup var options: CommonOptions
 
     func run() async throws {
-        let (applied, known) = try await options.withDatabase(command: "migrate", requireCurrentSchema: false) { client, configuration in
+        let (applied, standing, known) = try await options.withDatabase(command: "migrate", requireCurrentSchema: false) {
+            client, configuration in
             let schema = try options.schema(configuration)
-            return (try await MigrationRunner(client: client, schema: schema).migrate(), schema.migrations.count)
+            let runner = MigrationRunner(client: client, schema: schema, lockTimeoutMs: configuration.migrationLockTimeoutMs)
+            let applied = try await runner.migrate()
+            return (applied, try await runner.standing(), schema.migrations.count)
         }
-        print(applied.isEmpty
-            ? "Database is current (\(known) migrations)."
-            : "Applied \(applied.map(\.fileName).joined(separator: ", ")).")
+        switch standing {
+        case .ahead(let newer):
+            print("Database is ahead of this build (\(newer.joined(separator: ", "))); nothing applied.")
+        case _ where applied.isEmpty:
+            print("Database is current (\(known) migrations).")
+        default:
+            print("Applied \(applied.map(\.fileName).joined(separator: ", ")).")
+        }
     }
 }

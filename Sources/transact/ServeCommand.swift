@@ -3,6 +3,7 @@ import DatabaseMigrations
 import Foundation
 import Logging
 import Postgres
+import SecurityService
 import Server
 import ServiceLifecycle
 
@@ -35,35 +36,44 @@ struct Serve: AsyncParsableCommand {
         let postgres = PostgresClient(configuration: configuration.postgres, logger: logger)
 
         do {
-            try await requireCurrentSchema(postgres: postgres, schema: schema, logger: logger)
+            try await requireServableSchema(postgres: postgres, schema: schema, logger: logger)
+            try await MasterKeyCheck(database: postgres, masterKey: masterKey).requireOpensSealedSecrets()
+        } catch let failure as CommandFailure {
+            await postgres.shutdown()
+            throw failure
         } catch {
             await postgres.shutdown()
-            throw error
+            throw CommandFailure("serve: \(error)")
         }
 
-        let application = TransactApplication.make(
-            configuration: configuration,
-            dependencies: ServiceDependencies(
+        let dependencies = ServiceDependencies(
                 postgres: postgres, lookupPool: PostgresClient(configuration: configuration.lookupPostgres, logger: logger),
                 schema: schema, masterKey: masterKey,
                 purchaseBatchSize: configuration.purchaseBatchSize,
                 purchaseConcurrentBatches: configuration.purchaseConcurrentBatches,
-                catalogueCacheTTL: .milliseconds(configuration.catalogueCacheTTLMs)),
-            logger: logger)
+                catalogueCacheTTL: .milliseconds(configuration.catalogueCacheTTLMs))
+        let application = TransactApplication.make(configuration: configuration, dependencies: dependencies, logger: logger)
+        // The drain period is last, so it is the first to stop: readiness turns 503 while the server still listens.
+        let drain = DrainPeriod(drain: dependencies.drain, duration: .seconds(configuration.drainSeconds), logger: logger)
         let services = ServiceGroup(
-            configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: [application, drain], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("Serving", metadata: ["address": "\(configuration.httpHost):\(configuration.httpPort)"])
         try await services.run()
     }
 
-    /// Waits for the database to answer, then refuses a schema that is not exactly this build's.
-    private func requireCurrentSchema(postgres: PostgresClient, schema: DatabaseSchema, logger: Logger) async throws {
+    /// Waits for the database to answer, then refuses a schema that is neither this build's nor a newer build's
+    /// (a rolling deploy), and logs the newer migrations it sees.
+    private func requireServableSchema(postgres: PostgresClient, schema: DatabaseSchema, logger: Logger) async throws {
         let runner = MigrationRunner(client: postgres, schema: schema, logger: logger)
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(Self.databaseWaitSeconds)
         while true {
             do {
-                try await runner.requireCurrent()
+                if case .ahead(let newer) = try await runner.requireServable() {
+                    logger.notice(
+                        "The database was migrated by a newer build; serving it as this build's migrations are all applied",
+                        metadata: ["newer": "\(newer.joined(separator: ", "))"])
+                }
                 return
             } catch let error as PostgresError where error.isUnavailable && clock.now < deadline {
                 logger.warning("Waiting for the database", metadata: ["error": "\(error)"])

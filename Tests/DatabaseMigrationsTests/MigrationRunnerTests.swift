@@ -41,7 +41,7 @@ struct MigrationRunnerTests {
             let applied = try await runner.migrate()
             #expect(applied.map(\.fileName) == ["0001_create_widgets.sql", "0002_add_rows.sql", "0010_more.sql"])
             #expect(try await runner.migrate().isEmpty)
-            try await runner.requireCurrent()
+            try await runner.requireServable()
             let rows = try await db.query("SELECT version, checksum FROM schema_migrations ORDER BY version")
             #expect(try rows.map { try $0.decode(Int.self, "version") } == [1, 2, 10])
             #expect(try rows[0].decode(String.self, "checksum") == (try folder.migrations())[0].checksum)
@@ -64,7 +64,7 @@ struct MigrationRunnerTests {
                 guard case .checksumChanged(let file, _, _) = error as? MigrationError else { return false }
                 return file == "0001_create.sql" && "\(error)".contains("0001_create.sql")
             }
-            await #expect(throws: MigrationError.self) { try await runner.requireCurrent() }
+            await #expect(throws: MigrationError.self) { try await runner.requireServable() }
             // Nothing after the refusal ran.
             #expect(try await db.query("SELECT to_regclass('next') IS NULL AS absent").single().decode(Bool.self, "absent"))
         }
@@ -94,7 +94,7 @@ struct MigrationRunnerTests {
             #expect(try !tables.decode(Bool.self, "c"))
             #expect(try await runner.pendingMigrations().map(\.version) == [1, 2, 3])
             await #expect {
-                try await runner.requireCurrent()
+                try await runner.requireServable()
             } throws: { error in
                 "\(error)".contains("transact migrate") && "\(error)".contains("0002_broken.sql")
             }
@@ -122,22 +122,128 @@ struct MigrationRunnerTests {
         }
     }
 
-    @Test("a database newer than the code, and badly named or duplicate files, are refused")
-    func refusals() async throws {
-        let folder = try Folder(["0001_a.sql": "SELECT 1;", "0002_b.sql": "SELECT 2;"])
+    @Test("a database a newer build migrated is served and left alone; another line of migrations, and badly named or duplicate files, are refused")
+    func newerDatabaseAndRefusals() async throws {
+        let folder = try Folder(["0001_a.sql": "CREATE TABLE a (id int);", "0002_b.sql": "CREATE TABLE b (id int);"])
         try await TestDatabase.with(migrated: false) { db, _ in
             try await MigrationRunner(client: db, migrations: try folder.migrations()).migrate()
+            // The build before 0002 (a rolling deploy's old processes): the database is ahead, which it serves.
             let older = MigrationRunner(client: db, migrations: [try folder.migrations()[0]])
+            #expect(try await older.standing() == .ahead(newer: ["0002_b.sql"]))
+            #expect(try await older.requireServable() == .ahead(newer: ["0002_b.sql"]))
+            #expect(try await older.migrate().isEmpty)
+            #expect(try await db.query("SELECT count(*) AS n FROM schema_migrations").single().decode(Int.self, "n") == 2)
+            // A build that knows 0003 but not 0002 is of another line: refused, not served.
+            let otherLine = MigrationRunner(client: db, migrations: [
+                try folder.migrations()[0], Migration(version: 3, name: "c", sql: "CREATE TABLE c (id int);"),
+            ])
             await #expect {
-                try await older.migrate()
+                try await otherLine.requireServable()
             } throws: { error in
                 guard case .unknownApplied(2, "b") = error as? MigrationError else { return false }
-                return true
+                return "\(error)".contains("0002_b.sql")
             }
+            await #expect(throws: MigrationError.unknownApplied(version: 2, name: "b")) { try await otherLine.migrate() }
+            #expect(try await db.query("SELECT to_regclass('c') IS NULL AS absent").single().decode(Bool.self, "absent"))
         }
         #expect(throws: MigrationError.badFileName("1_short.sql")) { try Folder(["1_short.sql": ""]).migrations() }
         #expect(throws: MigrationError.badFileName("0001_Upper.sql")) { try Folder(["0001_Upper.sql": ""]).migrations() }
         #expect(throws: MigrationError.self) { try Folder(["0001_a.sql": "", "0001_b.sql": ""]).migrations() }
+    }
+
+    @Test("a rolling deploy that changes only functions: the older build sees the database ahead and does not put its functions back")
+    func newerRepeatableSet() async throws {
+        let migration = "CREATE TABLE widgets (id int);"
+        let old = try Folder([
+            "0001_widgets.sql": migration,
+            "repeatable/01_answer.sql": "CREATE OR REPLACE FUNCTION answer() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;",
+        ])
+        let new = try Folder([
+            "0001_widgets.sql": migration,
+            "repeatable/01_answer.sql": "CREATE OR REPLACE FUNCTION answer() RETURNS int LANGUAGE sql AS $$ SELECT 2 $$;",
+        ])
+        func answer(_ db: PostgresClient) async throws -> Int {
+            try await db.query("SELECT answer() AS n").single().decode(Int.self, "n")
+        }
+        try await TestDatabase.with(migrated: false) { db, _ in
+            let oldBuild = MigrationRunner(client: db, schema: try old.schema())
+            let newBuild = MigrationRunner(client: db, schema: try new.schema())
+            try await oldBuild.migrate()
+            // Before the new build migrates, it is the one behind.
+            #expect(try await newBuild.standing() == .behind(pending: [MigrationRunner.repeatablePendingName]))
+            try await newBuild.migrate()
+            #expect(try await answer(db) == 2)
+            #expect(try await newBuild.standing() == .current)
+            #expect(try await oldBuild.standing() == .ahead(newer: [MigrationRunner.repeatableNewerName]))
+            // An old process's `migrate` (its start-up in a deploy script) applies nothing.
+            #expect(try await oldBuild.migrate().isEmpty)
+            #expect(try await answer(db) == 2)
+            try await oldBuild.requireServable()
+        }
+    }
+
+    @Test("a migration marked no-transaction runs on its own (CREATE INDEX CONCURRENTLY), as one statement")
+    func migrationOutsideTransaction() async throws {
+        let folder = try Folder([
+            "0001_widgets.sql": "CREATE TABLE widgets (id int, name text); INSERT INTO widgets VALUES (1, 'a');",
+            "0002_index.sql": "\(Migration.noTransactionMarker)\nCREATE INDEX CONCURRENTLY IF NOT EXISTS widgets_by_name ON widgets (name);\n",
+            "0003_more.sql": "ALTER TABLE widgets ADD COLUMN colour text;",
+        ])
+        #expect(try folder.migrations().map(\.runsInTransaction) == [true, false, true])
+        try await TestDatabase.with(migrated: false) { db, _ in
+            let applied = try await MigrationRunner(client: db, schema: try folder.schema()).migrate()
+            #expect(applied.map(\.version) == [1, 2, 3])
+            let index = try await db.query("""
+                SELECT indisvalid AS valid FROM pg_index WHERE indexrelid = to_regclass('widgets_by_name')
+                """).single()
+            #expect(try index.decode(Bool.self, "valid"))
+            #expect(try await db.query("SELECT current_setting('lock_timeout') AS t").single().decode(String.self, "t") == "0")
+
+            // Two statements cannot run outside a transaction as one: refused, naming the file; what came before it stays.
+            try folder.write("0004_two.sql", "\(Migration.noTransactionMarker)\nCREATE TABLE x (id int); CREATE TABLE y (id int);")
+            try folder.write("0005_after.sql", "CREATE TABLE after_two (id int);")
+            await #expect {
+                try await MigrationRunner(client: db, schema: try folder.schema()).migrate()
+            } throws: { error in
+                guard case .failed(let file, _) = error as? MigrationError else { return false }
+                return file == "0004_two.sql"
+            }
+            #expect(try await MigrationRunner(client: db, schema: try folder.schema()).pendingMigrations().map(\.version) == [4, 5])
+        }
+    }
+
+    @Test("a migration waits at most its lock timeout for a busy table, then fails and leaves the database as it was")
+    func lockTimeout() async throws {
+        let folder = try Folder(["0001_widgets.sql": "CREATE TABLE widgets (id int);"])
+        try await TestDatabase.with(migrated: false) { db, database in
+            try await MigrationRunner(client: db, migrations: try folder.migrations()).migrate()
+            try folder.write("0002_alter.sql", "CREATE TABLE gadgets (id int); ALTER TABLE widgets ADD COLUMN name text;")
+            let holder = PostgresClient(configuration: database.configuration(poolSize: 1))
+            let (holding, held) = AsyncStream.makeStream(of: Void.self)
+            let (releasing, release) = AsyncStream.makeStream(of: Void.self)
+            let reader = Task {
+                try await holder.withTransaction { session in
+                    try await session.query("SELECT count(*) FROM widgets")  // holds ACCESS SHARE until the end
+                    held.yield()
+                    for await _ in releasing { break }
+                }
+            }
+            for await _ in holding { break }
+            let started = ContinuousClock.now
+            await #expect {
+                try await MigrationRunner(client: db, schema: try folder.schema(), lockTimeoutMs: 300).migrate()
+            } throws: { error in
+                guard case .failed(let file, let reason) = error as? MigrationError else { return false }
+                return file == "0002_alter.sql" && reason.contains("lock_timeout") && reason.contains("300 ms")
+            }
+            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(try await db.query("SELECT to_regclass('gadgets') IS NULL AS absent").single().decode(Bool.self, "absent"))
+            release.yield()
+            try await reader.value
+            await holder.shutdown()
+            // Once the table is free, the same run goes through.
+            #expect(try await MigrationRunner(client: db, schema: try folder.schema(), lockTimeoutMs: 300).migrate().map(\.version) == [2])
+        }
     }
 
     @Test("the repeatable set applies after the migrations, as a whole, again whenever it changes; readiness sees it")
@@ -154,9 +260,9 @@ struct MigrationRunnerTests {
         }
         try await TestDatabase.with(migrated: false) { db, _ in
             let runner = MigrationRunner(client: db, schema: try folder.schema())
-            #expect(try await runner.pendingParts() == ["0001_create_widgets.sql", MigrationRunner.repeatablePendingName])
+            #expect(try await runner.standing() == .behind(pending: ["0001_create_widgets.sql", MigrationRunner.repeatablePendingName]))
             try await runner.migrate()
-            try await runner.requireCurrent()
+            try await runner.requireServable()
             try await db.query("INSERT INTO widgets (name) VALUES ('a'), ('b')")
             #expect(try await count(db, "widget_count") == 2)
 
@@ -164,10 +270,10 @@ struct MigrationRunnerTests {
             try folder.write("repeatable/02_second.sql",
                              "CREATE OR REPLACE FUNCTION count_them() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) * 10 FROM widgets $$;")
             let changed = MigrationRunner(client: db, schema: try folder.schema())
-            #expect(try await changed.pendingParts() == [MigrationRunner.repeatablePendingName])
-            await #expect(throws: MigrationError.pending([MigrationRunner.repeatablePendingName])) { try await changed.requireCurrent() }
+            #expect(try await changed.standing() == .behind(pending: [MigrationRunner.repeatablePendingName]))
+            await #expect(throws: MigrationError.pending([MigrationRunner.repeatablePendingName])) { try await changed.requireServable() }
             #expect(try await changed.migrate().isEmpty)
-            try await changed.requireCurrent()
+            try await changed.requireServable()
             #expect(try await count(db, "widget_count") == 20)
             // The set is recorded by its checksum, once.
             let recorded = try await db.query("SELECT checksum FROM schema_repeatable").single().decode(String.self, "checksum")
@@ -201,7 +307,7 @@ struct MigrationRunnerTests {
         try await TestDatabase.with(migrated: false) { db, _ in
             let runner = MigrationRunner(client: db, schema: try TestDatabase.projectSchema())
             #expect(try await runner.migrate().count == runner.migrations.count)
-            try await runner.requireCurrent()
+            try await runner.requireServable()
             // Every statement of the repeatable set replaces: none creates an object that must not exist yet.
             for file in runner.schema.repeatable.files {
                 let creations = file.sql.components(separatedBy: "\nCREATE ").dropFirst()
@@ -211,7 +317,7 @@ struct MigrationRunnerTests {
             let applied = try await db.query("SELECT applied_at FROM schema_repeatable").single().decode(String.self, "applied_at")
             try await db.query("DELETE FROM schema_repeatable")
             try await runner.migrate()
-            try await runner.requireCurrent()
+            try await runner.requireServable()
             #expect(try await db.query("SELECT applied_at FROM schema_repeatable").single().decode(String.self, "applied_at") != applied)
         }
     }

@@ -36,6 +36,8 @@ struct ProcessRecoveryTests {
             "TRANSACT_WORKERS_LEASE_SECONDS": "2", "TRANSACT_WORKERS_VEND_RETRY_DELAY_MS": "50",
             "TRANSACT_WORKERS_STATUS_POLL_DELAY_MS": "100", "TRANSACT_LOG_LEVEL": "warning",
             "TRANSACT_PURCHASES_RESERVATION_DEADLINE_GRACE_SECONDS": "1",
+            // These stops are about what the workers leave behind, not about a load balancer: no drain period.
+            "TRANSACT_HTTP_DRAIN_SECONDS": "0",
         ]
     }
 

@@ -22,16 +22,20 @@ struct CommandLineTests {
         #expect(short.output.contains("64 hexadecimal characters"))
     }
 
-    @Test("migrate, seed, serve, tokens, clients and keys commands, and a graceful stop on SIGTERM")
+    @Test("migrate, seed, serve (from any folder), tokens, clients and keys commands, a wrong master key refused, and a drained stop on SIGTERM")
     func migrateThenServe() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: TransactProcess.executable.path), "build the transact product first")
+        // The migrations and the OpenAPI document are built in: migrate and serve run where there is neither.
+        let elsewhere = FileManager.default.temporaryDirectory.appendingPathComponent("transact-elsewhere-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: elsewhere) }
         try await TestDatabase.with(migrated: false) { _, database in
             let url = database.connectionString
             let refused = try await TransactProcess.run(["serve", "--database-url", url], environment: ["TRANSACT_MASTER_KEY": Self.masterKey])
             #expect(refused.status != 0)
             #expect(refused.output.contains("run `transact migrate`"), "\(refused.output)")
 
-            let migrated = try await TransactProcess.run(["migrate", "--database-url", url])
+            let migrated = try await TransactProcess.run(["migrate", "--database-url", url], in: elsewhere)
             #expect(migrated.status == 0, "\(migrated.output)")
             #expect(migrated.output.contains("Applied 0001_ledger.sql"))
             let again = try await TransactProcess.run(["migrate", "--database-url", url])
@@ -53,9 +57,14 @@ struct CommandLineTests {
             #expect(badSeed.output.contains("clients[0] (clientId 7): role: must be one of"), "\(badSeed.output)")
 
             let port = Int.random(in: 20_000...40_000)
+            let drainSeconds = 2
             let (server, serverLog) = try TransactProcess.start(
                 ["serve", "--database-url", url, "--port", String(port)],
-                environment: ["TRANSACT_MASTER_KEY": Self.masterKey, "TRANSACT_SECURITY_CLIENT_CACHE_TTL_MS": "0"])
+                environment: [
+                    "TRANSACT_MASTER_KEY": Self.masterKey, "TRANSACT_SECURITY_CLIENT_CACHE_TTL_MS": "0",
+                    "TRANSACT_HTTP_DRAIN_SECONDS": String(drainSeconds),
+                ],
+                in: elsewhere)
             // A failed expectation must not leave the server running (it would retry a dropped database forever).
             defer {
                 if server.isRunning { kill(server.processIdentifier, SIGKILL) }
@@ -68,6 +77,8 @@ struct CommandLineTests {
                 readyStatus = try? await TransactProcess.http("GET", base + "/health/ready").status
             }
             #expect(readyStatus == 200, "\((try? String(contentsOf: serverLog, encoding: .utf8)) ?? "")")
+            let document = try await TransactProcess.http("GET", base + "/openapi.yaml")
+            #expect(document.status == 200 && document.body.hasPrefix("openapi: 3.1"), "\(document.status)")
 
             // The demo client gets a token and uses it; the JWKS publishes the key that signed it.
             func token(_ clientId: String, _ secret: String) async throws -> (status: Int, token: String?) {
@@ -162,10 +173,86 @@ struct CommandLineTests {
             #expect(broken.output.contains("is vending but its ledger transfer is post"), "\(broken.output)")
             #expect(broken.output.contains("is vending with nothing scheduled to move it on"), "\(broken.output)")
 
-            server.terminate()  // SIGTERM: graceful shutdown
+            // Another process started with a master key that does not open the database's sealed secrets refuses to
+            // start, instead of becoming ready and claiming work it can only fail.
+            let (wrongKey, wrongKeyLog) = try TransactProcess.start(
+                ["serve", "--database-url", url, "--port", String(port + 1)],
+                environment: ["TRANSACT_MASTER_KEY": String(repeating: "cd", count: 32)])
+            defer { try? FileManager.default.removeItem(at: wrongKeyLog) }
+            for _ in 0..<300 where wrongKey.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+            let wrongKeyOutput = (try? String(contentsOf: wrongKeyLog, encoding: .utf8)) ?? ""
+            if wrongKey.isRunning {
+                kill(wrongKey.processIdentifier, SIGKILL)
+                Issue.record("serve with the wrong master key was still running after 15 s: \(wrongKeyOutput)")
+            } else {
+                #expect(wrongKey.terminationStatus != 0, "\(wrongKeyOutput)")
+            }
+            #expect(wrongKeyOutput.contains("TRANSACT_MASTER_KEY does not open the secrets sealed in this database"), "\(wrongKeyOutput)")
+
+            // SIGTERM: readiness answers 503 for the drain period while requests are still served, then the listener
+            // closes and a request in flight finishes.
+            let tokenBody = "grant_type=client_credentials&client_id=200&client_secret=demo-secret-change-me"
+            let inFlight = try RawHTTPConnection(port: port)
+            try inFlight.send("POST /token HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                + "Content-Length: \(tokenBody.utf8.count)\r\n\r\n" + tokenBody.prefix(10))
+            let stopped = ContinuousClock.now
+            server.terminate()
+            var drainingReadiness: (status: Int, body: String)?
+            for _ in 0..<40 where drainingReadiness?.status != 503 {
+                try await Task.sleep(for: .milliseconds(25))
+                drainingReadiness = try? await TransactProcess.http("GET", base + "/health/ready")
+            }
+            #expect(drainingReadiness?.status == 503 && drainingReadiness?.body.contains("draining") == true, "\(String(describing: drainingReadiness))")
+            #expect(try await TransactProcess.http("GET", base + "/health/live").status == 200)
+            #expect(server.isRunning)
+            // After the drain period no new connection is taken, while the one in flight is answered.
+            try await Task.sleep(until: stopped + .seconds(drainSeconds) + .milliseconds(700))
+            #expect((try? await TransactProcess.http("GET", base + "/health/live")) == nil, "the listener is still open")
+            try inFlight.send(String(tokenBody.dropFirst(10)))
+            let answer = try inFlight.receiveAll()
+            // Answered by the service itself (the demo secret was rotated above, so the answer is a refusal).
+            #expect(answer.hasPrefix("HTTP/1.1 400") && answer.contains("invalid_client"), "\(answer)")
             for _ in 0..<100 where server.isRunning { try await Task.sleep(for: .milliseconds(50)) }
             #expect(!server.isRunning)
             #expect(server.terminationStatus == 0)
         }
+    }
+}
+
+/// One HTTP/1.1 connection written by hand, to hold a request in flight across a stop.
+final class RawHTTPConnection {
+    private let socket: Int32
+
+    init(port: Int) throws {
+        socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { close(socket); throw POSIXError(.ECONNREFUSED) }
+    }
+
+    deinit { close(socket) }
+
+    func send(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        guard Glibc.send(socket, bytes, bytes.count, Int32(MSG_NOSIGNAL)) == bytes.count else { throw POSIXError(.EPIPE) }
+    }
+
+    /// Everything the server sends until it closes the connection (or 10 s pass).
+    func receiveAll() throws -> String {
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4_096)
+        while true {
+            let count = recv(socket, &buffer, buffer.count, 0)
+            if count <= 0 { break }
+            received += buffer[0..<count]
+        }
+        return String(decoding: received, as: UTF8.self)
     }
 }

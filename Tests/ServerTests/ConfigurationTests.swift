@@ -2,6 +2,7 @@ import Foundation
 import Notifications
 import Support
 import Server
+import TestSupport
 import Testing
 
 @Suite("Configuration: file, then environment, then flags")
@@ -47,9 +48,27 @@ struct ConfigurationTests {
             .deletingLastPathComponent().appendingPathComponent("Config/transact.yaml")
         let project = try ServerConfiguration.load(file: projectFile, environment: [:])
         #expect(project.httpPort == 8080)
+        #expect(project == ServerConfiguration(), "Config/transact.yaml states every default")
         // The file states the defaults of the notification settings.
         #expect(project.notifications == NotificationConfiguration())
         #expect(project.support == SupportConfiguration())
+    }
+
+    @Test("the migrations and the OpenAPI document built into the binary are the files on disk")
+    func builtInFiles() throws {
+        let builtIn = ServerConfiguration()
+        #expect(builtIn.migrationsDirectory.isEmpty && builtIn.openAPIDocumentPath.isEmpty)
+        let schema = try builtIn.databaseSchema()
+        #expect(schema == (try TestDatabase.projectSchema()))
+        #expect(schema.migrations.count > 20 && schema.repeatable.files.count > 5)
+        let onDisk = try String(contentsOf: TransactProcess.projectRoot.appendingPathComponent("openapi.yaml"), encoding: .utf8)
+        #expect(builtIn.openAPIDocument() == onDisk)
+        // A configured folder or file is read instead (developing them without a rebuild); a missing file is nil.
+        var configured = ServerConfiguration()
+        configured.migrationsDirectory = TestDatabase.migrationsDirectory.path
+        configured.openAPIDocumentPath = "/nonexistent/openapi.yaml"
+        #expect(try configured.databaseSchema() == schema)
+        #expect(configured.openAPIDocument() == nil)
     }
 
     @Test("a notification gateway needs the gateway secret: without it, serve is refused")

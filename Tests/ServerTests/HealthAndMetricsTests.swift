@@ -63,6 +63,21 @@ struct HealthAndMetricsTests {
         }
     }
 
+    @Test("ready is 200 on a database a newer build migrated (a rolling deploy), naming its newer migrations")
+    func readinessAhead() async throws {
+        try await TestDatabase.with { db, _ in
+            try await db.query("""
+                INSERT INTO schema_migrations (version, name, checksum) VALUES (9999, 'from_a_newer_build', 'ff')
+                """)
+            try await Application(router: try router(db, readinessTimeoutMs: 15_000)).test(.router) { client in
+                try await client.execute(uri: "/health/ready", method: .get) { response in
+                    #expect(response.status == .ok, "\(String(buffer: response.body))")
+                    #expect(String(buffer: response.body) == #"{"newer":["9999_from_a_newer_build.sql"],"status":"ready"}"#)
+                }
+            }
+        }
+    }
+
     @Test("ready is 503 while the database is unreachable")
     func readinessWithoutDatabase() async throws {
         let unreachable = PostgresClient(configuration: PostgresConfiguration(

@@ -15,15 +15,16 @@ public enum TransactProcess {
         public let output: String
     }
 
-    /// Starts `transact` in the project folder with the given environment added; its output goes to a file, so
-    /// that nothing here blocks a cooperative thread waiting on a pipe.
+    /// Starts `transact` in `directory` (the project folder unless told) with the given environment added; its
+    /// output goes to a file, so that nothing here blocks a cooperative thread waiting on a pipe.
     public static func start(
-        _ arguments: [String], environment: [String: String], onExit: (@Sendable () -> Void)? = nil
+        _ arguments: [String], environment: [String: String], in directory: URL = projectRoot,
+        onExit: (@Sendable () -> Void)? = nil
     ) throws -> (Process, URL) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        process.currentDirectoryURL = projectRoot
+        process.currentDirectoryURL = directory
         var merged = ProcessInfo.processInfo.environment
         merged["TRANSACT_MASTER_KEY"] = nil
         merged.merge(environment) { $1 }
@@ -38,11 +39,13 @@ public enum TransactProcess {
         return (process, output)
     }
 
-    public static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Outcome {
+    public static func run(
+        _ arguments: [String], environment: [String: String] = [:], in directory: URL = projectRoot
+    ) async throws -> Outcome {
         var started: (Process, URL)?
         await withCheckedContinuation { (exited: CheckedContinuation<Void, Never>) in
             do {
-                started = try start(arguments, environment: environment) { exited.resume() }
+                started = try start(arguments, environment: environment, in: directory) { exited.resume() }
             } catch {
                 exited.resume()
             }

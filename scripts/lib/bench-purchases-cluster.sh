@@ -42,7 +42,8 @@ measure() {
     echo "== $label, round $round: $bin"
     createdb "$db"
     export DATABASE_URL="dbname=$db" TRANSACT_MASTER_KEY="$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"
-    (cd "$source" && "$bin" migrate >/dev/null && "$bin" seed Config/demo-seed.yaml >/dev/null)
+    # The tree's own Migrations/ (not the binary's built-in copy), so that one binary can measure the SQL of several trees.
+    (cd "$source" && TRANSACT_MIGRATIONS_DIRECTORY=Migrations "$bin" migrate >/dev/null && "$bin" seed Config/demo-seed.yaml >/dev/null)
     # The demo funding source and vendors, switched to the http adapters and pointed at this build's simulators;
     # the demo client may send as fast as it likes.
     psql -d "$db" -q -v ON_ERROR_STOP=1 -c "
@@ -56,7 +57,8 @@ measure() {
     local bank_pid=$!
     TRANSACT_LOG_LEVEL=warning "$BENCH_SIMULATORS" simulate vendor --port "$vendor" >/dev/null 2>&1 &
     local vendor_pid=$!
-    (cd "$source" && TRANSACT_LOG_LEVEL=warning TRANSACT_WORKERS_MAX_CONCURRENT_JOBS=256 exec "$bin" serve --port "$port") &
+    (cd "$source" && TRANSACT_MIGRATIONS_DIRECTORY=Migrations TRANSACT_HTTP_DRAIN_SECONDS=0 TRANSACT_LOG_LEVEL=warning \
+        TRANSACT_WORKERS_MAX_CONCURRENT_JOBS=256 exec "$bin" serve --port "$port") &
     local server=$!
     for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/health/ready" && break; sleep 0.2; done
     local token

@@ -13,6 +13,7 @@ start_demo_service() {
     export DATABASE_URL="dbname=$database"
     export TRANSACT_MASTER_KEY="$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"
     export TRANSACT_LOG_LEVEL="${TRANSACT_LOG_LEVEL:-warning}"
+    export TRANSACT_HTTP_DRAIN_SECONDS=0  # nothing balances load in front of it: stop at once
     "$bin" migrate >/dev/null
     "$bin" seed Config/demo-seed.yaml >/dev/null
     "$bin" serve --port "$port" &
