@@ -19,6 +19,15 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// replica (`lookupURL`; the primary when empty).
     public var databaseLookupPoolSize = 4
     public var databaseLookupURL = ""
+    /// The database itself, for what a pooler in transaction mode cannot carry: the LISTEN connection and
+    /// migrations (a session's advisory lock). Empty: `databaseURL`, which then must not be such a pooler.
+    public var databaseDirectURL = ""
+    /// Whether statements are prepared by name on each connection (and run their saved plans). Off behind
+    /// PgBouncer 1.18 in transaction mode, which cannot carry a named statement from one transaction to the next.
+    public var databasePreparedStatements = true
+    /// Whether each connection sends the session's settings as startup options. Off behind PgBouncer 1.18, which
+    /// refuses them; the database's defaults (migration 0022) give them instead, and `serve` checks them.
+    public var databaseStartupOptions = true
     public var databaseMaxQueuedRequests = 10_000
     public var databaseStatementTimeoutMs = 30_000
     public var databaseConnectTimeoutSeconds = 5
@@ -71,6 +80,17 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     public var postgres: PostgresConfiguration { pool(poolSize: databasePoolSize) }
 
+    /// A connection to the database itself (`databaseDirectURL`, else `databaseURL`): for LISTEN and migrations,
+    /// whose session state a pooler in transaction mode would not keep. Always with startup options and prepared
+    /// statements, as nothing stands between it and PostgreSQL when a direct URL is set.
+    public var directPostgres: PostgresConfiguration {
+        guard !databaseDirectURL.isEmpty else { return postgres }
+        var direct = pool(url: databaseDirectURL, poolSize: 1)
+        direct.startupOptions = true
+        direct.maxPreparedStatements = PostgresConfiguration.defaultMaxPreparedStatements
+        return direct
+    }
+
     /// The notification workers' own pool (`NotificationConfiguration.databasePoolSize`).
     public var notificationPostgres: PostgresConfiguration {
         pool(poolSize: notifications.databasePoolSize, applicationName: "transact-notifications")
@@ -92,8 +112,10 @@ public struct ServerConfiguration: Sendable, Equatable {
             maxQueuedRequests: databaseMaxQueuedRequests,
             connectTimeoutSeconds: databaseConnectTimeoutSeconds,
             statementTimeoutMs: databaseStatementTimeoutMs,
+            maxPreparedStatements: databasePreparedStatements ? PostgresConfiguration.defaultMaxPreparedStatements : 0,
             applicationName: applicationName,
-            forceGenericPlans: forceGenericPlans)
+            forceGenericPlans: forceGenericPlans && databasePreparedStatements,
+            startupOptions: databaseStartupOptions)
     }
 
     /// The file (when it exists), then the environment.
@@ -122,6 +144,9 @@ public struct ServerConfiguration: Sendable, Equatable {
         ("database.poolSize", "TRANSACT_DATABASE_POOL_SIZE", { set(&$0.databasePoolSize, $1, 1...256) }),
         ("database.lookupPoolSize", "TRANSACT_DATABASE_LOOKUP_POOL_SIZE", { set(&$0.databaseLookupPoolSize, $1, 1...256) }),
         ("database.lookupUrl", "TRANSACT_DATABASE_LOOKUP_URL", { $0.databaseLookupURL = $1; return true }),
+        ("database.directUrl", "TRANSACT_DATABASE_DIRECT_URL", { $0.databaseDirectURL = $1; return true }),
+        ("database.preparedStatements", "TRANSACT_DATABASE_PREPARED_STATEMENTS", { set(&$0.databasePreparedStatements, $1) }),
+        ("database.startupOptions", "TRANSACT_DATABASE_STARTUP_OPTIONS", { set(&$0.databaseStartupOptions, $1) }),
         ("database.maxQueuedRequests", "TRANSACT_DATABASE_MAX_QUEUED_REQUESTS",
          { set(&$0.databaseMaxQueuedRequests, $1, 1...1_000_000) }),
         ("database.statementTimeoutMs", "TRANSACT_DATABASE_STATEMENT_TIMEOUT_MS",
@@ -224,6 +249,12 @@ public struct ServerConfiguration: Sendable, Equatable {
             return false
         }
         target = text.isEmpty ? nil : text
+        return true
+    }
+
+    private static func set(_ target: inout Bool, _ text: String) -> Bool {
+        guard let value = Bool(text) else { return false }
+        target = value
         return true
     }
 

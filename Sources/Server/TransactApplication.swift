@@ -158,7 +158,8 @@ public enum TransactApplication {
             logger: logger)
         // Services stop in reverse order: the HTTP server first, then the workers (jobs in progress finish), then
         // the listener and the pool, so that requests and jobs in flight can finish their statements.
-        let listener = PostgresListener(configuration: configuration.postgres, logger: logger)
+        // LISTEN holds a session: on the database itself, never through a pooler in transaction mode.
+        let listener = PostgresListener(configuration: configuration.directPostgres, logger: logger)
         if let lookupPool = dependencies.lookupPool { application.addServices(lookupPool) }
         application.addServices(
             dependencies.postgres, ListenerService(listener: listener),

@@ -34,14 +34,14 @@ struct CommonOptions: ParsableArguments {
 
     /// Runs `body` with a one-connection client for the configured database (whose schema must be this build's or a
     /// newer build's unless `requireCurrentSchema` is false) and closes it; any failure is reported as
-    /// `<command>: <error>`.
+    /// `<command>: <error>`. `direct`: on the database itself (`database.directUrl`), as migrations need.
     func withDatabase<T>(
-        command: String, requireCurrentSchema: Bool = true,
+        command: String, requireCurrentSchema: Bool = true, direct: Bool = false,
         _ body: (PostgresClient, ServerConfiguration) async throws -> T
     ) async throws -> T {
         let configuration = try load()
         let logger = CommandLogging.bootstrap(level: configuration.logLevel)
-        var postgresConfiguration = configuration.postgres
+        var postgresConfiguration = direct ? configuration.directPostgres : configuration.postgres
         postgresConfiguration.poolSize = 1
         let client = PostgresClient(configuration: postgresConfiguration, logger: logger)
         do {

@@ -9,7 +9,7 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var options: CommonOptions
 
     func run() async throws {
-        let (applied, standing, known) = try await options.withDatabase(command: "migrate", requireCurrentSchema: false) {
+        let (applied, standing, known) = try await options.withDatabase(command: "migrate", requireCurrentSchema: false, direct: true) {
             client, configuration in
             let schema = try options.schema(configuration)
             let runner = MigrationRunner(client: client, schema: schema, lockTimeoutMs: configuration.migrationLockTimeoutMs)

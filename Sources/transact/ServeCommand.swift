@@ -34,20 +34,26 @@ struct Serve: AsyncParsableCommand {
         let logger = CommandLogging.bootstrap(level: configuration.logLevel)
         let schema = try options.schema(configuration)
         let postgres = PostgresClient(configuration: configuration.postgres, logger: logger)
+        let lookupPool = PostgresClient(configuration: configuration.lookupPostgres, logger: logger)
 
         do {
             try await requireServableSchema(postgres: postgres, schema: schema, logger: logger)
             try await MasterKeyCheck(database: postgres, masterKey: masterKey).requireOpensSealedSecrets()
+            // Sessions without startup options (behind PgBouncer) get their settings from the database: checked.
+            try await postgres.requireSessionSettings()
+            try await lookupPool.requireSessionSettings()
         } catch let failure as CommandFailure {
             await postgres.shutdown()
+            await lookupPool.shutdown()
             throw failure
         } catch {
             await postgres.shutdown()
+            await lookupPool.shutdown()
             throw CommandFailure("serve: \(error)")
         }
 
         let dependencies = ServiceDependencies(
-                postgres: postgres, lookupPool: PostgresClient(configuration: configuration.lookupPostgres, logger: logger),
+                postgres: postgres, lookupPool: lookupPool,
                 schema: schema, masterKey: masterKey,
                 purchaseBatchSize: configuration.purchaseBatchSize,
                 purchaseConcurrentBatches: configuration.purchaseConcurrentBatches,

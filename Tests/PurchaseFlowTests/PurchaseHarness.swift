@@ -211,12 +211,15 @@ struct PurchaseHarness: Sendable {
         }
     }
 
-    /// The simulators, and the service in this process, live.
+    /// The simulators, and the service in this process, live. `prepare` runs on the seeded database before the
+    /// service starts.
     static func with(
+        prepare: @Sendable (Simulators) async throws -> Void = { _ in },
         adjust: @Sendable (inout ServerConfiguration) -> Void = { _ in },
         _ body: @Sendable (PurchaseHarness) async throws -> Void
     ) async throws {
         try await withSimulators { simulators in
+            try await prepare(simulators)
             var configuration = testConfiguration()
             configuration.databaseURL = simulators.database.connectionString
             adjust(&configuration)

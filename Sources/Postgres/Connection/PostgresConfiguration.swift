@@ -16,14 +16,20 @@ public struct PostgresConfiguration: Sendable {
     /// First and longest wait between reconnection attempts after a connection is lost.
     public var reconnectInitialDelayMs: Int
     public var reconnectMaxDelayMs: Int
-    /// Distinct statements prepared per connection; further ones run unnamed.
+    /// Distinct statements prepared per connection; further ones run unnamed. 0: none is prepared (a pooler in
+    /// transaction mode, PgBouncer 1.18, cannot carry named prepared statements from one transaction to the next).
     public var maxPreparedStatements: Int
+    /// Whether the session's settings (`SessionSettings`, the statement timeout, generic plans) are sent as startup
+    /// options. False behind a pooler that refuses them: the database's defaults must then give them.
+    public var startupOptions: Bool
     public var applicationName: String
     /// Every prepared statement runs its generic plan, planned once per connection, instead of being planned anew
     /// for its parameters at each execution. For a pool whose statements are all known to plan well without their
     /// parameters' values (the lookups: `LookupPlanTests` checks each generic plan), this saves the planning,
     /// which for a small statement can cost more than running it.
     public var forceGenericPlans: Bool
+
+    public static let defaultMaxPreparedStatements = 256
 
     public init(
         connectionString: String,
@@ -34,9 +40,10 @@ public struct PostgresConfiguration: Sendable {
         statementTimeoutMs: Int = 30_000,
         reconnectInitialDelayMs: Int = 50,
         reconnectMaxDelayMs: Int = 5_000,
-        maxPreparedStatements: Int = 256,
+        maxPreparedStatements: Int = Self.defaultMaxPreparedStatements,
         applicationName: String = "transact",
-        forceGenericPlans: Bool = false
+        forceGenericPlans: Bool = false,
+        startupOptions: Bool = true
     ) {
         precondition(poolSize >= 1 && poolSize <= 256, "poolSize must be 1...256")
         precondition(maxQueuedRequests >= 1, "maxQueuedRequests must be positive")
@@ -52,5 +59,6 @@ public struct PostgresConfiguration: Sendable {
         self.maxPreparedStatements = maxPreparedStatements
         self.applicationName = applicationName
         self.forceGenericPlans = forceGenericPlans
+        self.startupOptions = startupOptions
     }
 }

@@ -29,12 +29,21 @@ final class PostgresConnection {
     static func connect(_ configuration: PostgresConfiguration, pipelineMode: Bool = true) throws(PostgresError)
         -> PostgresConnection
     {
-        // Keywords before `dbname` are defaults: whatever the connection string says overrides them.
-        let keywords = ["connect_timeout", "application_name", "client_encoding", "dbname"]
-        let values = [
+        // Keywords before `dbname` are defaults: whatever the connection string says overrides them. The session's
+        // settings come after it, so that they hold whatever the string says (a pooler that refuses them is told by
+        // `startupOptions: false`, and the database's defaults give them instead).
+        var keywords = ["connect_timeout", "application_name", "client_encoding", "dbname"]
+        var values = [
             String(configuration.connectTimeoutSeconds), configuration.applicationName, "UTF8",
             configuration.connectionString,
         ]
+        if configuration.startupOptions {
+            var settings = SessionSettings.required
+            settings.append(("statement_timeout", String(max(0, configuration.statementTimeoutMs))))
+            if configuration.forceGenericPlans { settings.append(("plan_cache_mode", "force_generic_plan")) }
+            keywords.append("options")
+            values.append(SessionSettings.startupOptions(settings))
+        }
         let handle = withCStringArray(keywords) { keywordPointers in
             withCStringArray(values) { valuePointers in
                 PQconnectdbParams(keywordPointers, valuePointers, 1)
@@ -45,15 +54,6 @@ final class PostgresConnection {
         guard PQstatus(handle) == CONNECTION_OK else { throw .unavailable(connection.errorMessage) }
         // Notices ("relation already exists, skipping") would go to standard error unformatted; drop them.
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
-        // Decoders rely on the first four: timestamps in UTC and ISO format, floats with full precision. JIT is
-        // off because short OLTP statements never repay its compile time (measured: 160 ms to compile a batch
-        // statement that then runs in 5 ms).
-        let setup = """
-            SET TimeZone TO 'UTC'; SET DateStyle TO 'ISO, YMD'; SET IntervalStyle TO 'iso_8601';
-            SET extra_float_digits TO 3; SET statement_timeout TO \(max(0, configuration.statementTimeoutMs));
-            SET jit TO off;\(configuration.forceGenericPlans ? " SET plan_cache_mode TO force_generic_plan;" : "")
-            """
-        _ = try connection.executeSimple(setup)
         guard !pipelineMode || PQenterPipelineMode(handle) == 1 else { throw .unavailable(connection.errorMessage) }
         return connection
     }

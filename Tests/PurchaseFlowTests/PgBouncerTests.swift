@@ -1,0 +1,64 @@
+import Foundation
+import Postgres
+import Server
+import TestSupport
+import Testing
+
+/// The service with `database.url` on a real PgBouncer 1.18 in transaction mode and `database.directUrl` on the
+/// database itself (DESIGN.md, issue 15): no named prepared statements, no startup options, no session `SET`;
+/// LISTEN and migrations on the direct URL.
+@Suite("Behind PgBouncer in transaction mode")
+struct PgBouncerTests {
+    @Test("purchases complete through PgBouncer: each reserved, vended and delivered once, the ledger balanced")
+    func purchasesThroughPgBouncer() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: PgBouncerProcess.executable), "scripts/install-dependencies --test installs pgbouncer")
+        let bouncer = try await PgBouncerProcess()
+        let sessionDefaults = try #require(try TestDatabase.projectSchema().migrations.first { $0.name == "session_defaults" })
+        try await PurchaseHarness.with(
+            // A test database is a copy of a migrated template, and a copy does not keep its template's
+            // `ALTER DATABASE … SET`s: the migration that makes them runs again on this one.
+            prepare: { simulators in
+                _ = try await simulators.db.withConnection { try await $0.execute(script: sessionDefaults.sql) }
+            },
+            adjust: { configuration in
+                configuration.databaseDirectURL = configuration.databaseURL
+                configuration.databaseURL += " host=127.0.0.1 port=\(bouncer.port)"
+                configuration.databasePreparedStatements = false
+                configuration.databaseStartupOptions = false
+            }
+        ) { harness in
+            var configuration = ServerConfiguration()
+            configuration.databaseURL = harness.database.connectionString + " host=127.0.0.1 port=\(bouncer.port)"
+            configuration.databasePreparedStatements = false
+            configuration.databaseStartupOptions = false
+            // A session through PgBouncer has the settings the decoders need, from the database's defaults.
+            let pooled = PostgresClient(configuration: configuration.postgres)
+            try await pooled.requireSessionSettings()
+            // PgBouncer 1.18 refuses startup options outright: why they are switched off behind it.
+            configuration.databaseStartupOptions = true
+            let withOptions = PostgresClient(configuration: configuration.postgres)
+            await #expect(throws: PostgresError.self) { try await withOptions.query("SELECT 1") }
+            await withOptions.shutdown()
+
+            let references = try await withThrowingTaskGroup(of: String?.self) { group in
+                for _ in 0..<12 { group.addTask { try await harness.reserveAndTransact().raasTxnRef } }
+                return try await group.reduce(into: [String]()) { if let reference = $1 { $0.append(reference) } }
+            }
+            #expect(references.count == 12)
+            for reference in references {
+                let done = try await harness.waitFor(reference, seconds: 30)
+                #expect(done.state == "success" && done.delivery == "acknowledged", "\(reference): \(done)")
+                #expect(harness.bank.reserveCount(reference) == 1)
+                #expect(harness.vendor.references(reference).count == 1)
+                #expect(harness.bank.resultBodies(reference).count == 1)
+            }
+            #expect(try await harness.ledgerViolations() == [])
+            // The service's statements went through PgBouncer (its own count of transactions for this database).
+            let stats = try await bouncer.admin("SHOW STATS")
+            let transactions = stats.split(separator: "\n").first { $0.hasPrefix(harness.database.name + "|") }
+                .flatMap { Int($0.split(separator: "|")[1]) } ?? 0
+            #expect(transactions > 12 * 3, "\(stats)")
+            await pooled.shutdown()
+        }
+    }
+}
