@@ -368,7 +368,7 @@ let package = Package(
         .testTarget(
             name: "LookupTests",
             dependencies: [
-                "Server", "ServiceHTTP", "SecurityService", "Seeding", "Simulators", "TransactCore", "Postgres", "TestSupport",
+                "Server", "ServiceHTTP", "SecurityService", "Seeding", "Simulators", "TransactCore", "Postgres", "TestSupport", "DatabaseMigrations",
                 "TransactCrypto", "InFlightCheck", "TransactionLookup", "UserTransactionLookup", "TokenLookup", "Support",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

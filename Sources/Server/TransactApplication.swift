@@ -30,8 +30,11 @@ public import Vendors
 /// What the service is built from, made once by the composition root (`transact serve`, or a test).
 public struct ServiceDependencies: Sendable {
     public let postgres: PostgresClient
-    /// Where the lookups read (`ServerConfiguration.lookupPostgres`); nil: `postgres`.
+    /// The lookups' own pool (`ServerConfiguration.lookupPostgres`); nil: `postgres`.
     public let lookupPool: PostgresClient?
+    /// Where the lookups and the catalogue read: the lookup pool, or, when it is on a standby, whichever of the
+    /// standby and the primary has every write acknowledged before the read (`ReplicaReads`).
+    public let lookupDatabase: any PostgresQueryable
     /// The database's definition this build serves (migrations and repeatable set); readiness compares it.
     public let schema: DatabaseSchema
     public let masterKey: MasterKey
@@ -51,14 +54,21 @@ public struct ServiceDependencies: Sendable {
     let fundingSources: FundingSourceDirectory
     let vendors: VendorDirectory
 
+    /// `lookupOnReplica`: `lookupPool` is on a hot standby (`database.lookupUrl`).
     public init(
-        postgres: PostgresClient, lookupPool: PostgresClient? = nil, schema: DatabaseSchema, masterKey: MasterKey,
+        postgres: PostgresClient, lookupPool: PostgresClient? = nil, lookupOnReplica: Bool = false, schema: DatabaseSchema,
+        masterKey: MasterKey,
         simulatedBank: SimulatedBank = SimulatedBank(),
         simulatedVendor: SimulatedVendorAdapter = SimulatedVendorAdapter(), purchaseBatchSize: Int = 64,
         purchaseConcurrentBatches: Int = 1, catalogueCacheTTL: Duration = .seconds(30)
     ) {
         self.postgres = postgres
         self.lookupPool = lookupPool
+        if lookupOnReplica, let lookupPool {
+            self.lookupDatabase = ReplicaReads(primary: postgres, replica: lookupPool)
+        } else {
+            self.lookupDatabase = lookupPool ?? postgres
+        }
         self.schema = schema
         self.masterKey = masterKey
         self.simulatedBank = simulatedBank
@@ -66,15 +76,13 @@ public struct ServiceDependencies: Sendable {
         self.purchaseSteps = PurchaseSteps(
             database: postgres, batched: purchaseBatchSize > 1, maxBatchSize: purchaseBatchSize,
             maxConcurrentBatches: purchaseConcurrentBatches)
-        self.catalogue = CatalogueCache(database: lookupPool ?? postgres, ttl: catalogueCacheTTL)
+        // Refilled after a change through `lookupDatabase`, so never from a standby older than the change.
+        self.catalogue = CatalogueCache(database: lookupDatabase, ttl: catalogueCacheTTL)
         let sealer = SecretSealer(masterKey: masterKey)
         self.fundingSources = FundingSourceDirectory(
             database: postgres, open: { try sealer.open($0, purpose: $1) }, simulatedBank: simulatedBank)
         self.vendors = VendorDirectory(database: postgres, simulated: simulatedVendor)
     }
-
-    /// Where the lookups read.
-    var lookupDatabase: PostgresClient { lookupPool ?? postgres }
 }
 
 /// Composes the service: the router with its middleware and every module's routes. `Server` is the only module

@@ -53,7 +53,7 @@ struct Serve: AsyncParsableCommand {
         }
 
         let dependencies = ServiceDependencies(
-                postgres: postgres, lookupPool: lookupPool,
+                postgres: postgres, lookupPool: lookupPool, lookupOnReplica: !configuration.databaseLookupURL.isEmpty,
                 schema: schema, masterKey: masterKey,
                 purchaseBatchSize: configuration.purchaseBatchSize,
                 purchaseConcurrentBatches: configuration.purchaseConcurrentBatches,

@@ -1,3 +1,4 @@
+import DatabaseMigrations
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -26,35 +27,62 @@ struct LookupHarness {
 
     static func with(catalogueCacheTTL: Duration = .seconds(30), _ body: (LookupHarness) async throws -> Void) async throws {
         try await TestDatabase.with { db, database in
-            try await seed(db, file: demoSeed)
-            try await db.query("""
-                INSERT INTO catalogue.clients (client_id, name, role, secret_hash, api_key_hash)
-                VALUES (201, 'Other Bank', 'client', 'unused', repeat('0', 64))
-                """)
-            try await db.query("INSERT INTO catalogue.client_products (client_id, product_id) VALUES (201, 110)")
-            let directory = ClientDirectory(database: db)
-            let keys = SigningKeyStore(database: db, sealer: SecretSealer(masterKey: TestDatabase.masterKey), retiredKeyGrace: .seconds(360))
-            let token = try await TokenIssuer(
-                directory: directory, keys: keys, issuer: "transact", lifetimeSeconds: 300, throttle: FailureThrottle()
-            ).issue(grantType: "client_credentials", clientId: "200", clientSecret: "demo-secret-change-me").accessToken
             // The lookups read through a pool of their own, on generic plans, as `transact serve` sets them up.
             var lookupConfiguration = database.configuration(poolSize: 2)
             lookupConfiguration.forceGenericPlans = true
             lookupConfiguration.applicationName = Self.lookupApplicationName
-            let lookupPool = PostgresClient(configuration: lookupConfiguration)
-            let dependencies = ServiceDependencies(
-                postgres: db, lookupPool: lookupPool, schema: try TestDatabase.projectSchema(),
-                masterKey: TestDatabase.masterKey, catalogueCacheTTL: catalogueCacheTTL)
-            do {
-                try await body(LookupHarness(
-                    db: db, database: database, dependencies: dependencies,
-                    headers: [.authorization: "Bearer \(token)", HTTPField.Name("X-API-Key")!: "demo-api-key-change-me"]))
-            } catch {
-                await lookupPool.shutdown()
-                throw error
-            }
-            await lookupPool.shutdown()
+            try await with(
+                db: db, database: database, lookupConfiguration: lookupConfiguration, lookupOnReplica: false,
+                catalogueCacheTTL: catalogueCacheTTL, body)
         }
+    }
+
+    /// The same on a `ReplicatedCluster`: the database on its primary (migrated here), the lookup pool on its standby.
+    static func withReplica(_ cluster: ReplicatedCluster, _ body: (LookupHarness) async throws -> Void) async throws {
+        let db = PostgresClient(configuration: PostgresConfiguration(connectionString: cluster.primaryURL, poolSize: 4))
+        do {
+            try await MigrationRunner(client: db, schema: try TestDatabase.projectSchema()).migrate()
+            var lookupConfiguration = PostgresConfiguration(connectionString: cluster.standbyURL, poolSize: 2)
+            lookupConfiguration.forceGenericPlans = true
+            lookupConfiguration.applicationName = Self.lookupApplicationName
+            try await with(
+                db: db, database: TestDatabase(name: "postgres", connectionString: cluster.primaryURL),
+                lookupConfiguration: lookupConfiguration, lookupOnReplica: true, catalogueCacheTTL: .seconds(30), body)
+        } catch {
+            await db.shutdown()
+            throw error
+        }
+        await db.shutdown()
+    }
+
+    private static func with(
+        db: PostgresClient, database: TestDatabase, lookupConfiguration: PostgresConfiguration, lookupOnReplica: Bool,
+        catalogueCacheTTL: Duration, _ body: (LookupHarness) async throws -> Void
+    ) async throws {
+        try await seed(db, file: demoSeed)
+        try await db.query("""
+            INSERT INTO catalogue.clients (client_id, name, role, secret_hash, api_key_hash)
+            VALUES (201, 'Other Bank', 'client', 'unused', repeat('0', 64))
+            """)
+        try await db.query("INSERT INTO catalogue.client_products (client_id, product_id) VALUES (201, 110)")
+        let directory = ClientDirectory(database: db)
+        let keys = SigningKeyStore(database: db, sealer: SecretSealer(masterKey: TestDatabase.masterKey), retiredKeyGrace: .seconds(360))
+        let token = try await TokenIssuer(
+            directory: directory, keys: keys, issuer: "transact", lifetimeSeconds: 300, throttle: FailureThrottle()
+        ).issue(grantType: "client_credentials", clientId: "200", clientSecret: "demo-secret-change-me").accessToken
+        let lookupPool = PostgresClient(configuration: lookupConfiguration)
+        let dependencies = ServiceDependencies(
+            postgres: db, lookupPool: lookupPool, lookupOnReplica: lookupOnReplica, schema: try TestDatabase.projectSchema(),
+            masterKey: TestDatabase.masterKey, catalogueCacheTTL: catalogueCacheTTL)
+        do {
+            try await body(LookupHarness(
+                db: db, database: database, dependencies: dependencies,
+                headers: [.authorization: "Bearer \(token)", HTTPField.Name("X-API-Key")!: "demo-api-key-change-me"]))
+        } catch {
+            await lookupPool.shutdown()
+            throw error
+        }
+        await lookupPool.shutdown()
     }
 
     /// The lookup pool's connections, as `pg_stat_activity` names them.

@@ -9,6 +9,12 @@ public struct TestDatabase: Sendable {
     public let name: String
     public let connectionString: String
 
+    /// A database some other server holds (a `ReplicatedCluster`'s, say), by its name and connection string.
+    public init(name: String, connectionString: String) {
+        self.name = name
+        self.connectionString = connectionString
+    }
+
     /// The project's `Migrations/` folder.
     public static let migrationsDirectory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
