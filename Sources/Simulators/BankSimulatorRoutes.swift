@@ -3,9 +3,11 @@ import Foundation
 public import Hummingbird
 
 /// `transact simulate bank` over HTTP (API.md §5.3): `POST /reserveFunds`, `POST /transactResult`,
-/// `GET /statusLookup?raasTxnRef=…`, and `GET /holds`, the record of every hold, debit and release.
+/// `GET /statusLookup?raasTxnRef=…`, `GET /holds`, the record of every hold, debit and release, and `GET /calls`,
+/// how many reserveFunds and transactResult calls (by outcome) each raasTxnRef received.
 public struct BankSimulatorRoutes: Sendable {
     public let bank: SimulatedBank
+    private let calls = SimulatorCallLog()
     /// How long a request that gets no answer is held open (the caller's timeout ends it first).
     let silenceSeconds: Double
 
@@ -17,6 +19,7 @@ public struct BankSimulatorRoutes: Sendable {
     public func add(to router: Router<BasicRequestContext>) {
         router.post("reserveFunds") { request, context -> Response in
             let body = try await request.decode(as: ReserveFundsRequest.self, context: context)
+            calls.record("reserveFunds", for: body.raasTxnRef)
             switch bank.reserveFunds(body) {
             case .answer(let answer):
                 return try SimulatorJSON.response(answer)
@@ -26,7 +29,10 @@ public struct BankSimulatorRoutes: Sendable {
             }
         }
         router.post("transactResult") { request, context -> Response in
-            bank.transactResult(try await request.decode(as: TransactResultNotice.self, context: context))
+            let notice = try await request.decode(as: TransactResultNotice.self, context: context)
+            // By outcome: a repeat of one outcome is a redelivery (at least once); two outcomes would be a conflict.
+            calls.record(notice.isSuccess ? "transactResult:success" : "transactResult:failure", for: notice.raasTxnRef)
+            bank.transactResult(notice)
             return Response(status: .ok)
         }
         router.get("statusLookup") { request, _ -> Response in
@@ -35,6 +41,7 @@ public struct BankSimulatorRoutes: Sendable {
             }
             return try SimulatorJSON.response(bank.statusAnswer(for: reference))
         }
+        router.get("calls") { _, _ -> Response in try SimulatorJSON.response(calls.all) }
         router.get("holds") { _, _ -> Response in
             struct Entry: Encodable {
                 let raasTxnRef: String
