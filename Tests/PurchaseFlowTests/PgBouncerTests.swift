@@ -61,4 +61,31 @@ struct PgBouncerTests {
             await pooled.shutdown()
         }
     }
+
+    @Test("a database without the session defaults is refused behind PgBouncer, naming the settings it lacks")
+    func sessionSettingsChecked() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: PgBouncerProcess.executable), "scripts/install-dependencies --test installs pgbouncer")
+        let bouncer = try await PgBouncerProcess()
+        // A test database is a copy of the migrated template, without the template's `ALTER DATABASE … SET`s: the
+        // state of a database whose migrating role could not set them.
+        try await TestDatabase.with { _, database in
+            var configuration = ServerConfiguration()
+            configuration.databaseURL = database.connectionString + " host=127.0.0.1 port=\(bouncer.port)"
+            configuration.databasePreparedStatements = false
+            configuration.databaseStartupOptions = false
+            let pooled = PostgresClient(configuration: configuration.postgres)
+            await #expect {
+                try await pooled.requireSessionSettings()
+            } throws: { error in
+                guard let mismatch = error as? PostgresClient.SessionSettingsMismatch else { return false }
+                return mismatch.differences.contains { $0.name == "extra_float_digits" }
+                    && "\(mismatch)".contains("database.startupOptions: false")
+            }
+            await pooled.shutdown()
+            // Directly, with startup options, the same database has them.
+            let direct = PostgresClient(configuration: PostgresConfiguration(connectionString: database.connectionString, poolSize: 1))
+            try await direct.requireSessionSettings()
+            await direct.shutdown()
+        }
+    }
 }
