@@ -91,8 +91,8 @@ public struct MigrationRunner: Sendable {
     }
 
     private func migrate(on session: PostgresSession) async throws -> [Migration] {
-        let standing = try await standing(on: session)
-        switch standing {
+        let inspection = try await inspect(on: session)
+        switch Self.standing(of: inspection, repeatable: try await repeatableStanding(on: session)) {
         case .current:
             return []
         case .ahead(let newer):
@@ -101,11 +101,10 @@ public struct MigrationRunner: Sendable {
         case .behind:
             break
         }
-        let pending = try await inspect(on: session).pending
         // Runs of migrations that share a transaction, split around each one that must run on its own.
         var applied: [Migration] = []
         var batch: [Migration] = []
-        for migration in pending {
+        for migration in inspection.pending {
             if migration.runsInTransaction {
                 batch.append(migration)
                 continue
@@ -252,13 +251,17 @@ public struct MigrationRunner: Sendable {
     }
 
     private func standing(on session: PostgresSession) async throws -> SchemaStanding {
-        let migrations = try await inspect(on: session)
-        let repeatable = try await repeatableStanding(on: session)
-        if !migrations.pending.isEmpty {
-            return .behind(pending: migrations.pending.map(\.fileName) + (repeatable == .current ? [] : [Self.repeatablePendingName]))
+        Self.standing(of: try await inspect(on: session), repeatable: try await repeatableStanding(on: session))
+    }
+
+    private static func standing(
+        of inspection: (pending: [Migration], newer: [String]), repeatable: RepeatableStanding
+    ) -> SchemaStanding {
+        if !inspection.pending.isEmpty {
+            return .behind(pending: inspection.pending.map(\.fileName) + (repeatable == .current ? [] : [Self.repeatablePendingName]))
         }
-        if !migrations.newer.isEmpty || repeatable == .superseded {
-            return .ahead(newer: migrations.newer + (repeatable == .superseded ? [Self.repeatableNewerName] : []))
+        if !inspection.newer.isEmpty || repeatable == .superseded {
+            return .ahead(newer: inspection.newer + (repeatable == .superseded ? [Self.repeatableNewerName] : []))
         }
         return repeatable == .current ? .current : .behind(pending: [Self.repeatablePendingName])
     }

@@ -84,11 +84,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// whose session state a pooler in transaction mode would not keep. Always with startup options and prepared
     /// statements, as nothing stands between it and PostgreSQL when a direct URL is set.
     public var directPostgres: PostgresConfiguration {
-        guard !databaseDirectURL.isEmpty else { return postgres }
-        var direct = pool(url: databaseDirectURL, poolSize: 1)
-        direct.startupOptions = true
-        direct.maxPreparedStatements = PostgresConfiguration.defaultMaxPreparedStatements
-        return direct
+        databaseDirectURL.isEmpty ? postgres : pool(url: databaseDirectURL, poolSize: 1, direct: true)
     }
 
     /// The notification workers' own pool (`NotificationConfiguration.databasePoolSize`).
@@ -102,20 +98,23 @@ public struct ServerConfiguration: Sendable, Equatable {
             applicationName: "transact-lookups", forceGenericPlans: true)
     }
 
-    /// A pool with the database settings every pool shares.
+    /// A pool with the database settings every pool shares. `direct`: on PostgreSQL itself, not through a pooler,
+    /// so with prepared statements and startup options whatever the pooler's switches say.
     private func pool(
-        url: String? = nil, poolSize: Int, applicationName: String = "transact", forceGenericPlans: Bool = false
+        url: String? = nil, poolSize: Int, applicationName: String = "transact", forceGenericPlans: Bool = false,
+        direct: Bool = false
     ) -> PostgresConfiguration {
-        PostgresConfiguration(
+        let prepared = direct || databasePreparedStatements
+        return PostgresConfiguration(
             connectionString: url ?? databaseURL,
             poolSize: poolSize,
             maxQueuedRequests: databaseMaxQueuedRequests,
             connectTimeoutSeconds: databaseConnectTimeoutSeconds,
             statementTimeoutMs: databaseStatementTimeoutMs,
-            maxPreparedStatements: databasePreparedStatements ? PostgresConfiguration.defaultMaxPreparedStatements : 0,
+            maxPreparedStatements: prepared ? PostgresConfiguration.defaultMaxPreparedStatements : 0,
             applicationName: applicationName,
-            forceGenericPlans: forceGenericPlans && databasePreparedStatements,
-            startupOptions: databaseStartupOptions)
+            forceGenericPlans: forceGenericPlans && prepared,
+            startupOptions: direct || databaseStartupOptions)
     }
 
     /// The file (when it exists), then the environment.

@@ -53,11 +53,10 @@ struct Serve: AsyncParsableCommand {
         }
 
         let dependencies = ServiceDependencies(
-                postgres: postgres, lookupPool: lookupPool, lookupOnReplica: !configuration.databaseLookupURL.isEmpty,
-                schema: schema, masterKey: masterKey,
-                purchaseBatchSize: configuration.purchaseBatchSize,
-                purchaseConcurrentBatches: configuration.purchaseConcurrentBatches,
-                catalogueCacheTTL: .milliseconds(configuration.catalogueCacheTTLMs))
+            postgres: postgres, lookupPool: lookupPool, lookupOnReplica: !configuration.databaseLookupURL.isEmpty,
+            schema: schema, masterKey: masterKey, purchaseBatchSize: configuration.purchaseBatchSize,
+            purchaseConcurrentBatches: configuration.purchaseConcurrentBatches,
+            catalogueCacheTTL: .milliseconds(configuration.catalogueCacheTTLMs))
         let application = TransactApplication.make(configuration: configuration, dependencies: dependencies, logger: logger)
         // The drain period is last, so it is the first to stop: readiness turns 503 while the server still listens.
         let drain = DrainPeriod(drain: dependencies.drain, duration: .seconds(configuration.drainSeconds), logger: logger)

@@ -9,6 +9,13 @@ import Testing
 /// LISTEN and migrations on the direct URL.
 @Suite("Behind PgBouncer in transaction mode")
 struct PgBouncerTests {
+    /// `database.url` moved onto the PgBouncer at `port`, with the two switches PgBouncer 1.18 needs.
+    static func throughPgBouncer(_ configuration: inout ServerConfiguration, port: Int) {
+        configuration.databaseURL += " host=127.0.0.1 port=\(port)"
+        configuration.databasePreparedStatements = false
+        configuration.databaseStartupOptions = false
+    }
+
     @Test("purchases complete through PgBouncer: each reserved, vended and delivered once, the ledger balanced")
     func purchasesThroughPgBouncer() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: PgBouncerProcess.executable), "scripts/install-dependencies --test installs pgbouncer")
@@ -22,15 +29,12 @@ struct PgBouncerTests {
             },
             adjust: { configuration in
                 configuration.databaseDirectURL = configuration.databaseURL
-                configuration.databaseURL += " host=127.0.0.1 port=\(bouncer.port)"
-                configuration.databasePreparedStatements = false
-                configuration.databaseStartupOptions = false
+                Self.throughPgBouncer(&configuration, port: bouncer.port)
             }
         ) { harness in
             var configuration = ServerConfiguration()
-            configuration.databaseURL = harness.database.connectionString + " host=127.0.0.1 port=\(bouncer.port)"
-            configuration.databasePreparedStatements = false
-            configuration.databaseStartupOptions = false
+            configuration.databaseURL = harness.database.connectionString
+            Self.throughPgBouncer(&configuration, port: bouncer.port)
             // A session through PgBouncer has the settings the decoders need, from the database's defaults.
             let pooled = PostgresClient(configuration: configuration.postgres)
             try await pooled.requireSessionSettings()
@@ -70,9 +74,8 @@ struct PgBouncerTests {
         // state of a database whose migrating role could not set them.
         try await TestDatabase.with { _, database in
             var configuration = ServerConfiguration()
-            configuration.databaseURL = database.connectionString + " host=127.0.0.1 port=\(bouncer.port)"
-            configuration.databasePreparedStatements = false
-            configuration.databaseStartupOptions = false
+            configuration.databaseURL = database.connectionString
+            Self.throughPgBouncer(&configuration, port: bouncer.port)
             let pooled = PostgresClient(configuration: configuration.postgres)
             await #expect {
                 try await pooled.requireSessionSettings()

@@ -3,7 +3,7 @@ import Foundation
 /// A PostgreSQL primary and a hot standby streaming from it (`pg_basebackup -R`), both this test's own, on loopback:
 /// real replication, whose replay a test can pause (`pg_wal_replay_pause()` on the standby). Stopped and removed
 /// by `stop()` (`with` does it). As root (scripts/test), the servers run as `postgres`, as PostgreSQL requires.
-public final class ReplicatedCluster: @unchecked Sendable {
+public final class ReplicatedCluster: Sendable {
     static let binaries = "/usr/lib/postgresql/15/bin"
     public let primaryPort: Int
     public let standbyPort: Int
