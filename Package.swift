@@ -192,6 +192,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Retention: the history's month partitions made ahead of time, and `transact archive`.
+        .target(
+            name: "Retention",
+            dependencies: [
+                "Postgres", "TransactCrypto",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Purchases (API.md §3–§5): one home for intake, the store, the batched steps, the answers and the workers;
         // the design card's purchase modules are thin faces on it.
         .target(
@@ -242,7 +252,7 @@ let package = Package(
                 "TransactCrypto", "FinancialTerms", "BankInterfaces", "Vendors", "OutboundHTTP", "Purchases", "ReserveAndTransact", "Transact",
                 "TransactResult",
                 "InFlightCheck", "TransactionLookup", "UserTransactionLookup", "TokenLookup", "ProductLookup", "MNOLookup",
-                "AccountValidation", "Notifications", "Support",
+                "AccountValidation", "Notifications", "Support", "Retention",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -257,7 +267,7 @@ let package = Package(
             name: "transact",
             dependencies: [
                 "Server", "Postgres", "DatabaseMigrations", "TransactCrypto", "Seeding", "SecurityService", "Ledger",
-                "Simulators", "TransactCore", "Purchases", "Notifications", "Support",
+                "Simulators", "TransactCore", "Purchases", "Notifications", "Support", "Retention",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -77,7 +77,8 @@ BEGIN
     INSERT INTO purchases.state_changes (raas_txn_ref, sequence, state, cause, response_code)
     VALUES (c.raas_txn_ref,
             CASE WHEN c.previous IS NULL THEN 1
-                 ELSE 1 + (SELECT max(s.sequence) FROM purchases.state_changes s WHERE s.raas_txn_ref = c.raas_txn_ref) END,
+                 ELSE 1 + (SELECT max(s.sequence) FROM purchases.state_changes s
+                           WHERE s.raas_txn_ref = c.raas_txn_ref AND s.changed_at >= retention.written_since(NEW.created_at)) END,
             c.state, c.cause, c.response_code);
     RETURN NULL;
 END $$;
@@ -97,14 +98,17 @@ CREATE OR REPLACE TRIGGER result_bodies_append_only BEFORE UPDATE OR DELETE ON p
     FOR EACH ROW EXECUTE FUNCTION ledger.refuse_rewrite('PU002');
 
 -- A transactResult's delivery attempts so far, from the call log (one transactResult call per attempt), in one
--- pass over the purchase's calls. A set-returning SQL function, so that PostgreSQL inlines it into its caller;
--- p_wanted false reads no call (inlined, it gates the scan: a caller asks only for the rows that need it).
-CREATE OR REPLACE FUNCTION purchases.result_attempts(p_raas_txn_ref uuid, p_wanted boolean DEFAULT true)
-RETURNS TABLE (attempts integer, first_at timestamptz, last_at timestamptz, last_outcome text)
+-- pass over the purchase's calls, in the months since it was opened (p_opened_at: Migrations/0023). A set-returning
+-- SQL function, so that PostgreSQL inlines it into its caller; p_wanted false reads no call (inlined, it gates the
+-- scan: a caller asks only for the rows that need it).
+CREATE OR REPLACE FUNCTION purchases.result_attempts(
+    p_raas_txn_ref uuid, p_opened_at timestamptz, p_wanted boolean DEFAULT true
+) RETURNS TABLE (attempts integer, first_at timestamptz, last_at timestamptz, last_outcome text)
 LANGUAGE sql STABLE AS $$
     SELECT count(*)::integer, min(c.called_at), max(c.called_at), (array_agg(c.outcome ORDER BY c.called_at DESC))[1]
     FROM purchases.calls c
-    WHERE p_wanted AND c.raas_txn_ref = p_raas_txn_ref AND c.operation = 'transactResult'
+    WHERE p_wanted AND c.raas_txn_ref = p_raas_txn_ref AND c.called_at >= retention.written_since(p_opened_at)
+      AND c.operation = 'transactResult'
 $$;
 
 -- How each transactResult's delivery stands (Migrations/0018), read from what records it: the delivery job, which
@@ -117,7 +121,7 @@ SELECT t.raas_txn_ref, t.result_recipient AS recipient,
        CASE WHEN j.raas_txn_ref IS NULL THEN a.last_at END AS acknowledged_at
 FROM purchases.transactions t
 LEFT JOIN purchases.jobs j ON j.raas_txn_ref = t.raas_txn_ref AND j.stage = 'delivery'
-CROSS JOIN LATERAL purchases.result_attempts(t.raas_txn_ref) a
+CROSS JOIN LATERAL purchases.result_attempts(t.raas_txn_ref, t.created_at) a
 WHERE t.result_recipient IS NOT NULL;
 
 -- Wakes the workers for work due now.
@@ -183,14 +187,14 @@ $$;
 -- float_code, float_owed}. Inside purchases.apply_steps they are deferred to the end of the batch, which books all
 -- of them in one set-based statement (the hot accounts' rows locked once, updated once per batch); anywhere else
 -- they are applied at once. A pending transfer carries the float it draws on and the amount, so that the batch can
--- check the float for all its purchases together. Deferred operations wait in a temporary table of the session
--- (created by apply_steps, which empties it).
+-- check the float for all its purchases together. Deferred operations wait in purchases.deferred_ledger_ops
+-- (Migrations/0024), which apply_steps empties of its transaction's rows.
 CREATE OR REPLACE FUNCTION purchases.book_all(p_ops jsonb) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     refused record;
 BEGIN
     IF current_setting('purchases.defer_ledger', true) = 'on' THEN
-        INSERT INTO pg_temp.purchase_ledger_ops (raas_txn_ref, op, float_code, float_owed)
+        INSERT INTO purchases.deferred_ledger_ops (raas_txn_ref, op, float_code, float_owed)
         SELECT (o.value->>'raas_txn_ref')::uuid, o.value->'op', o.value->>'float_code', coalesce((o.value->>'float_owed')::bigint, 0)
         FROM jsonb_array_elements(p_ops) WITH ORDINALITY o
         ORDER BY o.ordinality;
@@ -862,7 +866,7 @@ BEGIN
         FROM unnest(held) h
         JOIN purchases.transactions x ON x.raas_txn_ref = h.raas_txn_ref
         LEFT JOIN catalogue.funding_sources f ON f.funding_source_id = x.funding_source_id AND NOT h.acknowledged
-        CROSS JOIN LATERAL purchases.result_attempts(h.raas_txn_ref, NOT h.acknowledged) so_far
+        CROSS JOIN LATERAL purchases.result_attempts(h.raas_txn_ref, x.created_at, NOT h.acknowledged) so_far
     ), called AS (
         INSERT INTO purchases.calls (raas_txn_ref, party, operation, outcome, latency_ms)
         SELECT d.raas_txn_ref, CASE WHEN d.result_recipient = 'client' THEN 'client' ELSE 'bank' END, 'transactResult',
@@ -969,10 +973,6 @@ BEGIN
     -- other step (a reservation answer is written on its own) books at once: deferring would only cost statements.
     deferred := jsonb_array_length(p_steps) > 1 OR p_steps @> '[{"step": "open"}]';
     IF deferred THEN
-        IF to_regclass('pg_temp.purchase_ledger_ops') IS NULL THEN
-            CREATE TEMPORARY TABLE purchase_ledger_ops (
-                position bigint GENERATED ALWAYS AS IDENTITY, raas_txn_ref uuid, op jsonb, float_code text, float_owed bigint);
-        END IF;
         PERFORM set_config('purchases.defer_ledger', 'on', true);
     END IF;
     FOR step_item, step IN SELECT ordinality, value FROM jsonb_array_elements(p_steps) WITH ORDINALITY LOOP
@@ -1020,7 +1020,8 @@ BEGIN
         END LOOP;
     END IF;
     IF deferred THEN
-        WITH taken AS (DELETE FROM pg_temp.purchase_ledger_ops o RETURNING o.*)
+        WITH taken AS (DELETE FROM purchases.deferred_ledger_ops o WHERE o.transaction_id = pg_current_xact_id()
+                       RETURNING o.*)
         SELECT coalesce(jsonb_agg(jsonb_build_object('raas_txn_ref', o.raas_txn_ref, 'op', o.op, 'float_code', o.float_code,
                                                      'float_owed', o.float_owed) ORDER BY o.position), '[]')
         INTO ops FROM taken o;
@@ -1138,7 +1139,10 @@ CREATE OR REPLACE FUNCTION purchases.invariant_violations() RETURNS SETOF text L
     WHERE j.stage = 'delivery' AND t.result_recipient IS NULL
     UNION ALL
     SELECT 'transaction ' || d.raas_txn_ref || '''s result is acknowledged but was never attempted'
-    FROM purchases.result_deliveries d WHERE d.status = 'acknowledged' AND d.attempts = 0
+    FROM purchases.result_deliveries d JOIN purchases.transactions t USING (raas_txn_ref)
+    WHERE d.status = 'acknowledged' AND d.attempts = 0
+      -- unless the months of its calls have been archived (transact archive): its attempts went with them
+      AND retention.written_since(t.created_at) >= retention.kept_from('purchases.calls')
     UNION ALL
     -- Work in progress is never orphaned: an open purchase has exactly one open job, which moves it on (and names
     -- its five fields, for the In-Flight Check); a final one has none.

@@ -90,10 +90,10 @@ BEGIN
         INSERT INTO notifications.status_changes (notification_id, sequence, status_code, cause)
         SELECT moved.notification_id, moved.previous + s.n, s.code, left(moved.cause, 300)
         FROM moved CROSS JOIN LATERAL unnest(moved.codes) WITH ORDINALITY AS s(code, n)
-        RETURNING notification_id, sequence
+        RETURNING notification_id, sequence, changed_at
     ), pushed AS (
-        INSERT INTO notifications.callbacks (notification_id, sequence, client_id)
-        SELECT h.notification_id, h.sequence, moved.client_id
+        INSERT INTO notifications.callbacks (notification_id, sequence, changed_at, client_id)
+        SELECT h.notification_id, h.sequence, h.changed_at, moved.client_id
         FROM history h JOIN moved ON moved.notification_id = h.notification_id
         WHERE EXISTS (SELECT 1 FROM catalogue.clients c
                       WHERE c.client_id = moved.client_id AND c.notification_callback_url IS NOT NULL)
@@ -152,6 +152,7 @@ END $$;
 CREATE OR REPLACE FUNCTION notifications.claim_sends(p_limit integer, p_lease_seconds integer)
 RETURNS SETOF notifications.send_claim LANGUAGE plpgsql AS $$
 DECLARE
+    batch notifications.messages[];
     m record;
     claim notifications.send_claim;
     claims jsonb := '[]';
@@ -166,21 +167,12 @@ BEGIN
     IF p_limit > 100 THEN
         RAISE EXCEPTION 'a claim takes at most 100 messages' USING ERRCODE = '22023';
     END IF;
-    -- The batch's messages with their clients' limits and prices, in a table of the session (emptied at commit).
-    IF to_regclass('pg_temp.claimed_messages') IS NULL THEN
-        CREATE TEMPORARY TABLE claimed_messages ON COMMIT DELETE ROWS AS
-            SELECT x.*, c.notification_daily_limit, c.notification_monthly_limit, c.message_prices,
-                   c.messaging_account_code, c.messaging_currency
-            FROM notifications.messages x, catalogue.clients c WITH NO DATA;
-    END IF;
-    DELETE FROM pg_temp.claimed_messages;  -- a second claim in one transaction starts empty too
-    INSERT INTO pg_temp.claimed_messages
-    SELECT due.*, c.notification_daily_limit, c.notification_monthly_limit, c.message_prices, c.messaging_account_code,
-           c.messaging_currency
-    FROM (SELECT x.* FROM notifications.messages x WHERE x.send_due_at <= now() AND x.status_code IN (2, 3)
-          ORDER BY x.send_due_at LIMIT p_limit FOR UPDATE SKIP LOCKED) due
-    LEFT JOIN catalogue.clients c ON c.client_id = due.client_id;
-    IF NOT FOUND THEN
+    -- The batch's messages, held in a variable: no table of the session, which a pooler in transaction mode would
+    -- hand from one client to the next (issue 15). Their clients' limits and prices are read beside them.
+    SELECT array_agg(due.x ORDER BY (due.x).send_due_at, (due.x).notification_id) INTO batch
+    FROM (SELECT x FROM notifications.messages x WHERE x.send_due_at <= now() AND x.status_code IN (2, 3)
+          ORDER BY x.send_due_at LIMIT p_limit FOR UPDATE SKIP LOCKED) due;
+    IF batch IS NULL THEN
         RETURN;
     END IF;
 
@@ -188,28 +180,32 @@ BEGIN
     -- accounts by id, as the ledger locks them) so that concurrent claims never wait for each other in a circle.
     INSERT INTO notifications.volumes (client_id, channel_id, period, period_start)
     SELECT DISTINCT x.client_id, x.channel_id, p.period, notifications.period_start(p.period)
-    FROM pg_temp.claimed_messages x CROSS JOIN (VALUES ('day'), ('month')) p(period)
+    FROM unnest(batch) x CROSS JOIN (VALUES ('day'), ('month')) p(period)
     WHERE x.price IS NULL
     ON CONFLICT DO NOTHING;
     SELECT coalesce(jsonb_object_agg(v.client_id || ':' || v.channel_id || ':' || v.period, v.sent), '{}') INTO counted
     FROM (SELECT * FROM notifications.volumes v
-          WHERE (v.client_id, v.channel_id) IN (SELECT x.client_id, x.channel_id FROM pg_temp.claimed_messages x
+          WHERE (v.client_id, v.channel_id) IN (SELECT x.client_id, x.channel_id FROM unnest(batch) x
                                                 WHERE x.price IS NULL)
             AND v.period_start = notifications.period_start(v.period)
           ORDER BY v.client_id, v.channel_id, v.period
           FOR UPDATE) v;
     PERFORM ledger.create_account('revenue:messaging:' || cur, cur, 'revenue')
-    FROM (SELECT DISTINCT x.messaging_currency AS cur FROM pg_temp.claimed_messages x
-          WHERE x.messaging_currency IS NOT NULL AND x.price IS NULL) currencies
+    FROM (SELECT DISTINCT c.messaging_currency AS cur FROM unnest(batch) x
+          JOIN catalogue.clients c ON c.client_id = x.client_id
+          WHERE c.messaging_currency IS NOT NULL AND x.price IS NULL) currencies
     WHERE NOT EXISTS (SELECT 1 FROM ledger.accounts a WHERE a.code = 'revenue:messaging:' || cur);
     SELECT coalesce(jsonb_object_agg(a.code, a.posted_credits - a.posted_debits - a.pending_debits), '{}') INTO available
     FROM (SELECT * FROM ledger.accounts a
-          WHERE a.code IN (SELECT x.messaging_account_code FROM pg_temp.claimed_messages x WHERE x.price IS NULL
-                           UNION SELECT 'revenue:messaging:' || x.messaging_currency FROM pg_temp.claimed_messages x
+          WHERE a.code IN (SELECT unnest(ARRAY[c.messaging_account_code, 'revenue:messaging:' || c.messaging_currency])
+                           FROM unnest(batch) x JOIN catalogue.clients c ON c.client_id = x.client_id
                            WHERE x.price IS NULL)
           ORDER BY a.id FOR NO KEY UPDATE) a;
 
-    FOR m IN SELECT * FROM pg_temp.claimed_messages x ORDER BY x.send_due_at, x.notification_id LOOP
+    FOR m IN SELECT x.*, c.notification_daily_limit, c.notification_monthly_limit, c.message_prices,
+                    c.messaging_account_code, c.messaging_currency
+             FROM unnest(batch) WITH ORDINALITY x LEFT JOIN catalogue.clients c ON c.client_id = x.client_id
+             ORDER BY x.ordinality LOOP
         IF m.valid_until IS NOT NULL AND m.valid_until <= now() THEN
             ended := ended || notifications.ending(m.notification_id, 20, 'not sent before validUntil');
             ops := ops || notifications.refund(m.notification_id);
@@ -375,25 +371,29 @@ RETURNS TABLE (
 BEGIN
     RETURN QUERY
     WITH due AS (
-        SELECT c.notification_id, c.sequence FROM notifications.callbacks c
+        SELECT c.notification_id, c.sequence, c.changed_at FROM notifications.callbacks c
+        JOIN notifications.messages m ON m.notification_id = c.notification_id
         WHERE c.status = 'pending' AND c.due_at <= now()
           AND NOT EXISTS (SELECT 1 FROM notifications.callbacks e
-                          WHERE e.notification_id = c.notification_id AND e.sequence < c.sequence AND e.status = 'pending')
+                          WHERE e.notification_id = c.notification_id AND e.sequence < c.sequence
+                            AND e.changed_at >= retention.written_since(m.created_at) AND e.status = 'pending')
         ORDER BY c.due_at
         LIMIT p_limit
-        FOR UPDATE SKIP LOCKED
+        FOR UPDATE OF c SKIP LOCKED
     ), leased AS (
         UPDATE notifications.callbacks c
         SET lease_token = gen_random_uuid(), due_at = now() + make_interval(secs => p_lease_seconds),
             attempts = c.attempts + 1
-        FROM due WHERE c.notification_id = due.notification_id AND c.sequence = due.sequence
-        RETURNING c.notification_id, c.sequence, c.lease_token, c.client_id, c.attempts
+        FROM due
+        WHERE c.notification_id = due.notification_id AND c.sequence = due.sequence AND c.changed_at = due.changed_at
+        RETURNING c.notification_id, c.sequence, c.changed_at, c.lease_token, c.client_id, c.attempts
     )
     SELECT l.notification_id, l.sequence, l.lease_token, l.client_id, m.client_notification_ref, m.channel_id,
            m.destination_identifier, m.transaction_ref, s.status_code, s.changed_at, l.attempts
     FROM leased l
     JOIN notifications.messages m ON m.notification_id = l.notification_id
-    JOIN notifications.status_changes s ON s.notification_id = l.notification_id AND s.sequence = l.sequence;
+    JOIN notifications.status_changes s
+      ON s.notification_id = l.notification_id AND s.sequence = l.sequence AND s.changed_at = l.changed_at;
 END $$;
 
 -- Records callback deliveries for a batch: {notification_id, sequence, lease_token, acknowledged, outcome,
@@ -411,7 +411,9 @@ BEGIN
     FROM jsonb_to_recordset(p_reports) AS r(
         notification_id uuid, sequence integer, lease_token uuid, acknowledged boolean, outcome text,
         retry_delay_ms integer, max_attempts integer)
-    WHERE c.notification_id = r.notification_id AND c.sequence = r.sequence AND c.lease_token = r.lease_token;
+    JOIN notifications.messages m ON m.notification_id = r.notification_id
+    WHERE c.notification_id = r.notification_id AND c.sequence = r.sequence AND c.lease_token = r.lease_token
+      AND c.changed_at >= retention.written_since(m.created_at);
     -- An acknowledged callback frees the next of its message at once.
     SELECT count(*) INTO acknowledged_count FROM jsonb_to_recordset(p_reports) AS r(acknowledged boolean) WHERE r.acknowledged;
     IF acknowledged_count > 0 THEN

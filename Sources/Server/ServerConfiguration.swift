@@ -42,6 +42,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// After SIGTERM (or SIGINT), how long readiness answers 503 while requests are still served, before the
     /// listener closes and the requests in flight finish: the time a load balancer takes to stop sending new ones.
     public var drainSeconds = 5
+    /// Days of the append-only history `transact archive` always keeps, back from today (UTC); never fewer than the
+    /// 30 of the lookup window. The default keeps thirteen months and a few days: a year of statements and the
+    /// month a bank's annual reconciliation takes.
+    public var retentionHistoryDays = 400
     /// Access token lifetime (API.md §1.1: default 300 s).
     public var tokenLifetimeSeconds = 300
     /// The `iss` of the tokens this service signs and accepts.
@@ -157,6 +161,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         ("database.migrationLockTimeoutMs", "TRANSACT_DATABASE_MIGRATION_LOCK_TIMEOUT_MS",
          { set(&$0.migrationLockTimeoutMs, $1, 1...600_000) }),
         ("http.drainSeconds", "TRANSACT_HTTP_DRAIN_SECONDS", { set(&$0.drainSeconds, $1, 0...600) }),
+        ("retention.historyDays", "TRANSACT_RETENTION_HISTORY_DAYS", { set(&$0.retentionHistoryDays, $1, 30...36_500) }),
         ("migrationsDirectory", "TRANSACT_MIGRATIONS_DIRECTORY", { $0.migrationsDirectory = $1; return true }),
         ("openAPIDocument", "TRANSACT_OPENAPI_DOCUMENT", { $0.openAPIDocumentPath = $1; return true }),
         ("security.tokenLifetimeSeconds", "TRANSACT_SECURITY_TOKEN_LIFETIME_SECONDS",

@@ -11,6 +11,7 @@ import InFlightCheck
 import MNOLookup
 import Notifications
 import Support
+import Retention
 import ProductLookup
 import TokenLookup
 import TransactionLookup
@@ -171,7 +172,8 @@ public enum TransactApplication {
         if let lookupPool = dependencies.lookupPool { application.addServices(lookupPool) }
         application.addServices(
             dependencies.postgres, ListenerService(listener: listener),
-            CatalogueInvalidation(catalogue: dependencies.catalogue, listener: listener))
+            CatalogueInvalidation(catalogue: dependencies.catalogue, listener: listener),
+            PartitionUpkeep(database: dependencies.postgres, logger: logger))
         if configuration.workersEnabled {
             let sealer = SecretSealer(masterKey: dependencies.masterKey)
             application.addServices(PurchaseWorkers(

@@ -37,13 +37,15 @@ public enum TransactionStory {
                 SELECT json_agg(json_build_object('sequence', s.sequence, 'state', s.state, 'cause', s.cause,
                                                   'responseCode', s.response_code, 'at', \(utc("s.changed_at")))
                                 ORDER BY s.sequence)
-                FROM purchases.state_changes s WHERE s.raas_txn_ref = t.raas_txn_ref), '[]'),
+                FROM purchases.state_changes s
+                WHERE s.raas_txn_ref = t.raas_txn_ref AND s.changed_at >= retention.written_since(t.created_at)), '[]'),
             'calls', coalesce((
                 SELECT json_agg(json_build_object('party', c.party, 'operation', c.operation, 'reference', c.reference,
                                                   'outcome', c.outcome, 'latencyMs', c.latency_ms,
                                                   'at', \(utc("c.called_at")))
                                 ORDER BY c.called_at)
-                FROM purchases.calls c WHERE c.raas_txn_ref = t.raas_txn_ref), '[]'),
+                FROM purchases.calls c
+                WHERE c.raas_txn_ref = t.raas_txn_ref AND c.called_at >= retention.written_since(t.created_at)), '[]'),
             'ledgerTransfers', coalesce((
                 SELECT json_agg(json_build_object(
                            'id', x.id, 'kind', x.kind, 'description', x.description, 'at', \(utc("x.created_at")),

@@ -5,5 +5,5 @@ struct Transact: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "transact",
         abstract: "The Transact payment backend: API server, database migrations and operations tools.",
-        subcommands: [Serve.self, Migrate.self, Seed.self, Clients.self, Keys.self, Verify.self, Simulate.self, Report.self])
+        subcommands: [Serve.self, Migrate.self, Seed.self, Clients.self, Keys.self, Verify.self, Simulate.self, Report.self, Archive.self])
 }

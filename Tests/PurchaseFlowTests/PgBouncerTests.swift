@@ -62,6 +62,11 @@ struct PgBouncerTests {
             let transactions = stats.split(separator: "\n").first { $0.hasPrefix(harness.database.name + "|") }
                 .flatMap { Int($0.split(separator: "|")[1]) } ?? 0
             #expect(transactions > 12 * 3, "\(stats)")
+            // Nothing was left on a server connection for the next client: no session ever made a temporary table
+            // (PgBouncer's server connections are still open, so any would still be listed).
+            let temporary = try await harness.db.query("SELECT count(*) AS tables FROM pg_class WHERE relpersistence = 't'")
+                .single().decode(Int.self, "tables")
+            #expect(temporary == 0)
             await pooled.shutdown()
         }
     }

@@ -64,7 +64,8 @@ public struct NotificationStore: Sendable {
                m.source_identifier, m.transaction_ref, m.status_code, purchases.api_time(m.scheduled_at) AS scheduled_at,
                purchases.api_time(m.valid_until) AS valid_until, purchases.api_time(m.created_at) AS created_at,
                (SELECT json_agg(json_build_array(s.status_code, purchases.api_time(s.changed_at)) ORDER BY s.sequence)::text
-                FROM notifications.status_changes s WHERE s.notification_id = m.notification_id) AS history
+                FROM notifications.status_changes s
+                WHERE s.notification_id = m.notification_id AND s.changed_at >= retention.written_since(m.created_at)) AS history
         FROM notifications.messages m
         """
 
