@@ -127,8 +127,8 @@ END $$;
 -- Takes one history partition out of its table, once its rows are exported (p_rows of them, checked under lock:
 -- null when nothing was exported) and only if it may go (retention.blockers, its month wholly before p_before and
 -- retention.kept_since): dropped, or with p_keep moved to the schema `archive` as <schema>_<partition>, a table of
--- its own for the operator to dump and drop. Waits at most 5 s for the locks (writes to the table queue behind a
--- wait).
+-- its own for the operator to dump and drop. Waits at most a second for each lock (writes to the table queue behind
+-- the wait for the table's; the caller tries again).
 CREATE OR REPLACE FUNCTION retention.detach(
     p_partition regclass, p_before timestamptz, p_retention_days integer, p_rows bigint, p_keep boolean
 ) RETURNS void LANGUAGE plpgsql AS $$
@@ -139,7 +139,7 @@ DECLARE
     schema_name text;
     table_name text;
 BEGIN
-    PERFORM set_config('lock_timeout', '5s', true);
+    PERFORM set_config('lock_timeout', '1s', true);
     SELECT * INTO p FROM retention.partitions WHERE partition = p_partition;
     IF p.until IS NULL OR p.until > least(p_before, retention.kept_since(p_retention_days)) THEN
         RAISE EXCEPTION '% is not a month of the history wholly before % and the retention', p_partition, p_before

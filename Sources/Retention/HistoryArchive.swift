@@ -116,19 +116,29 @@ public struct HistoryArchive: Sendable {
 
     /// Takes `month` out of its table: dropped when `exportedRows` says how many rows its file holds (the database
     /// checks the count under lock first), else moved to the schema `archive`. The database checks again that it
-    /// may go.
+    /// may go. Detaching locks the whole table for a moment, and the database waits at most a second for that
+    /// lock (the table's writes queue behind the wait): a busy moment is tried again, a few times.
     public func detach(_ month: Month, before day: String, exportedRows: Int64?) async throws {
-        try await database.withTransaction(maxAttempts: 1) { session in
-            // Counting a large month may take longer than a request's statement timeout.
-            try await session.query("SET LOCAL statement_timeout = 0")
-            try await session.query("""
-                SELECT retention.detach(\(month.partition)::regclass, \(day)::date::timestamp AT TIME ZONE 'UTC',
-                                        \(Int32(clamping: retentionDays)), \(exportedRows), \(exportedRows == nil))
-                """)
+        var attempt = 1
+        while true {
+            do {
+                return try await database.withTransaction(maxAttempts: 1) { session in
+                    // Counting a large month may take longer than a request's statement timeout.
+                    try await session.query("SET LOCAL statement_timeout = 0")
+                    try await session.query("""
+                        SELECT retention.detach(\(month.partition)::regclass, \(day)::date::timestamp AT TIME ZONE 'UTC',
+                                                \(Int32(clamping: retentionDays)), \(exportedRows), \(exportedRows == nil))
+                        """)
+                }
+            } catch let error as PostgresError where error.sqlState == .lockNotAvailable && attempt < Self.lockAttempts {
+                attempt += 1
+                try await Task.sleep(for: .seconds(attempt))
+            }
         }
     }
 
     static let rowsPerFetch = 5_000
+    static let lockAttempts = 5
 }
 
 /// Why `transact archive` takes nothing.
