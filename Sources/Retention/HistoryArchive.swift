@@ -17,9 +17,7 @@ public struct HistoryArchive: Sendable {
     }
 
     /// A month of one history table, and why it may not go yet (nothing: it may).
-    public struct Month: Sendable, Equatable {
-        /// `purchases.state_changes`, say.
-        public let history: String
+    public struct Month: Sendable {
         /// `purchases.state_changes_p2026_01`, say.
         public let partition: String
         public let from: String
@@ -31,17 +29,16 @@ public struct HistoryArchive: Sendable {
     /// first. Fails with `beforeInsideRetention` when the day is inside the retention.
     public func plan(before day: String) async throws -> [Month] {
         let bounds = try await database.query("""
-            SELECT \(day)::date::timestamp AT TIME ZONE 'UTC' <= retention.kept_since(\(Int32(clamping: retentionDays)))
-                       AS allowed,
-                   to_char(retention.kept_since(\(Int32(clamping: retentionDays))) AT TIME ZONE 'UTC', 'YYYY-MM-DD')
-                       AS kept_since
+            SELECT \(day)::date::timestamp AT TIME ZONE 'UTC' <= k AS allowed,
+                   to_char(k AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS kept_since
+            FROM retention.kept_since(\(Int32(clamping: retentionDays))) k
             """).single()
         guard try bounds.decode(Bool.self, "allowed") else {
             throw ArchiveRefusal.beforeInsideRetention(
                 day: day, keptSince: try bounds.decode(String.self, "kept_since"), retentionDays: retentionDays)
         }
         return try await database.query("""
-            SELECT p.history::text AS history, p.partition::text AS partition,
+            SELECT p.partition::text AS partition,
                    purchases.api_time(p.from_time) AS from_time, purchases.api_time(p.until) AS until,
                    (SELECT string_agg(b, E'\\n') FROM retention.blockers(p.partition) b) AS blockers
             FROM retention.partitions p
@@ -49,7 +46,7 @@ public struct HistoryArchive: Sendable {
             ORDER BY p.from_time, p.history::text
             """).map { row in
             Month(
-                history: try row.decode(String.self, "history"), partition: try row.decode(String.self, "partition"),
+                partition: try row.decode(String.self, "partition"),
                 from: try row.decode(String.self, "from_time"), until: try row.decode(String.self, "until"),
                 blockers: (try row.decode(String?.self, "blockers"))?.split(separator: "\n").map(String.init) ?? [])
         }
