@@ -192,12 +192,17 @@ $$;
 CREATE OR REPLACE FUNCTION purchases.book_all(p_ops jsonb) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     refused record;
+    deferred_before bigint;
 BEGIN
     IF current_setting('purchases.defer_ledger', true) = 'on' THEN
-        INSERT INTO purchases.deferred_ledger_ops (raas_txn_ref, op, float_code, float_owed)
-        SELECT (o.value->>'raas_txn_ref')::uuid, o.value->'op', o.value->>'float_code', coalesce((o.value->>'float_owed')::bigint, 0)
-        FROM jsonb_array_elements(p_ops) WITH ORDINALITY o
-        ORDER BY o.ordinality;
+        -- Numbered in the order they were deferred by a count kept for the transaction (set_config's is_local),
+        -- not by a sequence: an unlogged table's sequence does not survive a fail-over (Migrations/0025).
+        deferred_before := coalesce(nullif(current_setting('purchases.deferred_ledger_ops', true), '')::bigint, 0);
+        INSERT INTO purchases.deferred_ledger_ops (raas_txn_ref, op, float_code, float_owed, position)
+        SELECT (o.value->>'raas_txn_ref')::uuid, o.value->'op', o.value->>'float_code', coalesce((o.value->>'float_owed')::bigint, 0),
+               deferred_before + o.ordinality
+        FROM jsonb_array_elements(p_ops) WITH ORDINALITY o;
+        PERFORM set_config('purchases.deferred_ledger_ops', (deferred_before + jsonb_array_length(p_ops))::text, true);
         RETURN;
     END IF;
     SELECT r.*, p_ops->r.item_position->>'raas_txn_ref' AS raas_txn_ref INTO refused

@@ -13,7 +13,10 @@ public struct PostgresConfiguration: Sendable {
     public var connectTimeoutSeconds: Int
     /// `statement_timeout` of every session.
     public var statementTimeoutMs: Int
-    /// First and longest wait between reconnection attempts after a connection is lost.
+    /// First and longest wait between reconnection attempts after a connection is lost. The longest is short (1 s)
+    /// because a fail-over takes about 5 s: a longer cap would leave the pool waiting seconds after the new primary
+    /// took writes (with 5 s, a pause of up to 10 s), and one connection attempt per second per connection costs the
+    /// server nothing worth saving.
     public var reconnectInitialDelayMs: Int
     public var reconnectMaxDelayMs: Int
     /// Distinct statements prepared per connection; further ones run unnamed. 0: none is prepared (a pooler in
@@ -39,7 +42,7 @@ public struct PostgresConfiguration: Sendable {
         connectTimeoutSeconds: Int = 5,
         statementTimeoutMs: Int = 30_000,
         reconnectInitialDelayMs: Int = 50,
-        reconnectMaxDelayMs: Int = 5_000,
+        reconnectMaxDelayMs: Int = 1_000,
         maxPreparedStatements: Int = Self.defaultMaxPreparedStatements,
         applicationName: String = "transact",
         forceGenericPlans: Bool = false,
