@@ -46,6 +46,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "TransactCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        // What the process tells its operators: the log's JSON lines (and, next, traces).
+        .target(
+            name: "Observability",
+            dependencies: [.product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics")],
+            swiftSettings: swiftSettings),
         // Migrations/ and openapi.yaml built into the binary (BuiltInFilesPlugin), so `transact` works from any folder.
         .executableTarget(name: "BuiltInFilesGenerator", swiftSettings: swiftSettings),
         .plugin(name: "BuiltInFilesPlugin", capability: .buildTool(), dependencies: ["BuiltInFilesGenerator"]),
@@ -175,7 +180,7 @@ let package = Package(
         .target(
             name: "Notifications",
             dependencies: [
-                "Postgres", "Runtime", "ServiceHTTP", "TransactCore", "TransactCrypto", "OutboundHTTP",
+                "Postgres", "Runtime", "ServiceHTTP", "TransactCore", "TransactCrypto", "OutboundHTTP", "Observability",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -208,7 +213,7 @@ let package = Package(
             name: "Purchases",
             dependencies: [
                 "Postgres", "Runtime", "TransactCore", "TransactCrypto", "ServiceHTTP", "BankInterfaces", "Vendors",
-                "OutboundHTTP",
+                "OutboundHTTP", "Observability",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -219,7 +224,7 @@ let package = Package(
         .target(
             name: "ReserveAndTransact",
             dependencies: [
-                "Postgres", "ServiceHTTP", "TransactCore", "Purchases", "BankInterfaces", "Runtime",
+                "Postgres", "ServiceHTTP", "TransactCore", "Purchases", "BankInterfaces", "Runtime", "Observability",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -252,7 +257,7 @@ let package = Package(
                 "TransactCrypto", "FinancialTerms", "BankInterfaces", "Vendors", "OutboundHTTP", "Purchases", "ReserveAndTransact", "Transact",
                 "TransactResult",
                 "InFlightCheck", "TransactionLookup", "UserTransactionLookup", "TokenLookup", "ProductLookup", "MNOLookup",
-                "AccountValidation", "Notifications", "Support", "Retention",
+                "AccountValidation", "Notifications", "Support", "Retention", "Observability",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -267,7 +272,7 @@ let package = Package(
             name: "transact",
             dependencies: [
                 "Server", "Postgres", "DatabaseMigrations", "TransactCrypto", "Seeding", "SecurityService", "Ledger",
-                "Simulators", "TransactCore", "Purchases", "Notifications", "Support", "Retention",
+                "Simulators", "TransactCore", "Purchases", "Notifications", "Support", "Retention", "Observability",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -300,6 +305,10 @@ let package = Package(
         ),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "TransactCryptoTests", dependencies: ["TransactCrypto"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ObservabilityTests",
+            dependencies: ["Observability", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "RuntimeTests",
             dependencies: ["Runtime", .product(name: "Logging", package: "swift-log")],

@@ -7,3 +7,14 @@ public enum ReserveOutcome: Sendable, Equatable {
     /// purchase fails with 2060 and a failure result is still delivered so that the bank releases any hold.
     case noAnswer(reason: String)
 }
+
+extension ReserveOutcome {
+    /// What the reservation came to, as a metric label (never a code: the set of labels stays small).
+    public var metricLabel: String {
+        switch self {
+        case .reserved: "reserved"
+        case .declined: "declined"
+        case .noAnswer: "no_answer"
+        }
+    }
+}

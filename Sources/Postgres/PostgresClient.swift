@@ -119,7 +119,9 @@ public final class PostgresClient: Service, Sendable {
 
     /// Leases one connection for the duration of `body`; no other caller's statement runs on it meanwhile.
     public func withConnection<T>(_ body: (PostgresSession) async throws -> T) async throws -> T {
+        let asked = ContinuousClock.now
         let index = try await acquireLease()
+        configuration.leaseWaitObserver?(ContinuousClock.now - asked)
         let session = PostgresSession(worker: workers[index])
         do {
             let result = try await body(session)

@@ -1,5 +1,6 @@
 public import BankInterfaces
 import Foundation
+import Observability
 public import Hummingbird
 public import Postgres
 public import ServiceHTTP
@@ -60,7 +61,9 @@ public struct ReserveAndTransactRoutes: Sendable {
             // The decision named a funding source linked to the client; its adapter is gone only when the catalogue
             // changed in between.
             guard let source else { throw PurchaseFlowError.fundingSourceGone(decision.fundingSourceId) }
-            let (outcome, latencyMs) = await timed { await source.adapter.reserveFunds(reservation) }
+            let (outcome, latencyMs) = await OutboundCall.measure(.bank, "reserveFunds", outcome: \.metricLabel) {
+                await source.adapter.reserveFunds(reservation)
+            }
             let answer = try await intake.store.recordReservation(
                 reference, outcome, latencyMs: latencyMs, vendHandoff: vendHandoff, leaseSeconds: vendLeaseSeconds)
             return PurchaseHTTP.answer(answer, reference: reference, to: purchase)

@@ -114,8 +114,12 @@ public struct HistoryArchive: Sendable {
     /// Takes `month` out of its table: dropped when `exportedRows` says how many rows its file holds (the database
     /// checks the count under lock first), else moved to the schema `archive`. The database checks again that it
     /// may go. Detaching locks the whole table for a moment, and the database waits at most a second for that
-    /// lock (the table's writes queue behind the wait): a busy moment is tried again, a few times.
-    public func detach(_ month: Month, before day: String, exportedRows: Int64?) async throws {
+    /// lock (the table's writes queue behind the wait): a busy moment is tried again, a few times. `audit` runs in
+    /// the same transaction, so that the month leaves with its record in the audit log or not at all.
+    public func detach(
+        _ month: Month, before day: String, exportedRows: Int64?,
+        audit: (PostgresSession) async throws -> Void = { _ in }
+    ) async throws {
         var attempt = 1
         while true {
             do {
@@ -126,6 +130,7 @@ public struct HistoryArchive: Sendable {
                         SELECT retention.detach(\(month.partition)::regclass, \(day)::date::timestamp AT TIME ZONE 'UTC',
                                                 \(Int32(clamping: retentionDays)), \(exportedRows), \(exportedRows == nil))
                         """)
+                    try await audit(session)
                 }
             } catch let error as PostgresError where error.sqlState == .lockNotAvailable && attempt < Self.lockAttempts {
                 attempt += 1

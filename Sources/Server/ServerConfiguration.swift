@@ -5,6 +5,7 @@ import Yams
 public import Purchases
 public import Notifications
 public import Support
+public import Observability
 
 /// Everything `transact serve` and the other commands are configured with. Read from `Config/transact.yaml`,
 /// then overridden by environment variables (`TRANSACT_…`, and `DATABASE_URL`), then by command-line flags.
@@ -54,6 +55,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// disabled client made by another process takes to apply.
     public var clientCacheTTLMs = 2_000
     public var logLevel = Logger.Level.info
+    /// Plain text for a terminal, or one JSON object per line for a log pipeline.
+    public var logFormat = LogFormat.text
     /// Whether this process runs the purchase workers (vends, result deliveries); any number of processes may.
     public var workersEnabled = true
     public var workers = WorkerConfiguration()
@@ -118,7 +121,8 @@ public struct ServerConfiguration: Sendable, Equatable {
             maxPreparedStatements: prepared ? PostgresConfiguration.defaultMaxPreparedStatements : 0,
             applicationName: applicationName,
             forceGenericPlans: forceGenericPlans && prepared,
-            startupOptions: direct || databaseStartupOptions)
+            startupOptions: direct || databaseStartupOptions,
+            leaseWaitObserver: PoolWaitMetric.observer(pool: applicationName))
     }
 
     /// The file (when it exists), then the environment.
@@ -244,6 +248,11 @@ public struct ServerConfiguration: Sendable, Equatable {
         ("logLevel", "TRANSACT_LOG_LEVEL", { configuration, value in
             guard let level = Logger.Level(rawValue: value) else { return false }
             configuration.logLevel = level
+            return true
+        }),
+        ("logFormat", "TRANSACT_LOG_FORMAT", { configuration, value in
+            guard let format = LogFormat(rawValue: value) else { return false }
+            configuration.logFormat = format
             return true
         }),
     ]

@@ -106,7 +106,7 @@ public enum TransactApplication {
             migrations: MigrationRunner(client: postgres, schema: dependencies.schema),
             readinessTimeoutMs: configuration.readinessTimeoutMs, drain: dependencies.drain
         ).add(to: api)
-        MetricsRoutes(postgres: postgres).add(to: api)
+        MetricsRoutes(postgres: postgres, replica: dependencies.lookupDatabase as? ReplicaReads).add(to: api)
         OpenAPIRoutes(document: configuration.openAPIDocument()).add(to: api)
 
         let directory = ClientDirectory(database: postgres, cacheTTL: .milliseconds(configuration.clientCacheTTLMs))

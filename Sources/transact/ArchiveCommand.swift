@@ -56,11 +56,18 @@ struct Archive: AsyncParsableCommand {
                 }
                 if let to {
                     let exported = try await archive.export(month, to: URL(fileURLWithPath: to, isDirectory: true))
-                    try await archive.detach(month, before: before, exportedRows: exported.rows)
+                    try await archive.detach(month, before: before, exportedRows: exported.rows) { session in
+                        try await CommandAudit(on: session).record(
+                            "archive history month", target: month.partition,
+                            detail: "exported \(exported.rows) rows to \(exported.file.path) (sha256 \(exported.sha256)), dropped")
+                    }
                     print("exported and dropped: \(span): \(exported.rows) rows, \(exported.bytes) bytes in "
                           + "\(exported.file.path), sha256 \(exported.sha256)")
                 } else {
-                    try await archive.detach(month, before: before, exportedRows: nil)
+                    try await archive.detach(month, before: before, exportedRows: nil) { session in
+                        try await CommandAudit(on: session).record(
+                            "archive history month", target: month.partition, detail: "moved to the schema archive")
+                    }
                     print("moved to the schema archive: \(span)")
                 }
             }

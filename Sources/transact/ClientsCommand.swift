@@ -31,9 +31,12 @@ struct Clients: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let created = try await options.withDatabase(command: "clients add") { database, _ in
-                try await ClientAdministration(database: database)
+            let created = try await options.withAuditedTransaction(command: "clients add") { session, audit, _ in
+                let created = try await ClientAdministration(database: session)
                     .add(clientId: clientId, name: name, role: ClientRecord.Role(rawValue: role)!, rateLimitPerSecond: rateLimit)
+                try await audit.record(
+                    "add client", target: "client \(clientId)", detail: "name \(name), role \(role), rate limit \(rateLimit)/s")
+                return created
             }
             print("client_id=\(created.clientId) client_secret=\(created.clientSecret) api_key=\(created.apiKey)")
         }
@@ -46,8 +49,10 @@ struct Clients: AsyncParsableCommand {
         @Option var clientId: Int64
 
         func run() async throws {
-            let secret = try await options.withDatabase(command: "clients rotate-secret") { database, _ in
-                try await ClientAdministration(database: database).rotateSecret(clientId: clientId)
+            let secret = try await options.withAuditedTransaction(command: "clients rotate-secret") { session, audit, _ in
+                let secret = try await ClientAdministration(database: session).rotateSecret(clientId: clientId)
+                try await audit.record("rotate client secret", target: "client \(clientId)", detail: "tokens issued before revoked")
+                return secret
             }
             print("client_id=\(clientId) client_secret=\(secret)")
         }
@@ -59,8 +64,10 @@ struct Clients: AsyncParsableCommand {
         @Option var clientId: Int64
 
         func run() async throws {
-            let key = try await options.withDatabase(command: "clients rotate-api-key") { database, _ in
-                try await ClientAdministration(database: database).rotateAPIKey(clientId: clientId)
+            let key = try await options.withAuditedTransaction(command: "clients rotate-api-key") { session, audit, _ in
+                let key = try await ClientAdministration(database: session).rotateAPIKey(clientId: clientId)
+                try await audit.record("rotate client API key", target: "client \(clientId)")
+                return key
             }
             print("client_id=\(clientId) api_key=\(key)")
         }
@@ -72,8 +79,9 @@ struct Clients: AsyncParsableCommand {
         @Option var clientId: Int64
 
         func run() async throws {
-            try await options.withDatabase(command: "clients disable") { database, _ in
-                try await ClientAdministration(database: database).disable(clientId: clientId)
+            try await options.withAuditedTransaction(command: "clients disable") { session, audit, _ in
+                try await ClientAdministration(database: session).disable(clientId: clientId)
+                try await audit.record("disable client", target: "client \(clientId)")
             }
             print("client_id=\(clientId) disabled")
         }
@@ -104,9 +112,14 @@ extension Clients {
 
         func run() async throws {
             let transferId = reference.map { UUID(stableFrom: "messaging-top-up:\(clientId):\($0)") } ?? UUID()
-            let available = try await options.withDatabase(command: "clients topup") { database, _ in
-                try await MessagingCredit(database: database)
+            let available = try await options.withAuditedTransaction(command: "clients topup") { session, audit, _ in
+                let available = try await MessagingCredit(database: session)
                     .topUp(clientId: clientId, currency: currency, amount: amount, transferId: transferId)
+                try await audit.record(
+                    "top up messaging credit", target: "client \(clientId)",
+                    detail: "\(amount) \(currency) minor units, transfer \(transferId.uuidString.lowercased())"
+                        + (reference.map { ", reference \($0)" } ?? "") + "; available after: \(available)")
+                return available
             }
             print("client_id=\(clientId) messaging_credit_available=\(available) currency=\(currency)")
         }
@@ -128,7 +141,9 @@ struct Keys: AsyncParsableCommand {
                 try await SigningKeyStore(
                     database: database, sealer: SecretSealer(masterKey: masterKey),
                     retiredKeyGrace: .seconds(configuration.tokenLifetimeSeconds + 60)
-                ).rotate()
+                ).rotate { session, kid in
+                    try await CommandAudit(on: session).record("rotate signing key", target: "kid \(kid)")
+                }
             }
             print("signing key \(kid) is now active")
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import DatabaseMigrations
 import Foundation
 import Logging
+import Observability
 import Postgres
 import Server
 
@@ -40,7 +41,7 @@ struct CommonOptions: ParsableArguments {
         _ body: (PostgresClient, ServerConfiguration) async throws -> T
     ) async throws -> T {
         let configuration = try load()
-        let logger = CommandLogging.bootstrap(level: configuration.logLevel)
+        let logger = CommandLogging.bootstrap(level: configuration.logLevel, format: configuration.logFormat)
         var postgresConfiguration = direct ? configuration.directPostgres : configuration.postgres
         postgresConfiguration.poolSize = 1
         let client = PostgresClient(configuration: postgresConfiguration, logger: logger)
@@ -56,15 +57,32 @@ struct CommonOptions: ParsableArguments {
             throw CommandFailure("\(command): \(error)")
         }
     }
+
+    /// `withDatabase` with `body` in one transaction beside its record in the audit log: an administrative change
+    /// that commits is audited, and one whose record cannot be written does not happen.
+    func withAuditedTransaction<T>(
+        command: String, _ body: (PostgresSession, CommandAudit, ServerConfiguration) async throws -> T
+    ) async throws -> T {
+        try await withDatabase(command: command) { database, configuration in
+            try await database.withTransaction(maxAttempts: 1) { session in
+                try await body(session, CommandAudit(on: session), configuration)
+            }
+        }
+    }
 }
 
-/// Logging to standard error at the configured level, set up once per process.
+/// Logging to standard error at the configured level and in the configured format, set up once per process.
 enum CommandLogging {
-    static func bootstrap(level: Logger.Level) -> Logger {
+    static func bootstrap(level: Logger.Level, format: LogFormat = .text) -> Logger {
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            switch format {
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            case .json:
+                return JSONLogHandler(label: label, level: level)
+            }
         }
         return Logger(label: "transact")
     }

@@ -31,7 +31,7 @@ struct Serve: AsyncParsableCommand {
         }
         if let problem = configuration.notificationGatewayProblem { throw ValidationError(problem) }
         let masterKey = try MasterKeyEnvironment.require(command: "serve")
-        let logger = CommandLogging.bootstrap(level: configuration.logLevel)
+        let logger = CommandLogging.bootstrap(level: configuration.logLevel, format: configuration.logFormat)
         let schema = try options.schema(configuration)
         let postgres = PostgresClient(configuration: configuration.postgres, logger: logger)
         let lookupPool = PostgresClient(configuration: configuration.lookupPostgres, logger: logger)

@@ -62,7 +62,7 @@ struct CommandLineTests {
                 ["serve", "--database-url", url, "--port", String(port)],
                 environment: [
                     "TRANSACT_MASTER_KEY": Self.masterKey, "TRANSACT_SECURITY_CLIENT_CACHE_TTL_MS": "0",
-                    "TRANSACT_HTTP_DRAIN_SECONDS": String(drainSeconds),
+                    "TRANSACT_HTTP_DRAIN_SECONDS": String(drainSeconds), "TRANSACT_LOG_FORMAT": "json",
                 ],
                 in: elsewhere)
             // A failed expectation must not leave the server running (it would retry a dropped database forever).
@@ -149,6 +149,37 @@ struct CommandLineTests {
             #expect(otherCurrency.status != 0)
             #expect(try await TransactProcess.run(["clients", "topup", "--client-id", "200", "--amount", "0", "--database-url", url]).status != 0)
 
+            // Every administrative command that changed something is in the audit log, by the operator who ran it,
+            // and no record holds the secret or key the command printed; the refused ones changed nothing and left none.
+            let auditor = PostgresClient(configuration: PostgresConfiguration(connectionString: url, poolSize: 1))
+            let audited = try await auditor.query("""
+                SELECT action, target, coalesce(detail, '') AS detail, operator FROM support.audit_log
+                WHERE channel = 'cli' AND actor_client_id IS NULL ORDER BY id
+                """).map { try ($0.decode(String.self, "action"), $0.decode(String.self, "target"), $0.decode(String.self, "detail"),
+                                $0.decode(String.self, "operator")) }
+            await auditor.shutdown()
+            let newKid = keyRotation.output.split(separator: " ").dropFirst(2).first.map(String.init) ?? "?"
+            let actions: [String] = audited.map { "\($0.0): \($0.1)" }
+            #expect(actions == [
+                "add client: client 555", "rotate client secret: client 200", "disable client: client 555",
+                "rotate signing key: kid \(newKid)",
+                "top up messaging credit: client 200", "top up messaging credit: client 200",
+            ])
+            #expect(audited.allSatisfy { $0.3.contains("@") && !$0.3.hasPrefix("uid ") }, "\(audited)")
+            #expect(audited[0].2 == "name New Bank, role client, rate limit 100/s")
+            #expect(audited[4].2.contains("5000 ZAR minor units") && audited[4].2.contains("reference pay-1"))
+            var printedSecrets: [String] = []
+            for output in [added.output, rotated.output] {
+                for word in output.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
+                    let value = String(word.split(separator: "=", maxSplits: 1).last ?? "")
+                    if value.count >= 20 { printedSecrets.append(value) }
+                }
+            }
+            #expect(!printedSecrets.isEmpty)
+            for row in audited {
+                for secret in printedSecrets { #expect(!row.2.contains(secret) && !row.1.contains(secret)) }
+            }
+
             // verify: the seeded ledger is sound; a transfer forged by disabling the triggers is reported.
             let sound = try await TransactProcess.run(["verify", "--database-url", url])
             #expect(sound.status == 0 && sound.output.contains("OK: every ledger, purchase and notification invariant holds"), "\(sound.output)")
@@ -215,6 +246,15 @@ struct CommandLineTests {
             for _ in 0..<100 where server.isRunning { try await Task.sleep(for: .milliseconds(50)) }
             #expect(!server.isRunning)
             #expect(server.terminationStatus == 0)
+
+            // logFormat json: every line the service wrote is one JSON object with its time, level and message; the
+            // drain's notice among them, with its own field.
+            let logLines = ((try? String(contentsOf: serverLog, encoding: .utf8)) ?? "").split(separator: "\n")
+            let objects = logLines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            #expect(!logLines.isEmpty && objects.count == logLines.count, "\(logLines.filter { !$0.hasPrefix("{") }.prefix(5))")
+            #expect(objects.allSatisfy { $0["time"] is String && $0["level"] is String && $0["message"] is String })
+            #expect(objects.contains { $0["message"] as? String == "Serving" && $0["address"] is String })
+            #expect(objects.contains { ($0["message"] as? String)?.hasPrefix("Draining") == true && $0["seconds"] is String })
         }
     }
 }

@@ -158,6 +158,13 @@ struct HistoryArchiveTests {
             let rest = try await archive(["--before", beforeTwo])
             #expect(rest.status == 0, "\(rest.output)")
             #expect(rest.output.contains("moved to the schema archive: purchases.calls\(three)"), "\(rest.output)")
+            // Each month taken is in the audit log, by the operator, with its file and checksum when exported.
+            let audited = try await database.query("""
+                SELECT target, detail FROM support.audit_log
+                WHERE channel = 'cli' AND action = 'archive history month' AND operator IS NOT NULL ORDER BY id
+                """).map { try ($0.decode(String.self, "target"), $0.decode(String.self, "detail")) }
+            #expect(audited.contains { $0.0 == "purchases.state_changes\(four)" && $0.1.contains("sha256 ") && $0.1.hasSuffix("dropped") })
+            #expect(audited.contains { $0.0 == "purchases.calls\(three)" && $0.1 == "moved to the schema archive" })
             let kept = try await database.query("SELECT count(*) AS rows FROM archive.purchases_calls\(unescaped: three)")
                 .single().decode(Int.self, "rows")
             #expect(kept == 1)

@@ -30,6 +30,15 @@ public enum SendOutcome: Sendable, Equatable {
     case refused(MessageStatus)
     /// The supplier could not be asked (no connection, a timeout before sending, HTTP 5xx): try again later.
     case retryable(reason: String)
+
+    /// What the send came to, as a metric label.
+    public var metricLabel: String {
+        switch self {
+        case .accepted: "accepted"
+        case .refused: "refused"
+        case .retryable: "retryable"
+        }
+    }
 }
 
 /// A channel adapter (API.md §7: SMS and WhatsApp, each `simulated` or an `http` gateway): pluggable per client

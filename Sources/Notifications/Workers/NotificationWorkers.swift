@@ -1,6 +1,7 @@
 public import OutboundHTTP
 public import Logging
 public import Postgres
+import Observability
 import Runtime
 public import ServiceLifecycle
 
@@ -64,9 +65,11 @@ public struct NotificationWorkers: Service {
         let reports = await withTaskGroup(of: NotificationStore.SendReport.self) { group in
             for claim in batch {
                 group.addTask {
-                    let outcome = await channels.channel(for: claim.channel).send(OutgoingMessage(
-                        notificationId: claim.notificationId.uuidString.lowercased(), channel: claim.channel,
-                        destinationIdentifier: claim.destinationIdentifier, message: claim.message))
+                    let (outcome, _) = await OutboundCall.measure(.gateway, "send", outcome: \.metricLabel) {
+                        await channels.channel(for: claim.channel).send(OutgoingMessage(
+                            notificationId: claim.notificationId.uuidString.lowercased(), channel: claim.channel,
+                            destinationIdentifier: claim.destinationIdentifier, message: claim.message))
+                    }
                     return NotificationStore.SendReport(
                         claim, outcome,
                         retryDelayMs: NotificationConfiguration.backoff(
@@ -102,7 +105,9 @@ public struct NotificationWorkers: Service {
                     guard let endpoint else {
                         return report(claim, acknowledged: false, "the client has no notification callback URL", 0, giveUp: true)
                     }
-                    let delivery = await endpoint.deliver(body: claim.body.bytes)
+                    let (delivery, _) = await OutboundCall.measure(
+                        .client, "notificationCallback", outcome: { $0.acknowledged ? "acknowledged" : "not_acknowledged" }
+                    ) { await endpoint.deliver(body: claim.body.bytes) }
                     return report(claim, acknowledged: delivery.acknowledged, delivery.detail, retryDelayMs)
                 }
             }

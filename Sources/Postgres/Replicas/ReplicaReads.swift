@@ -13,6 +13,7 @@ public final class ReplicaReads: PostgresQueryable {
     private let primaryPosition: FreshValue<WALPosition>
     private let replicaPosition: FreshValue<WALPosition?>
     private let counts = Mutex((replica: 0, primary: 0))
+    private let lag = Mutex<UInt64?>(nil)
 
     public init(primary: PostgresClient, replica: PostgresClient) {
         self.primary = primary
@@ -34,10 +35,16 @@ public final class ReplicaReads: PostgresQueryable {
     /// How many reads the standby and the primary answered.
     public var served: (replica: Int, primary: Int) { counts.withLock { $0 } }
 
+    /// How far the standby's replay was behind the primary's position at the last read, in bytes of WAL (0 when it
+    /// had caught up; nil before the first read and while the standby cannot say).
+    public var lastLagBytes: UInt64? { lag.withLock { $0 } }
+
     public func read(_ query: PostgresQuery) async throws -> PostgresRows {
         async let replayed = try? replicaPosition.value()
         let needed = try await primaryPosition.value()
-        if let replayed = await replayed ?? nil, replayed >= needed {
+        let replayedPosition = await replayed ?? nil
+        lag.withLock { $0 = replayedPosition.map { needed.value > $0.value ? needed.value - $0.value : 0 } }
+        if let replayed = replayedPosition, replayed >= needed {
             do {
                 let rows = try await replica.read(query)
                 counts.withLock { $0.replica += 1 }

@@ -29,6 +29,14 @@ public struct PurchaseJob: Sendable {
             case .vend(let attempt), .status(let attempt): attempt
             }
         }
+
+        /// The vendor's operation, as a metric label.
+        public var operation: String {
+            switch self {
+            case .vend: "vend"
+            case .status: "status"
+            }
+        }
     }
 
     public let raasTxnRef: RaasTxnRef

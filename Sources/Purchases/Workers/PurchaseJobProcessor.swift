@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import OutboundHTTP
 import Metrics
+import Observability
 import TransactCore
 import Vendors
 
@@ -55,7 +56,9 @@ struct PurchaseJobProcessor: Sendable {
                 metadata: ["raasTxnRef": "\(job.raasTxnRef)", "reference": "\(request.reference)"])
             return
         }
-        let (outcome, latencyMs): (VendOutcome?, Int) = await timed {
+        let (outcome, latencyMs): (VendOutcome?, Int) = await OutboundCall.measure(
+            .vendor, step.operation, outcome: Self.name(of:)
+        ) {
             switch step {
             case .vend: await vendor.vend(request, within: window)
             case .status: await vendor.status(of: request)
@@ -101,7 +104,9 @@ struct PurchaseJobProcessor: Sendable {
                 job, acknowledged: false, detail: "nowhere to deliver: no transactResultUrl is configured", latencyMs: 0)
             return
         }
-        let (result, latencyMs) = await timed { await recipient.deliverResult(body: delivery.body) }
+        let (result, latencyMs) = await OutboundCall.measure(
+            delivery.recipient == .client ? .client : .bank, "transactResult", outcome: { $0.acknowledged ? "acknowledged" : "not_acknowledged" }
+        ) { await recipient.deliverResult(body: delivery.body) }
         Counter(
             label: "transact_result_deliveries_total", dimensions: [("acknowledged", result.acknowledged ? "true" : "false")]
         ).increment()
@@ -119,7 +124,9 @@ struct PurchaseJobProcessor: Sendable {
     /// Asks the bank what it holds for a reservation that was never answered (API.md §4.3), for support.
     private func lookUpReservation(_ job: PurchaseJob) async throws {
         let source = try await fundingSources.entry(for: job.transaction.fundingSourceId)
-        let (answer, latencyMs) = await timed { await source?.adapter.statusLookup(raasTxnRef: job.raasTxnRef.value) }
+        let (answer, latencyMs) = await OutboundCall.measure(.bank, "statusLookup", outcome: { $0 == nil ? "no_answer" : "answered" }) {
+            await source?.adapter.statusLookup(raasTxnRef: job.raasTxnRef.value)
+        }
         try await store.recordReservationLookup(
             job, answer: answer.map { ($0.responseCode, $0.responseMessage, $0.reserveFundsTxnRef) },
             latencyMs: latencyMs,

@@ -1,11 +1,11 @@
 public import Postgres
 
-/// Onboarding changes to single clients (`transact clients …`). Each is one statement; the new secret or key is
-/// returned once and only its hash is stored.
+/// Onboarding changes to single clients (`transact clients …`). Each is one statement (run it in a transaction
+/// with its audit record); the new secret or key is returned once and only its hash is stored.
 public struct ClientAdministration: Sendable {
-    private let database: PostgresClient
+    private let database: any PostgresQueryable
 
-    public init(database: PostgresClient) {
+    public init(database: any PostgresQueryable) {
         self.database = database
     }
 

@@ -71,9 +71,10 @@ public final class SigningKeyStore: Sendable {
             .sorted { $0.kid < $1.kid }
     }
 
-    /// Retires the active key and makes a new one; returns the new kid.
+    /// Retires the active key and makes a new one; returns the new kid. `audit` runs in the same transaction, given
+    /// the new kid, so that the rotation and its record in the audit log commit together or not at all.
     @discardableResult
-    public func rotate() async throws -> String {
+    public func rotate(audit: (PostgresSession, _ kid: String) async throws -> Void = { _, _ in }) async throws -> String {
         let (kid, sealed, publicKey) = try makeKey()
         try await database.withTransaction { session in
             try await session.query("UPDATE catalogue.signing_keys SET retired_at = now() WHERE retired_at IS NULL")
@@ -81,6 +82,7 @@ public final class SigningKeyStore: Sendable {
                 INSERT INTO catalogue.signing_keys (kid, algorithm, public_key, private_key_sealed)
                 VALUES (\(kid), 'EdDSA', \(publicKey), \(sealed))
                 """)
+            try await audit(session, kid)
         }
         _ = try await reload()
         return kid
