@@ -121,7 +121,7 @@ public final class PostgresClient: Service, Sendable {
     public func withConnection<T>(_ body: (PostgresSession) async throws -> T) async throws -> T {
         let asked = ContinuousClock.now
         let index = try await acquireLease()
-        configuration.leaseWaitObserver?(ContinuousClock.now - asked)
+        PoolWaits.record([ContinuousClock.now - asked], for: .connection, pool: configuration.applicationName)
         let session = PostgresSession(worker: workers[index])
         do {
             let result = try await body(session)

@@ -121,8 +121,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             maxPreparedStatements: prepared ? PostgresConfiguration.defaultMaxPreparedStatements : 0,
             applicationName: applicationName,
             forceGenericPlans: forceGenericPlans && prepared,
-            startupOptions: direct || databaseStartupOptions,
-            leaseWaitObserver: PoolWaitMetric.observer(pool: applicationName))
+            startupOptions: direct || databaseStartupOptions)
     }
 
     /// The file (when it exists), then the environment.

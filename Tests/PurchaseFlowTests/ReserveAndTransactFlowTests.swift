@@ -43,6 +43,21 @@ struct ReserveAndTransactFlowTests {
             let text = metrics.body.map { String(buffer: $0) } ?? ""
             #expect(text.contains(#"transact_vend_outcomes_total{outcome="success"}"#), "\(text)")
             #expect(text.contains(#"transact_result_deliveries_total{acknowledged="true"}"#))
+            #expect(text.contains(#"transact_outbound_call_duration_seconds_count{counterparty="bank",operation="reserveFunds",outcome="reserved"}"#))
+            #expect(text.contains(#"transact_outbound_call_duration_seconds_count{counterparty="vendor",operation="vend",outcome="success"}"#))
+            #expect(text.contains(#"transact_queue_oldest_due_age_seconds{queue="deliver_result"}"#))
+            // Every metric the alert rules and the dashboard read is one this service serves (the replica's lag
+            // only with a lookup standby).
+            let observability = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Config/observability")
+            let rules = try String(contentsOf: observability.appendingPathComponent("alerts.yml"), encoding: .utf8)
+            let dashboard = try String(contentsOf: observability.appendingPathComponent("grafana/transact-dashboard.json"), encoding: .utf8)
+            let named = Set((rules + dashboard).matches(of: /\b(transact_[a-z_]+|hb_requests|http_server_request_duration)\b/).map {
+                String($0.output.1).replacing(/_(bucket|count|sum)$/, with: "")
+            })
+            #expect(named.count > 8)
+            for metric in named.subtracting(["transact_replica_lag_bytes"]) {
+                #expect(text.contains("\n\(metric)") || text.contains("\n\(metric)_"), "\(metric) is not served")
+            }
             #expect(try await harness.ledgerViolations() == [])
         }
     }

@@ -38,6 +38,8 @@ final class ConnectionWorker: @unchecked Sendable {
     // Guarded by `condition`.
     private let condition = NSCondition()
     private var queue: [Job] = []
+    /// When each job of `queue` was queued, at the same index: how long statements wait for the connection.
+    private var queuedAt: [ContinuousClock.Instant] = []
     private var jobsInFlight = 0
     private var currentHealth: Health = .connecting
     private var closing = false
@@ -80,6 +82,7 @@ final class ConnectionWorker: @unchecked Sendable {
         } else {
             rejection = nil
             queue.append(job)
+            queuedAt.append(.now)
             condition.signal()
         }
         condition.unlock()
@@ -156,21 +159,31 @@ final class ConnectionWorker: @unchecked Sendable {
     /// Waits for work; nil once the worker is closing and its queue is empty.
     private func nextBatch() -> [Job]? {
         condition.lock()
-        defer { condition.unlock() }
         while queue.isEmpty {
-            if closing { return nil }
+            if closing {
+                condition.unlock()
+                return nil
+            }
             condition.wait()
         }
         let count = min(queue.count, configuration.maxPipelineDepth)
         let batch = Array(queue.prefix(count))
+        let now = ContinuousClock.now
+        let waits = queuedAt.prefix(count).map { now - $0 }
         queue.removeFirst(count)
+        queuedAt.removeFirst(count)
         jobsInFlight = count
+        condition.unlock()
+        // Outside the lock: enqueuing callers never wait on the metrics.
+        PoolWaits.record(waits, for: .statement, pool: configuration.applicationName)
         return batch
     }
 
     private func requeueFront(_ batch: [Job]) {
         condition.lock()
         queue.insert(contentsOf: batch, at: 0)
+        // Their wait starts again: what they waited before was recorded when they were taken.
+        queuedAt.insert(contentsOf: Array(repeating: ContinuousClock.now, count: batch.count), at: 0)
         jobsInFlight = 0
         condition.unlock()
     }
@@ -191,6 +204,7 @@ final class ConnectionWorker: @unchecked Sendable {
         condition.lock()
         let failed = queue
         queue = []
+        queuedAt = []
         condition.unlock()
         failed.forEach { $0.fail(error) }
     }

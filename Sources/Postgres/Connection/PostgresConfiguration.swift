@@ -32,10 +32,6 @@ public struct PostgresConfiguration: Sendable {
     /// which for a small statement can cost more than running it.
     public var forceGenericPlans: Bool
 
-    /// Told how long each `withConnection` (a transaction) waited for a connection of its own: the pool's waits,
-    /// for a metric (the Postgres module itself records none).
-    public var leaseWaitObserver: (@Sendable (Duration) -> Void)?
-
     public static let defaultMaxPreparedStatements = 256
 
     public init(
@@ -50,8 +46,7 @@ public struct PostgresConfiguration: Sendable {
         maxPreparedStatements: Int = Self.defaultMaxPreparedStatements,
         applicationName: String = "transact",
         forceGenericPlans: Bool = false,
-        startupOptions: Bool = true,
-        leaseWaitObserver: (@Sendable (Duration) -> Void)? = nil
+        startupOptions: Bool = true
     ) {
         precondition(poolSize >= 1 && poolSize <= 256, "poolSize must be 1...256")
         precondition(maxQueuedRequests >= 1, "maxQueuedRequests must be positive")
@@ -68,6 +63,5 @@ public struct PostgresConfiguration: Sendable {
         self.applicationName = applicationName
         self.forceGenericPlans = forceGenericPlans
         self.startupOptions = startupOptions
-        self.leaseWaitObserver = leaseWaitObserver
     }
 }
