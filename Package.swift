@@ -27,6 +27,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // Traces (issue 16): the tracing API everywhere, swift-otel's OTLP/HTTP exporter only where serve starts it.
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
         // Tests only: an independent Ed25519 implementation to check our tokens against.
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
@@ -47,10 +50,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "TransactCrypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
-        // What the process tells its operators: the log's JSON lines (and, next, traces).
+        // What the process tells its operators: the log's JSON lines, the outbound calls' spans and latencies, and
+        // the W3C trace context that goes out with each call and is stored with each purchase and message.
         .target(
             name: "Observability",
-            dependencies: [.product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics")],
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings),
         // Migrations/ and openapi.yaml built into the binary (BuiltInFilesPlugin), so `transact` works from any folder.
         .executableTarget(name: "BuiltInFilesGenerator", swiftSettings: swiftSettings),
@@ -70,7 +78,7 @@ let package = Package(
         .target(
             name: "OutboundHTTP",
             dependencies: [
-                "Postgres", "Runtime", "TransactCrypto",
+                "Postgres", "Runtime", "TransactCrypto", "Observability",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -119,7 +127,7 @@ let package = Package(
         .target(
             name: "Vendors",
             dependencies: [
-                "TransactCrypto", "TransactCore", "Postgres", "Runtime",
+                "TransactCrypto", "TransactCore", "Postgres", "Runtime", "Observability",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -174,7 +182,7 @@ let package = Package(
         ),
         .target(
             name: "AccountValidation",
-            dependencies: ["ServiceHTTP", "TransactCore", "Vendors", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["ServiceHTTP", "TransactCore", "Vendors", "Observability", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         // Notifications (API.md §7).
@@ -185,6 +193,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -219,6 +228,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -266,6 +276,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -281,6 +292,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: swiftSettings
         ),

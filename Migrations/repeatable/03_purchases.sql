@@ -540,7 +540,8 @@ CREATE OR REPLACE FUNCTION purchases.worker_view(t purchases.transactions) RETUR
     SELECT jsonb_build_object(
         'client_id', t.client_id, 'product_id', t.product_id, 'product_type_id', t.product_type_id,
         'vendor_id', t.vendor_id, 'token_kind', t.token_kind, 'funding_source_id', t.funding_source_id,
-        'target_identifier', t.target_identifier, 'currency_code', t.currency_code, 'vend_amount', t.vend_amount)
+        'target_identifier', t.target_identifier, 'currency_code', t.currency_code, 'vend_amount', t.vend_amount,
+        'trace_parent', t.trace_parent)
 $$;
 
 -- Claims up to p_limit due jobs of the given kinds under a lease of p_lease_seconds, in one statement, oldest due

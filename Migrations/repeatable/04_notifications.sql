@@ -237,7 +237,7 @@ BEGIN
                                                month_key, (counted->>month_key)::integer + 1);
         END IF;
         claim := (m.notification_id, gen_random_uuid(), m.channel_id, m.destination_identifier, m.message,
-                  m.send_attempts + 1);
+                  m.send_attempts + 1, m.trace_parent);
         claims := claims || jsonb_build_object(
             'notification_id', claim.notification_id, 'lease_token', claim.lease_token, 'price', price,
             'account', CASE WHEN price > 0 THEN coalesce(m.charged_account, m.messaging_account_code) END);
@@ -447,7 +447,8 @@ BEGIN
                         || CASE WHEN NEW.account_identifier IS NOT NULL OR product.target_identifier_kind = 'account'
                                 THEN ' for ' || NEW.target_identifier ELSE '' END
                         || '. Ref ' || NEW.client_txn_ref, 1600),
-        'source_identifier', NEW.source_identifier, 'transaction_ref', NEW.raas_txn_ref::text));
+        'source_identifier', NEW.source_identifier, 'transaction_ref', NEW.raas_txn_ref::text,
+        'trace_parent', NEW.trace_parent));
     RETURN NULL;
 END $$;
 

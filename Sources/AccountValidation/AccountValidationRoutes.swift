@@ -1,4 +1,5 @@
 public import Hummingbird
+import Observability
 public import ServiceHTTP
 public import TransactCore
 public import Vendors
@@ -52,10 +53,12 @@ public struct AccountValidationRoutes: Sendable {
                 throw APIError(status: .accepted, Answer.serviceNotFound.coded)
             }
             let outcome: AccountValidationOutcome = if let vendor = try await vendors.adapter(for: product.vendorId) {
-                await vendor.validateAccount(AccountValidationRequest(
-                    productId: product.productId, productTypeId: product.productType.productTypeId,
-                    amount: validation.purchaseAmount, currencyCode: product.currencyCode,
-                    targetIdentifier: validation.targetIdentifier))
+                await OutboundCall.measure(.vendor, "validateAccount", outcome: { $0.metricLabel }) {
+                    await vendor.validateAccount(AccountValidationRequest(
+                        productId: product.productId, productTypeId: product.productType.productTypeId,
+                        amount: validation.purchaseAmount, currencyCode: product.currencyCode,
+                        targetIdentifier: validation.targetIdentifier))
+                }.value
             } else {
                 .refused(Answer.cannotConnectToVendor.coded)
             }

@@ -1,9 +1,12 @@
 import Metrics
+import Tracing
 
 /// A call to another party: a bank, a vendor, a messaging gateway or a client's own endpoint. Every one goes
 /// through `OutboundCall.measure`, which times it for the record of the call (whole milliseconds) and for the
 /// latency histogram `transact_outbound_call_duration_seconds{counterparty, operation, outcome}` (issue 16, point 3),
-/// so that a bank or vendor that slows down or fails shows on a dashboard before a client calls about it.
+/// so that a bank or vendor that slows down or fails shows on a dashboard before a client calls about it; and which
+/// makes it a client span (`<counterparty> <operation>`, point 1) whose context the request carries as its
+/// `traceparent`.
 public enum OutboundCall {
     public enum Counterparty: String, Sendable, CaseIterable {
         case bank, vendor, gateway, client
@@ -14,14 +17,19 @@ public enum OutboundCall {
     public static func measure<T>(
         _ counterparty: Counterparty, _ operation: String, outcome: (T) -> String, _ call: () async throws -> T
     ) async rethrows -> (value: T, latencyMs: Int) {
-        let clock = ContinuousClock()
-        let started = clock.now
-        let value = try await call()
-        let elapsed = clock.now - started
-        Timer(label: durationMetric, dimensions: [
-            ("counterparty", counterparty.rawValue), ("operation", operation), ("outcome", outcome(value)),
-        ], preferredDisplayUnit: .seconds).recordNanoseconds(elapsed.wholeNanoseconds)
-        return (value, elapsed.wholeMilliseconds)
+        try await withSpan("\(counterparty.rawValue) \(operation)", ofKind: .client) { span in
+            span.attributes["transact.counterparty"] = counterparty.rawValue
+            let clock = ContinuousClock()
+            let started = clock.now
+            let value = try await call()
+            let elapsed = clock.now - started
+            let outcome = outcome(value)
+            span.attributes["transact.outcome"] = outcome
+            Timer(label: durationMetric, dimensions: [
+                ("counterparty", counterparty.rawValue), ("operation", operation), ("outcome", outcome),
+            ], preferredDisplayUnit: .seconds).recordNanoseconds(elapsed.wholeNanoseconds)
+            return (value, elapsed.wholeMilliseconds)
+        }
     }
 
     public static let durationMetric = "transact_outbound_call_duration_seconds"

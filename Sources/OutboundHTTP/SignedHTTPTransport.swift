@@ -3,6 +3,7 @@ public import Foundation
 import NIOCore
 import NIOFoundationCompat
 public import NIOHTTP1
+import Observability
 import TransactCrypto
 
 /// How the service calls a party over HTTP (a bank, a client's callback URL, a messaging gateway): its auth (none,
@@ -62,7 +63,9 @@ public struct SignedHTTPTransport: Sendable {
         }
     }
 
+    /// Its credentials and the trace context of the call (`traceparent`: OutboundCall's span).
     private func addAuth(to request: inout HTTPClientRequest) {
+        request.headers.addTraceContext()
         switch auth {
         case .none:
             break

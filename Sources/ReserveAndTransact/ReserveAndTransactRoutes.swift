@@ -64,6 +64,9 @@ public struct ReserveAndTransactRoutes: Sendable {
             let (outcome, latencyMs) = await OutboundCall.measure(.bank, "reserveFunds", outcome: \.metricLabel) {
                 await source.adapter.reserveFunds(reservation)
             }
+            context.logger.debug(
+                "The bank answered reserveFunds",
+                metadata: ["raasTxnRef": "\(reference.value)", "outcome": "\(outcome.metricLabel)", "latencyMs": "\(latencyMs)"])
             let answer = try await intake.store.recordReservation(
                 reference, outcome, latencyMs: latencyMs, vendHandoff: vendHandoff, leaseSeconds: vendLeaseSeconds)
             return PurchaseHTTP.answer(answer, reference: reference, to: purchase)

@@ -94,7 +94,9 @@ public enum TransactApplication {
         _ = ProcessMetrics.registry
         let postgres = dependencies.postgres
         let router = Router(context: TransactRequestContext.self)
-        // Outermost first: metrics see the final status, errors are shaped before metrics, ids before errors.
+        // Outermost first: the request's server span (a child of an inbound `traceparent`) covers all the rest and
+        // sees the final status, as metrics do; errors are shaped before metrics, ids before errors.
+        router.add(middleware: TracingMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: RequestIDMiddleware())

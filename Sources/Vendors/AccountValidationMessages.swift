@@ -61,6 +61,14 @@ public enum AccountValidationOutcome: Sendable, Equatable {
     public static func refused(_ answer: CodedMessage) -> AccountValidationOutcome {
         .refused(code: answer.code, message: answer.message)
     }
+
+    /// Its kind, as a metric label (never the vendor's code: the set of labels stays small).
+    public var metricLabel: String {
+        switch self {
+        case .valid: "valid"
+        case .refused: "refused"
+        }
+    }
 }
 
 /// The `http` adapter's answer to `POST <url>/validateAccount`: `responseCode` `0000` with both infos, else the

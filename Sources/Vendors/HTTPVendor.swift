@@ -5,6 +5,7 @@ import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 import NIOPosix
+import Observability
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,6 +34,7 @@ public struct HTTPVendor: Vendor {
         var http = HTTPClientRequest(url: baseURL + path)
         http.method = .POST
         http.headers.add(name: "Content-Type", value: "application/json")
+        http.headers.addTraceContext()
         http.body = .bytes(ByteBuffer(data: bytes))
         return http
     }
@@ -75,6 +77,7 @@ public struct HTTPVendor: Vendor {
         guard let reference = request.reference.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) else { return nil }
         var http = HTTPClientRequest(url: baseURL + "/status?reference=" + reference)
         http.method = .GET
+        http.headers.addTraceContext()
         guard let response = try? await client.execute(http, timeout: TimeAmount(timeout)) else { return nil }
         if response.status == .notFound {
             return .retryable(Answer.vendorNeverReceived.filled(request.reference))

@@ -73,17 +73,20 @@ struct CommonOptions: ParsableArguments {
 
 /// Logging to standard error at the configured level and in the configured format, set up once per process.
 enum CommandLogging {
-    static func bootstrap(level: Logger.Level, format: LogFormat = .text) -> Logger {
-        LoggingSystem.bootstrap { label in
+    /// `metadataProvider`: metadata every line carries (the current span's ids, when traces are exported).
+    static func bootstrap(
+        level: Logger.Level, format: LogFormat = .text, metadataProvider: Logger.MetadataProvider? = nil
+    ) -> Logger {
+        LoggingSystem.bootstrap({ label, provider in
             switch format {
             case .text:
-                var handler = StreamLogHandler.standardError(label: label)
+                var handler = StreamLogHandler.standardError(label: label, metadataProvider: provider)
                 handler.logLevel = level
                 return handler
             case .json:
-                return JSONLogHandler(label: label, level: level)
+                return JSONLogHandler(label: label, level: level, metadataProvider: provider)
             }
-        }
+        }, metadataProvider: metadataProvider)
         return Logger(label: "transact")
     }
 }

@@ -31,7 +31,10 @@ struct Serve: AsyncParsableCommand {
         }
         if let problem = configuration.notificationGatewayProblem { throw ValidationError(problem) }
         let masterKey = try MasterKeyEnvironment.require(command: "serve")
-        let logger = CommandLogging.bootstrap(level: configuration.logLevel, format: configuration.logFormat)
+        let traceExport = try TraceExport.start(environment: ProcessInfo.processInfo.environment)
+        let logger = CommandLogging.bootstrap(
+            level: configuration.logLevel, format: configuration.logFormat,
+            metadataProvider: traceExport == nil ? nil : TraceExport.metadataProvider)
         let schema = try options.schema(configuration)
         let postgres = PostgresClient(configuration: configuration.postgres, logger: logger)
         let lookupPool = PostgresClient(configuration: configuration.lookupPostgres, logger: logger)
@@ -60,8 +63,10 @@ struct Serve: AsyncParsableCommand {
         let application = TransactApplication.make(configuration: configuration, dependencies: dependencies, logger: logger)
         // The drain period is last, so it is the first to stop: readiness turns 503 while the server still listens.
         let drain = DrainPeriod(drain: dependencies.drain, duration: .seconds(configuration.drainSeconds), logger: logger)
-        let services = ServiceGroup(
-            configuration: .init(services: [application, drain], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        // The exporter is first, so it stops last: the spans of the requests and jobs that finish are flushed.
+        let services = ServiceGroup(configuration: .init(
+            services: (traceExport.map { [$0] } ?? []) + [application, drain], gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
         logger.info("Serving", metadata: ["address": "\(configuration.httpHost):\(configuration.httpPort)"])
         try await services.run()
     }

@@ -40,10 +40,13 @@ struct PurchaseHarness: Sendable {
         let refuseResults = Mutex(0)
         /// While set, the bank makes its hold at once but answers reserveFunds only after this long.
         let reserveAnswerDelayMs = Mutex(0)
+        /// The `traceparent` of each call, by raasTxnRef and path, in order.
+        let traceParents = Mutex<[String: [String: [String]]]>([:])
 
         func reserveCount(_ reference: String) -> Int { reserveCalls.withLock { $0[reference] ?? 0 } }
         func resultBodies(_ reference: String) -> [String] { results.withLock { $0[reference] ?? [] } }
         func clientResultBodies(_ reference: String) -> [String] { clientResults.withLock { $0[reference] ?? [] } }
+        func traceParents(_ reference: String, _ path: String) -> [String] { traceParents.withLock { $0[reference]?[path] ?? [] } }
     }
 
     final class VendorRecorder: Sendable {
@@ -88,6 +91,9 @@ struct PurchaseHarness: Sendable {
             var request = request
             let body = try await request.collectBody(upTo: 65_536)
             guard let reference = PurchaseHarness.reference(in: body) else { return try await next(request, context) }
+            if let traceParent = request.headers.first(where: { $0.name.canonicalName == "traceparent" })?.value {
+                recorder.traceParents.withLock { $0[reference, default: [:]][request.uri.path, default: []].append(traceParent) }
+            }
             switch request.uri.path {
             case "/reserveFunds":
                 recorder.reserveCalls.withLock { $0[reference, default: 0] += 1 }
@@ -322,10 +328,12 @@ struct PurchaseHarness: Sendable {
     }
 
     func post(
-        _ path: String, raw: Data, token: String? = nil, apiKey: String = "demo-api-key-change-me", signature: String? = nil
+        _ path: String, raw: Data, token: String? = nil, apiKey: String = "demo-api-key-change-me", signature: String? = nil,
+        headers: [(String, String)] = []
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: service + path)
         request.method = .POST
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Authorization", value: "Bearer " + (token ?? self.token))
         request.headers.add(name: "X-API-Key", value: apiKey)

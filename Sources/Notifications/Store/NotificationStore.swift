@@ -1,4 +1,5 @@
 import Foundation
+import Observability
 public import Postgres
 
 /// The notifications' rows (Migrations/0005_notifications.sql, and its functions in
@@ -27,7 +28,8 @@ public struct NotificationStore: Sendable {
                 'destination_identifier', \(request.destinationIdentifier)::text, 'message', \(request.message)::text,
                 'source_identifier', \(request.sourceIdentifier)::text, 'transaction_ref', \(request.transactionRef)::text,
                 'channel_route_id', \(request.channelRouteId)::text, 'scheduled_at', \(request.scheduledAt)::timestamptz,
-                'valid_until', \(request.validUntil)::timestamptz)) AS r) accepted
+                'valid_until', \(request.validUntil)::timestamptz,
+                'trace_parent', \(TraceContext.currentTraceParent())::text)) AS r) accepted
             """).single()
         let outcome = try row.decode(String.self, "outcome")
         guard outcome != "channel_not_configured" else { return .channelNotConfigured }
@@ -103,6 +105,8 @@ public struct NotificationStore: Sendable {
         let destinationIdentifier: String
         let message: String
         let attempt: Int
+        /// The trace the message's send joins (the request that accepted it); nil: not traced.
+        let traceParent: String?
     }
 
     func claimSends(limit: Int, leaseSeconds: Int) async throws -> [SendClaim] {
@@ -115,7 +119,8 @@ public struct NotificationStore: Sendable {
             return SendClaim(
                 notificationId: try row.decode(UUID.self, "notification_id"), leaseToken: try row.decode(UUID.self, "lease_token"),
                 channel: channel, destinationIdentifier: try row.decode(String.self, "destination_identifier"),
-                message: try row.decode(String.self, "message"), attempt: try row.decode(Int.self, "attempt"))
+                message: try row.decode(String.self, "message"), attempt: try row.decode(Int.self, "attempt"),
+                traceParent: try row.decode(String?.self, "trace_parent"))
         }
     }
 

@@ -2,6 +2,7 @@ public import OutboundHTTP
 public import Logging
 public import Postgres
 import Observability
+import Tracing
 import Runtime
 public import ServiceLifecycle
 
@@ -65,10 +66,13 @@ public struct NotificationWorkers: Service {
         let reports = await withTaskGroup(of: NotificationStore.SendReport.self) { group in
             for claim in batch {
                 group.addTask {
-                    let (outcome, _) = await OutboundCall.measure(.gateway, "send", outcome: \.metricLabel) {
-                        await channels.channel(for: claim.channel).send(OutgoingMessage(
-                            notificationId: claim.notificationId.uuidString.lowercased(), channel: claim.channel,
-                            destinationIdentifier: claim.destinationIdentifier, message: claim.message))
+                    // In the trace of the request that accepted the message, whichever process sends it.
+                    let (outcome, _) = await ServiceContext.withValue(TraceContext.resuming(claim.traceParent)) {
+                        await OutboundCall.measure(.gateway, "send", outcome: \.metricLabel) {
+                            await channels.channel(for: claim.channel).send(OutgoingMessage(
+                                notificationId: claim.notificationId.uuidString.lowercased(), channel: claim.channel,
+                                destinationIdentifier: claim.destinationIdentifier, message: claim.message))
+                        }
                     }
                     return NotificationStore.SendReport(
                         claim, outcome,

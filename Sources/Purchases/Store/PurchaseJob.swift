@@ -90,4 +90,6 @@ public struct PurchaseRecord: Sendable, Decodable, Equatable {
     public let targetIdentifier: String
     public let currencyCode: String
     public let vendAmount: Int64?
+    /// The `traceparent` of the request that started the purchase: its work joins that trace (nil: not traced).
+    public let traceParent: String?
 }

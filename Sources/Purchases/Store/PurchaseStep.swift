@@ -1,4 +1,5 @@
 import Foundation
+import Observability
 import TransactCore
 
 /// A step of a purchase as `purchases.apply_steps` reads it (Migrations/repeatable/03_purchases.sql): a JSON object
@@ -8,6 +9,8 @@ import TransactCore
 protocol PurchaseStep: Encodable, Sendable {
     /// Its batch lane; nil: written at once, on its own.
     static var lane: PurchaseSteps.Lane? { get }
+    /// The function that applies it, as `purchases.apply_steps` names it.
+    var step: String { get }
 }
 
 /// Stores a new purchase as decided (`purchases.open_all`): SQL picks its first state from the decision.
@@ -128,6 +131,8 @@ struct NewTransaction: Encodable, Sendable {
     let clientShareAmount: Int64?
     let vendorShareAmount: Int64?
     let settlementAmount: Int64?
+    /// The request's trace context, which the purchase's later work joins.
+    let traceParent: String?
 
     enum CodingKeys: String, CodingKey {
         case flow
@@ -141,6 +146,7 @@ struct NewTransaction: Encodable, Sendable {
         case productTypeId = "product_type_id", vendorId = "vendor_id", tokenKind = "token_kind"
         case reserveAmount = "reserve_amount", vendAmount = "vend_amount", clientShareAmount = "client_share_amount"
         case vendorShareAmount = "vendor_share_amount", settlementAmount = "settlement_amount"
+        case traceParent = "trace_parent"
     }
 
     init(_ request: PurchaseRequest, _ decision: PurchaseDecision, _ reference: RaasTxnRef) {
@@ -174,5 +180,6 @@ struct NewTransaction: Encodable, Sendable {
         clientShareAmount = breakdown?.clientShareAmount
         vendorShareAmount = breakdown?.vendorShareAmount
         settlementAmount = breakdown?.settlementAmount
+        traceParent = TraceContext.currentTraceParent()
     }
 }

@@ -4,6 +4,7 @@ import Logging
 import OutboundHTTP
 import Metrics
 import Observability
+import Tracing
 import TransactCore
 import Vendors
 
@@ -17,7 +18,17 @@ struct PurchaseJobProcessor: Sendable {
     let configuration: WorkerConfiguration
     let logger: Logger
 
+    /// In a span of the purchase's own trace (its stored `traceparent`), whichever process claimed the job.
     func process(_ job: PurchaseJob) async {
+        await withSpan(
+            "purchase \(job.kind.rawValue)", context: TraceContext.resuming(job.transaction.traceParent), ofKind: .consumer
+        ) { span in
+            span.attributes["transact.raas_txn_ref"] = job.raasTxnRef.value
+            await run(job)
+        }
+    }
+
+    private func run(_ job: PurchaseJob) async {
         do {
             switch job.kind {
             case .vend: try await vend(job)

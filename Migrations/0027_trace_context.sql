@@ -1,0 +1,12 @@
+-- The W3C trace context (`traceparent`) of the request that started a purchase (issue 16, point 1): the work done
+-- for it later — vends, status queries, the result's delivery — joins that request's trace, in whichever process
+-- and after however many restarts. NULL while tracing is off. The check is added NOT VALID: every existing row is
+-- NULL, and a rolling deploy must not scan the table under its lock to learn so.
+ALTER TABLE purchases.transactions ADD COLUMN trace_parent text;
+ALTER TABLE purchases.transactions ADD CONSTRAINT trace_parent_is_w3c CHECK (length(trace_parent) <= 55) NOT VALID;
+
+-- And of the request that accepted a message (or of the purchase whose token it carries): its sends join that
+-- trace. A claim hands it to the worker.
+ALTER TABLE notifications.messages ADD COLUMN trace_parent text;
+ALTER TABLE notifications.messages ADD CONSTRAINT trace_parent_is_w3c CHECK (length(trace_parent) <= 55) NOT VALID;
+ALTER TYPE notifications.send_claim ADD ATTRIBUTE trace_parent text;
