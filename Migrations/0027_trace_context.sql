@@ -5,8 +5,10 @@
 ALTER TABLE purchases.transactions ADD COLUMN trace_parent text;
 ALTER TABLE purchases.transactions ADD CONSTRAINT trace_parent_is_w3c CHECK (length(trace_parent) <= 55) NOT VALID;
 
--- And of the request that accepted a message (or of the purchase whose token it carries): its sends join that
--- trace. A claim hands it to the worker.
+-- And of the request that accepted a message (or of the purchase whose token it carries): its sends and its status
+-- callbacks join that trace. The claims hand it to the workers (claim_callbacks answers a column more: remade by
+-- the repeatable set).
 ALTER TABLE notifications.messages ADD COLUMN trace_parent text;
 ALTER TABLE notifications.messages ADD CONSTRAINT trace_parent_is_w3c CHECK (length(trace_parent) <= 55) NOT VALID;
 ALTER TYPE notifications.send_claim ADD ATTRIBUTE trace_parent text;
+DROP FUNCTION IF EXISTS notifications.claim_callbacks(integer, integer);

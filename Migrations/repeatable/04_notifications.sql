@@ -365,7 +365,7 @@ CREATE OR REPLACE FUNCTION notifications.claim_callbacks(p_limit integer, p_leas
 RETURNS TABLE (
     notification_id uuid, sequence integer, lease_token uuid, client_id bigint, client_notification_ref text,
     channel_id integer, destination_identifier text, transaction_ref text, status_code integer, changed_at timestamptz,
-    attempts integer
+    attempts integer, trace_parent text
 ) LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 BEGIN
@@ -389,7 +389,7 @@ BEGIN
         RETURNING c.notification_id, c.sequence, c.changed_at, c.lease_token, c.client_id, c.attempts
     )
     SELECT l.notification_id, l.sequence, l.lease_token, l.client_id, m.client_notification_ref, m.channel_id,
-           m.destination_identifier, m.transaction_ref, s.status_code, s.changed_at, l.attempts
+           m.destination_identifier, m.transaction_ref, s.status_code, s.changed_at, l.attempts, m.trace_parent
     FROM leased l
     JOIN notifications.messages m ON m.notification_id = l.notification_id
     JOIN notifications.status_changes s

@@ -43,6 +43,15 @@ struct NotificationDeliveryTests {
                             SELECT status, attempts FROM notifications.callbacks ORDER BY sequence
                             """).map { (try $0.decode(String.self, "status"), try $0.decode(Int.self, "attempts")) }
                         #expect(rows.map(\.0) == ["acknowledged", "acknowledged"] && rows.map(\.1) == [3, 1])
+                        // Sends and callbacks are counted by status (issue 16).
+                        let metrics = try await client.execute(uri: "/metrics", method: .get)
+                        let lines = String(buffer: metrics.body).split(separator: "\n")
+                        func counted(_ name: String, _ labels: [String]) -> Bool {
+                            lines.contains { $0.hasPrefix(name + "{") && labels.allSatisfy($0.contains) }
+                        }
+                        #expect(counted("transact_notification_sends_total", [#"outcome="accepted""#, #"status="DEVICE_ACK""#]))
+                        #expect(counted("transact_notification_callbacks_total", [#"status="SENT_TO_SUPPLIER""#, #"acknowledged="false""#]))
+                        #expect(counted("transact_notification_callbacks_total", [#"status="DEVICE_ACK""#, #"acknowledged="true""#]))
                     }
                 }
         }

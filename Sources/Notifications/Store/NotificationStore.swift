@@ -175,6 +175,8 @@ public struct NotificationStore: Sendable {
         let clientId: Int64
         let attempt: Int
         let body: StatusCallback
+        /// The trace the push joins (the message's); nil: not traced.
+        let traceParent: String?
     }
 
     func claimCallbacks(limit: Int, leaseSeconds: Int) async throws -> [CallbackClaim] {
@@ -194,7 +196,8 @@ public struct NotificationStore: Sendable {
                     destinationIdentifier: try row.decode(String.self, "destination_identifier"),
                     transactionRef: try row.decode(String?.self, "transaction_ref"),
                     status: try Self.status(row.decode(Int.self, "status_code")),
-                    timestamp: try row.decode(String.self, "changed_at_text")))
+                    timestamp: try row.decode(String.self, "changed_at_text")),
+                traceParent: try row.decode(String?.self, "trace_parent"))
         }
     }
 

@@ -74,6 +74,7 @@ public struct NotificationWorkers: Service {
                                 destinationIdentifier: claim.destinationIdentifier, message: claim.message))
                         }
                     }
+                    NotificationMetrics.countSend(outcome)
                     return NotificationStore.SendReport(
                         claim, outcome,
                         retryDelayMs: NotificationConfiguration.backoff(
@@ -109,9 +110,12 @@ public struct NotificationWorkers: Service {
                     guard let endpoint else {
                         return report(claim, acknowledged: false, "the client has no notification callback URL", 0, giveUp: true)
                     }
-                    let (delivery, _) = await OutboundCall.measure(
-                        .client, "notificationCallback", outcome: { $0.acknowledged ? "acknowledged" : "not_acknowledged" }
-                    ) { await endpoint.deliver(body: claim.body.bytes) }
+                    let (delivery, _) = await ServiceContext.withValue(TraceContext.resuming(claim.traceParent)) {
+                        await OutboundCall.measure(
+                            .client, "notificationCallback", outcome: { $0.acknowledged ? "acknowledged" : "not_acknowledged" }
+                        ) { await endpoint.deliver(body: claim.body.bytes) }
+                    }
+                    NotificationMetrics.countCallback(status: claim.body.status, acknowledged: delivery.acknowledged)
                     return report(claim, acknowledged: delivery.acknowledged, delivery.detail, retryDelayMs)
                 }
             }
