@@ -27,7 +27,7 @@ public enum OutboundCall {
             span.attributes["transact.outcome"] = outcome
             Timer(label: durationMetric, dimensions: [
                 ("counterparty", counterparty.rawValue), ("operation", operation), ("outcome", outcome),
-            ], preferredDisplayUnit: .seconds).recordNanoseconds(elapsed.wholeNanoseconds)
+            ], preferredDisplayUnit: .seconds).record(duration: elapsed)
             return (value, elapsed.wholeMilliseconds)
         }
     }
@@ -40,10 +40,5 @@ extension Duration {
     public var wholeMilliseconds: Int {
         let (seconds, attoseconds) = components
         return Int(clamping: seconds * 1_000 + attoseconds / 1_000_000_000_000_000)
-    }
-
-    var wholeNanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue + attoseconds / 1_000_000_000
     }
 }

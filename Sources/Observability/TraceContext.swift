@@ -21,6 +21,11 @@ public enum TraceContext {
         return traceParent
     }
 
+    /// Does stored work in the trace of the stored `traceparent`: the spans `work` makes are its children.
+    public static func resuming<T>(_ traceParent: String?, _ work: () async throws -> T) async rethrows -> T {
+        try await ServiceContext.withValue(resuming(traceParent), operation: work)
+    }
+
     /// The context to do stored work in: a child of the stored `traceparent`; a trace of its own when there is none.
     public static func resuming(_ traceParent: String?) -> ServiceContext {
         var context = ServiceContext.topLevel

@@ -2,7 +2,6 @@ public import OutboundHTTP
 public import Logging
 public import Postgres
 import Observability
-import Tracing
 import Runtime
 public import ServiceLifecycle
 
@@ -67,7 +66,7 @@ public struct NotificationWorkers: Service {
             for claim in batch {
                 group.addTask {
                     // In the trace of the request that accepted the message, whichever process sends it.
-                    let (outcome, _) = await ServiceContext.withValue(TraceContext.resuming(claim.traceParent)) {
+                    let (outcome, _) = await TraceContext.resuming(claim.traceParent) {
                         await OutboundCall.measure(.gateway, "send", outcome: \.metricLabel) {
                             await channels.channel(for: claim.channel).send(OutgoingMessage(
                                 notificationId: claim.notificationId.uuidString.lowercased(), channel: claim.channel,
@@ -110,7 +109,7 @@ public struct NotificationWorkers: Service {
                     guard let endpoint else {
                         return report(claim, acknowledged: false, "the client has no notification callback URL", 0, giveUp: true)
                     }
-                    let (delivery, _) = await ServiceContext.withValue(TraceContext.resuming(claim.traceParent)) {
+                    let (delivery, _) = await TraceContext.resuming(claim.traceParent) {
                         await OutboundCall.measure(
                             .client, "notificationCallback", outcome: { $0.acknowledged ? "acknowledged" : "not_acknowledged" }
                         ) { await endpoint.deliver(body: claim.body.bytes) }

@@ -16,9 +16,6 @@ enum PoolWaits {
         let timer = Timer(
             label: "transact_db_pool_wait_seconds", dimensions: [("pool", pool), ("waiting_for", wait.rawValue)],
             preferredDisplayUnit: .seconds)
-        for waited in waits {
-            let (seconds, attoseconds) = waited.components
-            timer.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-        }
+        for waited in waits { timer.record(duration: waited) }
     }
 }
