@@ -3,7 +3,8 @@ import Observability
 public import Postgres
 
 /// The notifications' rows (Migrations/0005_notifications.sql, and its functions in
-/// Migrations/repeatable/04_notifications.sql): every change is one statement, one round trip.
+/// Migrations/repeatable/04_notifications.sql): every change is one statement, one round trip, and a span
+/// (`db notifications.<function>`) in the trace of the request, or of each message of a worker's batch.
 public struct NotificationStore: Sendable {
     let database: any PostgresQueryable
 
@@ -21,7 +22,7 @@ public struct NotificationStore: Sendable {
     }
 
     func accept(_ request: NotificationRequest, notificationId: UUID) async throws -> Acceptance {
-        let row = try await database.query("""
+        let row = try await DatabaseSpan.measure("notifications.accept") { try await database.query("""
             SELECT (r).outcome, (r).notification_id, (r).status_code FROM (SELECT notifications.accept(jsonb_build_object(
                 'notification_id', \(notificationId)::uuid, 'client_id', \(request.clientId)::bigint,
                 'client_notification_ref', \(request.clientNotificationRef)::text, 'channel_id', \(request.channelId)::integer,
@@ -30,7 +31,7 @@ public struct NotificationStore: Sendable {
                 'channel_route_id', \(request.channelRouteId)::text, 'scheduled_at', \(request.scheduledAt)::timestamptz,
                 'valid_until', \(request.validUntil)::timestamptz,
                 'trace_parent', \(TraceContext.currentTraceParent())::text)) AS r) accepted
-            """).single()
+            """).single() }
         let outcome = try row.decode(String.self, "outcome")
         guard outcome != "channel_not_configured" else { return .channelNotConfigured }
         let id = try row.decode(UUID.self, "notification_id")
@@ -46,7 +47,7 @@ public struct NotificationStore: Sendable {
 
     /// The message and its history; nil when there is none (or it is another client's, when `clientId` is given).
     func find(_ key: Key, clientId: Int64?) async throws -> NotificationView? {
-        let rows = switch key {
+        let rows = try await DatabaseSpan.measure("notifications.messages") { switch key {
         case .id(let id):
             try await database.query("""
                 \(unescaped: Self.viewColumns) WHERE m.notification_id = \(id)
@@ -57,7 +58,7 @@ public struct NotificationStore: Sendable {
                 \(unescaped: Self.viewColumns) WHERE m.client_id = \(owner) AND m.client_notification_ref = \(reference)
                 AND (\(clientId)::bigint IS NULL OR m.client_id = \(clientId)::bigint)
                 """)
-        }
+        } }
         return try rows.first.map(NotificationView.init(row:))
     }
 
@@ -79,10 +80,10 @@ public struct NotificationStore: Sendable {
     }
 
     func stop(_ id: UUID, clientId: Int64?, by status: MessageStatus) async throws -> StopOutcome {
-        let row = try await database.query("""
+        let row = try await DatabaseSpan.measure("notifications.stop") { try await database.query("""
             SELECT (r).found, (r).stopped, (r).status_code
             FROM (SELECT notifications.stop(\(id), \(clientId)::bigint, \(Int32(status.code))) AS r) stop
-            """).single()
+            """).single() }
         guard try row.decode(Bool.self, "found") else { return .notFound }
         let current = try Self.status(row.decode(Int.self, "status_code"))
         return try row.decode(Bool.self, "stopped") ? .stopped(current) : .tooLate(current)
@@ -90,15 +91,15 @@ public struct NotificationStore: Sendable {
 
     /// A gateway's delivery receipt: "applied", "ignored" or "not_found".
     func recordReceipt(notificationId: UUID, supplierReference: String, status: MessageStatus) async throws -> String {
-        try await database.query("""
+        try await DatabaseSpan.measure("notifications.record_receipt") { try await database.query("""
             SELECT notifications.record_receipt(\(notificationId), \(supplierReference), \(Int32(status.code))) AS outcome
-            """).single().decode(String.self, "outcome")
+            """).single().decode(String.self, "outcome") }
     }
 
     // MARK: Sending
 
     /// A message claimed for sending under a lease.
-    struct SendClaim: Sendable {
+    struct SendClaim: Sendable, TracedClaim {
         let notificationId: UUID
         let leaseToken: UUID
         let channel: ChannelKind
@@ -110,18 +111,22 @@ public struct NotificationStore: Sendable {
     }
 
     func claimSends(limit: Int, leaseSeconds: Int) async throws -> [SendClaim] {
-        try await database.query("""
-            SELECT * FROM notifications.claim_sends(\(Int32(clamping: limit)), \(Int32(clamping: leaseSeconds)))
-            """).map { row in
-            guard let channel = ChannelKind(rawValue: try row.decode(Int.self, "channel_id")) else {
-                throw PostgresError.decoding("unknown channel")
-            }
-            return SendClaim(
-                notificationId: try row.decode(UUID.self, "notification_id"), leaseToken: try row.decode(UUID.self, "lease_token"),
-                channel: channel, destinationIdentifier: try row.decode(String.self, "destination_identifier"),
-                message: try row.decode(String.self, "message"), attempt: try row.decode(Int.self, "attempt"),
-                traceParent: try row.decode(String?.self, "trace_parent"))
+        try await DatabaseSpan.measureBatch("notifications.claim_sends", traceParents: Self.traces(of:)) {
+            try await database.query("""
+                SELECT * FROM notifications.claim_sends(\(Int32(clamping: limit)), \(Int32(clamping: leaseSeconds)))
+                """).map(Self.sendClaim(_:))
         }
+    }
+
+    private static func sendClaim(_ row: PostgresRow) throws -> SendClaim {
+        guard let channel = ChannelKind(rawValue: try row.decode(Int.self, "channel_id")) else {
+            throw PostgresError.decoding("unknown channel")
+        }
+        return SendClaim(
+            notificationId: try row.decode(UUID.self, "notification_id"), leaseToken: try row.decode(UUID.self, "lease_token"),
+            channel: channel, destinationIdentifier: try row.decode(String.self, "destination_identifier"),
+            message: try row.decode(String.self, "message"), attempt: try row.decode(Int.self, "attempt"),
+            traceParent: try row.decode(String?.self, "trace_parent"))
     }
 
     /// What a channel said about a claimed message, as notifications.record_sends reads it.
@@ -134,9 +139,12 @@ public struct NotificationStore: Sendable {
         let reason: String?
         let retryDelayMs: Int
         let maxAttempts: Int
+        /// The message's trace, for the span of the report (not sent to the database).
+        let traceParent: String?
 
         init(_ claim: SendClaim, _ outcome: SendOutcome, retryDelayMs: Int, maxAttempts: Int) {
             notificationId = claim.notificationId
+            traceParent = claim.traceParent
             leaseToken = claim.leaseToken
             self.retryDelayMs = retryDelayMs
             self.maxAttempts = maxAttempts
@@ -161,14 +169,16 @@ public struct NotificationStore: Sendable {
     @discardableResult
     func recordSends(_ reports: [SendReport]) async throws -> Int {
         guard !reports.isEmpty else { return 0 }
-        return try await database.query("SELECT notifications.record_sends(\(try PostgresJSON(reports))) AS recorded")
-            .single().decode(Int.self, "recorded")
+        return try await DatabaseSpan.measureBatch("notifications.record_sends", traceParents: { _ in reports.map(\.traceParent) }) {
+            try await database.query("SELECT notifications.record_sends(\(try PostgresJSON(reports))) AS recorded")
+                .single().decode(Int.self, "recorded")
+        }
     }
 
     // MARK: Status callbacks
 
     /// A status change claimed for delivery to its client, under a lease.
-    struct CallbackClaim: Sendable {
+    struct CallbackClaim: Sendable, TracedClaim {
         let notificationId: UUID
         let sequence: Int
         let leaseToken: UUID
@@ -180,25 +190,29 @@ public struct NotificationStore: Sendable {
     }
 
     func claimCallbacks(limit: Int, leaseSeconds: Int) async throws -> [CallbackClaim] {
-        try await database.query("""
-            SELECT *, purchases.api_time(changed_at) AS changed_at_text
-            FROM notifications.claim_callbacks(\(Int32(clamping: limit)), \(Int32(clamping: leaseSeconds)))
-            """).map { row in
-            let id = try row.decode(UUID.self, "notification_id")
-            return CallbackClaim(
-                notificationId: id, sequence: try row.decode(Int.self, "sequence"),
-                leaseToken: try row.decode(UUID.self, "lease_token"), clientId: try row.decode(Int64.self, "client_id"),
-                attempt: try row.decode(Int.self, "attempts"),
-                body: StatusCallback(
-                    notificationId: id.uuidString.lowercased(),
-                    clientNotificationRef: try row.decode(String.self, "client_notification_ref"),
-                    channelId: try row.decode(Int.self, "channel_id"),
-                    destinationIdentifier: try row.decode(String.self, "destination_identifier"),
-                    transactionRef: try row.decode(String?.self, "transaction_ref"),
-                    status: try Self.status(row.decode(Int.self, "status_code")),
-                    timestamp: try row.decode(String.self, "changed_at_text")),
-                traceParent: try row.decode(String?.self, "trace_parent"))
+        try await DatabaseSpan.measureBatch("notifications.claim_callbacks", traceParents: Self.traces(of:)) {
+            try await database.query("""
+                SELECT *, purchases.api_time(changed_at) AS changed_at_text
+                FROM notifications.claim_callbacks(\(Int32(clamping: limit)), \(Int32(clamping: leaseSeconds)))
+                """).map(Self.callbackClaim(_:))
         }
+    }
+
+    private static func callbackClaim(_ row: PostgresRow) throws -> CallbackClaim {
+        let id = try row.decode(UUID.self, "notification_id")
+        return CallbackClaim(
+            notificationId: id, sequence: try row.decode(Int.self, "sequence"),
+            leaseToken: try row.decode(UUID.self, "lease_token"), clientId: try row.decode(Int64.self, "client_id"),
+            attempt: try row.decode(Int.self, "attempts"),
+            body: StatusCallback(
+                notificationId: id.uuidString.lowercased(),
+                clientNotificationRef: try row.decode(String.self, "client_notification_ref"),
+                channelId: try row.decode(Int.self, "channel_id"),
+                destinationIdentifier: try row.decode(String.self, "destination_identifier"),
+                transactionRef: try row.decode(String?.self, "transaction_ref"),
+                status: try Self.status(row.decode(Int.self, "status_code")),
+                timestamp: try row.decode(String.self, "changed_at_text")),
+            traceParent: try row.decode(String?.self, "trace_parent"))
     }
 
     struct CallbackReport: Encodable {
@@ -209,6 +223,8 @@ public struct NotificationStore: Sendable {
         let outcome: String
         let retryDelayMs: Int
         let maxAttempts: Int
+        /// The message's trace, for the span of the report (not sent to the database).
+        let traceParent: String?
 
         enum CodingKeys: String, CodingKey {
             case notificationId = "notification_id", sequence, leaseToken = "lease_token", acknowledged, outcome
@@ -218,7 +234,9 @@ public struct NotificationStore: Sendable {
 
     func recordCallbacks(_ reports: [CallbackReport]) async throws {
         guard !reports.isEmpty else { return }
-        try await database.query("SELECT notifications.record_callbacks(\(try PostgresJSON(reports)))")
+        _ = try await DatabaseSpan.measureBatch("notifications.record_callbacks", traceParents: { _ in reports.map(\.traceParent) }) {
+            try await database.query("SELECT notifications.record_callbacks(\(try PostgresJSON(reports)))")
+        }
     }
 
     /// Every broken notification invariant (`transact verify`); empty when sound.
@@ -228,8 +246,18 @@ public struct NotificationStore: Sendable {
         }
     }
 
+    /// The traces of the messages a claim handed out, for the claim's span in each.
+    private static func traces(of claim: Result<[some TracedClaim], any Error>) -> [String?] {
+        (try? claim.get())?.map(\.traceParent) ?? []
+    }
+
     static func status(_ code: Int) throws -> MessageStatus {
         guard let status = MessageStatus(code: code) else { throw PostgresError.decoding("unknown message status \(code)") }
         return status
     }
+}
+
+/// A claimed item that carries the trace it joins.
+protocol TracedClaim {
+    var traceParent: String? { get }
 }

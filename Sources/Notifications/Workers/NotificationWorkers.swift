@@ -133,6 +133,6 @@ public struct NotificationWorkers: Service {
         NotificationStore.CallbackReport(
             notificationId: claim.notificationId, sequence: claim.sequence, leaseToken: claim.leaseToken,
             acknowledged: acknowledged, outcome: outcome, retryDelayMs: retryDelayMs,
-            maxAttempts: giveUp ? 0 : configuration.callbackMaxAttempts)
+            maxAttempts: giveUp ? 0 : configuration.callbackMaxAttempts, traceParent: claim.traceParent)
     }
 }

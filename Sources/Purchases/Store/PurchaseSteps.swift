@@ -2,7 +2,7 @@ import TransactCore
 import Foundation
 public import Postgres
 import Runtime
-import Tracing
+import Observability
 
 /// The writes of a purchase's steps (open, reservation, vend, delivery), applied through `purchases.apply_steps`:
 /// batched across concurrent purchases when built with `batched: true` (one statement and one commit per batch;
@@ -53,8 +53,7 @@ public final class PurchaseSteps: Sendable {
     /// Applies one step; its result as JSON, or the error the step raised.
     /// In a client span of the caller's trace (`db purchases.<step>`), which covers the wait for its batch.
     func apply(_ step: some PurchaseStep) async throws -> Data {
-        try await withSpan("db purchases.\(step.step)", ofKind: .client) { span in
-            span.attributes["db.system"] = "postgresql"
+        try await DatabaseSpan.measure("purchases.\(step.step)") {
             let step = Step(step)
             if let lane = step.lane, let batcher = batchers[lane] { return try await batcher.submit(step) }
             return try await Self.apply([step], on: database)[0].get()
