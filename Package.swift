@@ -197,6 +197,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Chat 2 Pay (API.md §12): payment requests sent over chat, paid on a hosted page through the bank interfaces.
+        .target(
+            name: "Chat2Pay",
+            dependencies: [
+                "Postgres", "Runtime", "ServiceHTTP", "TransactCore", "TransactCrypto", "OutboundHTTP", "Observability",
+                "BankInterfaces",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Support (API.md §8): the support API, reports and the web console.
         .target(
             name: "Support",
@@ -268,7 +281,7 @@ let package = Package(
                 "TransactCrypto", "FinancialTerms", "BankInterfaces", "Vendors", "OutboundHTTP", "Purchases", "ReserveAndTransact", "Transact",
                 "TransactResult",
                 "InFlightCheck", "TransactionLookup", "UserTransactionLookup", "TokenLookup", "ProductLookup", "MNOLookup",
-                "AccountValidation", "Notifications", "Support", "Retention", "Observability",
+                "AccountValidation", "Notifications", "Support", "Retention", "Observability", "Chat2Pay",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -282,7 +295,7 @@ let package = Package(
         .executableTarget(
             name: "transact",
             dependencies: [
-                "Server", "Postgres", "DatabaseMigrations", "TransactCrypto", "Seeding", "SecurityService", "Ledger",
+                "Server", "Chat2Pay", "Postgres", "DatabaseMigrations", "TransactCrypto", "Seeding", "SecurityService", "Ledger",
                 "Simulators", "TransactCore", "Purchases", "Notifications", "Support", "Retention", "Observability",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -388,7 +401,7 @@ let package = Package(
             name: "PurchaseFlowTests",
             dependencies: [
                 "Server", "Simulators", "Support", "BankInterfaces", "Vendors", "OutboundHTTP", "Purchases", "TransactCore", "Seeding",
-                "SecurityService", "ServiceHTTP",
+                "SecurityService", "ServiceHTTP", "Chat2Pay",
                 "Postgres", "Ledger", "TestSupport", "TransactCrypto", "transact",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -64,7 +64,20 @@ RETURNS TABLE (name text, code text, message text, retryable_vend boolean) LANGU
         ('serviceNotFound', '4010', 'Service not found', false),
         ('msisdnMismatch', '9010', 'Msisdn format incorrect or countryCallingCode does not match msisdn', false),
         ('operatorUnknown', '9020', 'Unable to identify operator', false),
-        ('unknownCountryCode', '9090', 'Unknown country code/prefix', false)
+        ('unknownCountryCode', '9090', 'Unknown country code/prefix', false),
+        ('totalNotSum', '4000', 'Total amount is not equal to the sum of tax and subtotal', false),
+        ('chat2PayNotEnabled', '4000', 'Chat 2 Pay is not enabled for client', false),
+        ('fundingSourceNotLinked', '4000', 'Funding source <fundingSourceId> is not linked to client', false),
+        ('currencyNotServed', '4000', 'currency :must be the funding source''s currency', false),
+        ('duplicateOrderNumber', '2604', 'Duplicate orderNumber', false),
+        ('paymentRequestNotFound', '4000', 'There is no such transaction with transaction reference <reference>', false),
+        ('paymentRequestCancelled', '4000', 'already cancelled', false),
+        ('paymentRequestExpired', '4000', 'expired', false),
+        ('paymentRequestPaid', '4000', 'A payment request already paid cannot be cancelled', false),
+        ('paymentNotAuthorised', '4000', 'The payment request holds no authorisation to capture or reverse', false),
+        ('captureExceedsAuthorisation', '4000', 'amount :must not exceed the authorised amount', false),
+        ('paymentReversed', '2090', 'Payment reversed by the merchant', false),
+        ('authorisationExpired', '2090', 'Authorisation not captured within the confirmation window', false)
 $$;
 
 -- An answer's code by its name. IMMUTABLE, so that a statement naming a constant is planned with the code folded

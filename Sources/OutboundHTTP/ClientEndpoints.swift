@@ -1,14 +1,15 @@
 public import Postgres
 import Runtime
 
-/// Each client's own endpoint of one kind (`url`): its `transactResultUrl` (the Transact flow) or its notification
-/// callback URL (API.md §7). Requests are signed with the client's Signature secret when the client requires signed
+/// Each client's own endpoint of one kind (`url`): its `transactResultUrl` (the Transact flow), its notification
+/// callback URL (API.md §7) or its Chat 2 Pay callback URL (§12). Requests are signed with the client's Signature secret when the client requires signed
 /// requests; kept for `cacheTTL`.
 public final class ClientEndpoints: Sendable {
-    /// Which of a client's URLs.
+    /// Which of a client's URLs: the SQL that reads it beside the client's row.
     public enum URLKind: String, Sendable {
         case transactResult = "transact_result_url"
         case notificationCallback = "notification_callback_url"
+        case chat2PayCallback = "(SELECT m.callback_url FROM chat2pay.merchants m WHERE m.client_id = catalogue.clients.client_id)"
     }
 
     private let database: any PostgresQueryable

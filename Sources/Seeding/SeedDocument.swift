@@ -119,6 +119,17 @@ public struct SeedDocument: Sendable, Equatable {
         public var messagePrices: [String: Int64]
         public var messagingCredit: OpeningBalance?
         public var autoNotifyTokens: Bool
+        /// Chat 2 Pay (API.md §12); nil: the client takes no payments by chat.
+        public var chat2Pay: Chat2Pay?
+    }
+
+    /// A client's Chat 2 Pay settings: its name on the payment page, where its status callbacks go, and how long a
+    /// link (unopened) and a page (once opened) stay valid.
+    public struct Chat2Pay: Sendable, Equatable {
+        public var merchantName: String
+        public var callbackUrl: String?
+        public var linkTtlSeconds: Int64
+        public var pageTtlSeconds: Int64
     }
 
     public struct FinancialTerms: Sendable, Equatable {

@@ -294,6 +294,17 @@ private struct Writer {
                 auto_notify_tokens = EXCLUDED.auto_notify_tokens,
                 default_funding_source_id = EXCLUDED.default_funding_source_id, updated_at = now()
             """)
+        if let chat2Pay = client.chat2Pay {
+            // A client that no longer lists chat2Pay keeps its row: its payment requests refer to it.
+            try await session.query("""
+                INSERT INTO chat2pay.merchants (client_id, merchant_name, callback_url, link_ttl_seconds, page_ttl_seconds)
+                VALUES (\(client.clientId), \(chat2Pay.merchantName), \(chat2Pay.callbackUrl), \(Int32(chat2Pay.linkTtlSeconds)),
+                        \(Int32(chat2Pay.pageTtlSeconds)))
+                ON CONFLICT (client_id) DO UPDATE SET
+                    merchant_name = EXCLUDED.merchant_name, callback_url = EXCLUDED.callback_url,
+                    link_ttl_seconds = EXCLUDED.link_ttl_seconds, page_ttl_seconds = EXCLUDED.page_ttl_seconds, updated_at = now()
+                """)
+        }
         // The links are exactly the lists in the file.
         try await session.query("""
             DELETE FROM catalogue.client_funding_sources

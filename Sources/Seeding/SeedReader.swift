@@ -136,9 +136,10 @@ public enum SeedReader {
             if let defaultFundingSourceId, !fundingSources.contains(defaultFundingSourceId) {
                 throw node.error("defaultFundingSourceId", "must be one of the client's fundingSources")
             }
+            let clientName = try node.string("name", maxLength: 100)
             return SeedDocument.Client(
                 clientId: try node.integer("clientId", 1...99_999),
-                name: try node.string("name", maxLength: 100),
+                name: clientName,
                 role: role,
                 status: try node.choice("status", ["active", "disabled"], default: "active"),
                 clientSecret: try node.optionalString("clientSecret", maxLength: 256),
@@ -157,7 +158,8 @@ public enum SeedReader {
                 notificationMonthlyLimit: monthly,
                 messagePrices: try node.integerMap("messagePrices", keyPattern: "^[0-9]{1,2}$", 0...999_999_999_999),
                 messagingCredit: try node.openingBalance("messagingCredit"),
-                autoNotifyTokens: try node.bool("autoNotifyTokens", default: false))
+                autoNotifyTokens: try node.bool("autoNotifyTokens", default: false),
+                chat2Pay: try node.chat2Pay("chat2Pay", defaultName: clientName))
         }
         document.financialTerms = try root.entries("financialTerms", file: file, label: "productId") { (node: inout SeedNode) throws(SeedError) in
             let feeMin = try node.optionalInteger("feeMin", 0...999_999_999_999)
@@ -223,6 +225,18 @@ extension SeedNode {
         let required = try bool("signatureRequired", default: false)
         if required && secret == nil { throw error("signatureSecret", "is required when signatureRequired is true") }
         return (required, secret)
+    }
+
+    /// A client's `chat2Pay` settings; the merchant's name is the client's unless given.
+    mutating func chat2Pay(_ key: String, defaultName: String) throws(SeedError) -> SeedDocument.Chat2Pay? {
+        guard var node = try child(key) else { return nil }
+        let settings = SeedDocument.Chat2Pay(
+            merchantName: try node.optionalString("merchantName", maxLength: 100) ?? defaultName,
+            callbackUrl: try node.optionalString("callbackUrl", maxLength: 2_048, pattern: SeedReader.urlPattern),
+            linkTtlSeconds: try node.optionalInteger("linkTtlSeconds", 30...604_800) ?? 300,
+            pageTtlSeconds: try node.optionalInteger("pageTtlSeconds", 30...86_400) ?? 900)
+        try node.done()
+        return settings
     }
 
     mutating func openingBalance(_ key: String) throws(SeedError) -> SeedDocument.OpeningBalance? {

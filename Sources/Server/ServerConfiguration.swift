@@ -5,6 +5,7 @@ import Yams
 public import Purchases
 public import Notifications
 public import Support
+public import Chat2Pay
 public import Observability
 
 /// Everything `transact serve` and the other commands are configured with. Read from `Config/transact.yaml`,
@@ -74,6 +75,13 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var notifications = NotificationConfiguration()
     /// The support API and the web console (API.md §8).
     public var support = SupportConfiguration()
+    /// Chat 2 Pay's links and background work (API.md §12).
+    public var chat2Pay = Chat2PayConfiguration()
+
+    /// Where the payment links point: `chat2Pay.publicUrl`, else this process's own address.
+    public var chat2PayPublicURL: String {
+        chat2Pay.publicURL.isEmpty ? "http://\(httpHost):\(httpPort)\(pathPrefix)" : chat2Pay.publicURL
+    }
 
     public init() {}
 
@@ -226,6 +234,28 @@ public struct ServerConfiguration: Sendable, Equatable {
          { set(&$0.notifications.callbackTimeoutMs, $1, 100...60_000) }),
         ("notifications.maxScheduleDays", "TRANSACT_NOTIFICATIONS_MAX_SCHEDULE_DAYS",
          { set(&$0.notifications.maxScheduleDays, $1, 0...366) }),
+        ("chat2Pay.publicUrl", "TRANSACT_CHAT2PAY_PUBLIC_URL", { configuration, value in
+            var url: String?
+            guard setURL(&url, value), !(url?.hasSuffix("/") ?? false) else { return false }
+            configuration.chat2Pay.publicURL = url ?? ""
+            return true
+        }),
+        ("chat2Pay.secureCookies", "TRANSACT_CHAT2PAY_SECURE_COOKIES", { set(&$0.chat2Pay.secureCookies, $1) }),
+        ("chat2Pay.unansweredGraceSeconds", "TRANSACT_CHAT2PAY_UNANSWERED_GRACE_SECONDS",
+         { set(&$0.chat2Pay.unansweredGraceSeconds, $1, 1...3_600) }),
+        ("chat2Pay.pollIntervalMs", "TRANSACT_CHAT2PAY_POLL_INTERVAL_MS", { set(&$0.chat2Pay.pollIntervalMs, $1, 10...60_000) }),
+        ("chat2Pay.settleBatchSize", "TRANSACT_CHAT2PAY_SETTLE_BATCH_SIZE", { set(&$0.chat2Pay.settleBatchSize, $1, 1...1_000) }),
+        ("chat2Pay.concurrentDeliveries", "TRANSACT_CHAT2PAY_CONCURRENT_DELIVERIES",
+         { set(&$0.chat2Pay.concurrentDeliveries, $1, 1...1_000) }),
+        ("chat2Pay.leaseSeconds", "TRANSACT_CHAT2PAY_LEASE_SECONDS", { set(&$0.chat2Pay.leaseSeconds, $1, 1...3_600) }),
+        ("chat2Pay.callbackMaxAttempts", "TRANSACT_CHAT2PAY_CALLBACK_MAX_ATTEMPTS",
+         { set(&$0.chat2Pay.callbackMaxAttempts, $1, 1...1_000) }),
+        ("chat2Pay.callbackRetryDelayMs", "TRANSACT_CHAT2PAY_CALLBACK_RETRY_DELAY_MS",
+         { set(&$0.chat2Pay.callbackRetryDelayMs, $1, 0...3_600_000) }),
+        ("chat2Pay.callbackMaxRetryDelayMs", "TRANSACT_CHAT2PAY_CALLBACK_MAX_RETRY_DELAY_MS",
+         { set(&$0.chat2Pay.callbackMaxRetryDelayMs, $1, 0...86_400_000) }),
+        ("chat2Pay.callbackTimeoutMs", "TRANSACT_CHAT2PAY_CALLBACK_TIMEOUT_MS",
+         { set(&$0.chat2Pay.callbackTimeoutMs, $1, 100...60_000) }),
         ("support.publicHolidays", "TRANSACT_SUPPORT_PUBLIC_HOLIDAYS", { configuration, value in
             let days = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             guard days.count <= 1_000, days.allSatisfy({ ReportDate($0) != nil }) else { return false }

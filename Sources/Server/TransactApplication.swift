@@ -6,6 +6,7 @@ public import Logging
 public import Postgres
 public import BankInterfaces
 import AccountValidation
+import Chat2Pay
 import FinancialTerms
 import InFlightCheck
 import MNOLookup
@@ -157,6 +158,17 @@ public enum TransactApplication {
         transact.add(to: signed)
         VersionOneTransactRoute(reserveAndTransact: reserveAndTransact, transact: transact).add(to: signed)
         VendorResultRoutes(database: postgres).add(to: signed)
+        // Chat 2 Pay (API.md §12): the merchant's API carries money, so it is signed like purchases; the payment page
+        // is the customer's, reached by its link's unguessable token.
+        let paymentRequests = PaymentRequestStore(database: postgres)
+        PaymentRequestRoutes(
+            store: paymentRequests,
+            links: PaymentLinks(masterKey: dependencies.masterKey, publicURL: configuration.chat2PayPublicURL)
+        ).add(to: signed)
+        PaymentPageRoutes(
+            store: paymentRequests, fundingSources: dependencies.fundingSources, pathPrefix: configuration.pathPrefix,
+            secureCookies: configuration.chat2Pay.secureCookies
+        ).add(to: api)
         return router
     }
 
@@ -192,6 +204,12 @@ public enum TransactApplication {
                     database: dependencies.postgres, open: { try sealer.open($0, purpose: $1) }, url: .notificationCallback,
                     timeout: .milliseconds(configuration.notifications.callbackTimeoutMs)),
                 configuration: configuration.notifications, logger: logger))
+            application.addServices(Chat2PayWorkers(
+                database: dependencies.postgres, listener: listener, fundingSources: dependencies.fundingSources,
+                merchantEndpoints: ClientEndpoints(
+                    database: dependencies.postgres, open: { try sealer.open($0, purpose: $1) }, url: .chat2PayCallback,
+                    timeout: .milliseconds(configuration.chat2Pay.callbackTimeoutMs)),
+                configuration: configuration.chat2Pay, logger: logger))
         }
         return application
     }

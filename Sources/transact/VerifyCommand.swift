@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import Chat2Pay
 import Foundation
 import Ledger
 import Notifications
@@ -39,6 +40,7 @@ struct Verify: AsyncParsableCommand {
             violations += try await store.invariantViolations()
             if let holds { violations += try await store.holdViolations(holds) }
             violations += try await NotificationStore(database: database).invariantViolations()
+            violations += try await PaymentRequestStore(database: database).invariantViolations()
             return violations
         }
         guard violations.isEmpty else {
@@ -47,7 +49,7 @@ struct Verify: AsyncParsableCommand {
             if violations.count > 1_000 { print("  … and \(violations.count - 1_000) more") }
             throw ExitCode(2)
         }
-        print("OK: every ledger, purchase and notification invariant holds" + (holds.map { " (and \($0.count) bank holds agree)" } ?? ""))
+        print("OK: every ledger, purchase, notification and Chat 2 Pay invariant holds" + (holds.map { " (and \($0.count) bank holds agree)" } ?? ""))
     }
 
     /// The simulated bank's record (`GET /holds`).

@@ -129,7 +129,7 @@ struct ProcessRecoveryTests {
         let verify = try await TransactProcess.run(
             ["verify", "--bank-simulator", simulators.bankURL], environment: environment(simulators.database))
         #expect(verify.status == 0, "\(verify.output)")
-        #expect(verify.output.contains("OK: every ledger, purchase and notification invariant holds (and \(references.count) bank holds agree)"), "\(verify.output)")
+        #expect(verify.output.contains("OK: every ledger, purchase, notification and Chat 2 Pay invariant holds (and \(references.count) bank holds agree)"), "\(verify.output)")
     }
 
     static func purchase(_ simulators: PurchaseHarness.Simulators, server: Server, token: String, count: Int) async throws -> [String] {

@@ -344,6 +344,16 @@ struct PurchaseHarness: Sendable {
         return Reply(status: Int(response.status.code), text: String(buffer: body))
     }
 
+    /// A GET of the service as the demo client.
+    func get(_ path: String) async throws -> Reply {
+        var request = HTTPClientRequest(url: service + path)
+        request.headers.add(name: "Authorization", value: "Bearer " + token)
+        request.headers.add(name: "X-API-Key", value: "demo-api-key-change-me")
+        let response = try await http.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 1 << 20)
+        return Reply(status: Int(response.status.code), text: String(buffer: body))
+    }
+
     func reserveAndTransact(_ overrides: [String: Any] = [:]) async throws -> Reply {
         try await post("/reserveAndTransact/4.0", Self.body(overrides))
     }

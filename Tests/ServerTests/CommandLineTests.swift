@@ -182,7 +182,7 @@ struct CommandLineTests {
 
             // verify: the seeded ledger is sound; a transfer forged by disabling the triggers is reported.
             let sound = try await TransactProcess.run(["verify", "--database-url", url])
-            #expect(sound.status == 0 && sound.output.contains("OK: every ledger, purchase and notification invariant holds"), "\(sound.output)")
+            #expect(sound.status == 0 && sound.output.contains("OK: every ledger, purchase, notification and Chat 2 Pay invariant holds"), "\(sound.output)")
             let forger = PostgresClient(configuration: PostgresConfiguration(connectionString: url, poolSize: 1))
             _ = try await forger.withConnection { session in
                 try await session.execute(script: """

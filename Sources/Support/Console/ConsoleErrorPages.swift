@@ -26,7 +26,7 @@ struct ConsoleErrorPages: RouterMiddleware {
         case .conflict: "Not done"
         default: "Cannot do that"
         }
-        return ConsoleRoutes.html(
+        return HTMLPage.response(
             ConsoleTemplates.render("error", ["title": title, "base": base, "message": message]), status: status)
     }
 }

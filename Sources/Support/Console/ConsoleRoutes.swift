@@ -42,16 +42,14 @@ public struct ConsoleRoutes: Sendable {
     public func add(to parent: RouterGroup<TransactRequestContext>) {
         let group = parent.group().add(middleware: ConsoleErrorPages(base: base))
         group.get("console/assets/console.css") { _, _ -> Response in
-            Response(
-                status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
-                body: .init(byteBuffer: ByteBuffer(string: ConsoleTemplates.stylesheet)))
+            HTMLPage.stylesheet(ConsoleTemplates.stylesheet)
         }
         group.get("console/sign-in") { request, context -> Response in
             if try await signedIn(request) != nil { return redirect("/console") }
             return signInPage(problem: nil, status: .ok)
         }
         group.post("console/sign-in") { request, context -> Response in
-            let form = try await Self.form(request)
+            let form = try await HTMLPage.form(request)
             guard let expected = request.cookies[ConsoleSessions.signInCookieName]?.value, let presented = form["csrf"],
                 ConstantTime.equals(expected, presented)
             else { return signInPage(problem: "The sign-in form expired. Please try again.", status: .forbidden) }
@@ -140,7 +138,7 @@ public struct ConsoleRoutes: Sendable {
             guard let signedIn = try await signedIn(request) else { return signInRequired() }
             try await audit.record(signedIn.session.clientId, "download settlement", target: date.text, context)
             let report = try await SettlementReport.make(date: date, clientId: clientId, vendorId: vendorId, on: database)
-            return Self.secured(SupportRequests.file(report, csv: csv))
+            return HTMLPage.secured(SupportRequests.file(report, csv: csv))
         }
     }
 
@@ -212,14 +210,14 @@ public struct ConsoleRoutes: Sendable {
         let token = ConsoleSessions.randomToken()
         var values: [String: Any] = ["title": "Sign in", "base": base, "signInToken": token]
         values["problem"] = problem
-        var response = Self.html(ConsoleTemplates.render("sign-in", values), status: status)
+        var response = HTMLPage.response(ConsoleTemplates.render("sign-in", values), status: status)
         response.setCookie(cookie(ConsoleSessions.signInCookieName, token, maxAge: 900))
         return response
     }
 
     /// 401: the session has ended (or never began); the page links to the sign-in form.
     private func signInRequired() -> Response {
-        Self.html(
+        HTMLPage.response(
             ConsoleTemplates.render("sign-in-required", ["title": "Sign in first", "base": base]), status: .unauthorized)
     }
 
@@ -229,7 +227,7 @@ public struct ConsoleRoutes: Sendable {
         values["base"] = base
         values["actor"] = String(signedIn.session.clientId)
         values["csrf"] = signedIn.session.csrfToken
-        return Self.html(ConsoleTemplates.render(template, values), status: .ok)
+        return HTMLPage.response(ConsoleTemplates.render(template, values), status: .ok)
     }
 
     /// The note an action's redirect asks for, from a fixed set (nothing from the request is echoed).
@@ -249,20 +247,11 @@ public struct ConsoleRoutes: Sendable {
     /// The form's fields, once its CSRF token is the session's.
     @discardableResult
     private func requireCSRF(_ request: Request, _ signedIn: SignedIn) async throws -> [String: String] {
-        let form = try await Self.form(request)
+        let form = try await HTMLPage.form(request)
         guard let presented = form["csrf"], ConstantTime.equals(presented, signedIn.session.csrfToken) else {
             throw Forbidden("the form's CSRF token is missing or wrong")
         }
         return form
-    }
-
-    static func form(_ request: Request) async throws -> [String: String] {
-        var request = request
-        let body = try await request.collectBody(upTo: 16 * 1_024)
-        guard let fields = FormURLEncoded.fields(String(buffer: body)) else {
-            throw APIError(status: .badRequest, Answer.bodyNotAForm.coded)
-        }
-        return fields
     }
 
     private func cookie(_ name: String, _ value: String, maxAge: Int) -> Cookie {
@@ -272,22 +261,6 @@ public struct ConsoleRoutes: Sendable {
     }
 
     private func redirect(_ path: String) -> Response {
-        Self.secured(Response(status: .seeOther, headers: [.location: base + path]))
-    }
-
-    static func html(_ text: String, status: HTTPResponse.Status) -> Response {
-        secured(Response(
-            status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text))))
-    }
-
-    /// Headers every console answer carries: nothing but this origin's stylesheet may load, no framing, no caching.
-    static func secured(_ response: Response) -> Response {
-        var response = response
-        response.headers[.contentSecurityPolicy] =
-            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-        response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
-        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
-        return response
+        HTMLPage.secured(Response(status: .seeOther, headers: [.location: base + path]))
     }
 }

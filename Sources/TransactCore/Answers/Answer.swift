@@ -26,6 +26,10 @@ public enum Answer: String, CaseIterable, Sendable {
     case serviceNotFound
     // Mobile operator lookup (API.md §6).
     case msisdnMismatch, operatorUnknown, unknownCountryCode
+    // Chat 2 Pay (API.md §12): refusals, and what the bank is told when a payment is released.
+    case totalNotSum, chat2PayNotEnabled, fundingSourceNotLinked, currencyNotServed, duplicateOrderNumber
+    case paymentRequestNotFound, paymentRequestCancelled, paymentRequestExpired, paymentRequestPaid
+    case paymentNotAuthorised, captureExceedsAuthorisation, paymentReversed, authorisationExpired
 
     /// The code and the message, written once.
     public var coded: CodedMessage {
@@ -85,6 +89,19 @@ public enum Answer: String, CaseIterable, Sendable {
         case .msisdnMismatch: ("9010", "Msisdn format incorrect or countryCallingCode does not match msisdn")
         case .operatorUnknown: ("9020", "Unable to identify operator")
         case .unknownCountryCode: ("9090", "Unknown country code/prefix")
+        case .totalNotSum: ("4000", "Total amount is not equal to the sum of tax and subtotal")
+        case .chat2PayNotEnabled: ("4000", "Chat 2 Pay is not enabled for client")
+        case .fundingSourceNotLinked: ("4000", "Funding source <fundingSourceId> is not linked to client")
+        case .currencyNotServed: ("4000", "currency :must be the funding source's currency")
+        case .duplicateOrderNumber: ("2604", "Duplicate orderNumber")
+        case .paymentRequestNotFound: ("4000", "There is no such transaction with transaction reference <reference>")
+        case .paymentRequestCancelled: ("4000", "already cancelled")
+        case .paymentRequestExpired: ("4000", "expired")
+        case .paymentRequestPaid: ("4000", "A payment request already paid cannot be cancelled")
+        case .paymentNotAuthorised: ("4000", "The payment request holds no authorisation to capture or reverse")
+        case .captureExceedsAuthorisation: ("4000", "amount :must not exceed the authorised amount")
+        case .paymentReversed: ("2090", "Payment reversed by the merchant")
+        case .authorisationExpired: ("2090", "Authorisation not captured within the confirmation window")
         }
         return CodedMessage(code: code, message: message)
     }

@@ -27,11 +27,14 @@ public struct JSONRequestBody: Sendable {
     /// The JSON number kinds that matter here, read from Foundation's NSNumber.
     struct Number: Sendable {
         let integer: Int64?
+        /// `true` or `false` (Foundation reads both as numbers).
+        let boolean: Bool?
         /// A whole number too large for 64 bits (above every range), rather than a fraction or a boolean.
         let isBeyondInt64: Bool
         init(_ number: NSNumber) {
             // Foundation gives booleans type "c", fractions and exponents "d" or "f", integers other codes ("i",
             // "q", or "Q" beyond Int64).
+            boolean = String(cString: number.objCType) == "c" ? number.boolValue : nil
             switch String(cString: number.objCType) {
             case "c", "d", "f":
                 integer = nil
@@ -120,6 +123,13 @@ public struct JSONRequestBody: Sendable {
     public func requiredTimestamp(_ key: String, maxLength: Int) throws(FormatError) -> (text: String, instant: Date) {
         guard let value = try timestamp(key, maxLength: maxLength) else { throw .missing(key) }
         return value
+    }
+
+    /// `true` or `false`; nil when absent or null.
+    public func bool(_ key: String) throws(FormatError) -> Bool? {
+        guard let value = fields[key] else { return nil }
+        guard let number = value as? Number, let boolean = number.boolean else { throw FormatError(key, "must be true or false") }
+        return boolean
     }
 
     /// An object of at most `maxPairs` string values.

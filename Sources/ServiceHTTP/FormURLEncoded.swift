@@ -1,6 +1,6 @@
 import Foundation
 
-/// `application/x-www-form-urlencoded` bodies (the form of `POST /token`).
+/// `application/x-www-form-urlencoded` bodies (the form of `POST /token`, and of every page's form).
 public enum FormURLEncoded {
     /// The fields of `body`; nil when it is not valid form encoding. A repeated field keeps its first value.
     public static func fields(_ body: String) -> [String: String]? {
@@ -14,7 +14,7 @@ public enum FormURLEncoded {
     }
 
     /// Percent-decoding with `+` as space; nil for malformed escapes or invalid UTF-8.
-    static func decode(_ text: Substring) -> String? {
+    public static func decode(_ text: Substring) -> String? {
         text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 }
