@@ -152,22 +152,30 @@ let package = Package(
         // Lookups (API.md §6): one module each.
         .target(
             name: "InFlightCheck",
-            dependencies: ["Postgres", "ServiceHTTP", "TransactCore", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "Postgres", "ServiceHTTP", "TransactCore", "Observability", .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "TransactionLookup",
-            dependencies: ["Postgres", "ServiceHTTP", "TransactCore", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "Postgres", "ServiceHTTP", "TransactCore", "Observability", .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "UserTransactionLookup",
-            dependencies: ["Postgres", "ServiceHTTP", "TransactCore", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "Postgres", "ServiceHTTP", "TransactCore", "Observability", .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "TokenLookup",
-            dependencies: ["Postgres", "ServiceHTTP", "TransactCore", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "Postgres", "ServiceHTTP", "TransactCore", "Observability", .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

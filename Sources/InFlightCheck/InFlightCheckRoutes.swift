@@ -2,6 +2,7 @@ public import Hummingbird
 public import Postgres
 public import ServiceHTTP
 import TransactCore
+import Observability
 
 /// `POST /in-flight-transaction-check/1.0` (API.md §6): whether the client has a purchase of the same thing for
 /// the same buyer and recipient still in progress, so that a channel can warn before buying twice.
@@ -26,7 +27,7 @@ public struct InFlightCheckRoutes: Sendable {
         group.post("in-flight-transaction-check/1.0") { request, context -> Response in
             let query = try await request.validatedBody { body throws(FormatError) in try InFlightQuery(body: body) }
             _ = try context.authorize(clientId: query.clientId, allowing: [.support])
-            let transactions = try await database.read(query.statement).map { row in
+            let transactions = try await DatabaseSpan.measure("lookups.in_flight") { try await database.read(query.statement) }.map { row in
                 Answer.Transaction(raasTxnRef: try row.decode(String.self, "raas_txn_ref"), created: try row.decode(String.self, "created"))
             }
             return JSONResponse.make(Answer(hasPendingTransactions: !transactions.isEmpty, transactions: transactions), status: .ok)

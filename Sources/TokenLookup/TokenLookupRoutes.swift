@@ -2,6 +2,7 @@ public import Hummingbird
 public import Postgres
 public import ServiceHTTP
 import TransactCore
+import Observability
 
 /// `GET /tokenLookup/1.0`, Token Lookup (API.md §6): the tokens (vouchers, PINs, electricity tokens) of the
 /// buyer's successful purchases, newest first, so that a buyer who lost one can see it again.
@@ -36,7 +37,7 @@ public struct TokenLookupRoutes: Sendable {
         group.get("tokenLookup/1.0") { request, context -> Response in
             let query = try TokenLookupQuery(request)
             _ = try context.authorize(clientId: query.clientId, allowing: [.support])
-            let tokens = try await database.read(query.statement).map { row in
+            let tokens = try await DatabaseSpan.measure("lookups.tokens") { try await database.read(query.statement) }.map { row in
                 Answer.UserToken(purchase: try PurchaseSummary(row: row), token: try row.decode(String.self, "token"))
             }
             return JSONResponse.make(Answer(userTokens: tokens), status: .ok)

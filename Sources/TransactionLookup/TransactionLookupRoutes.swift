@@ -2,6 +2,7 @@ public import Hummingbird
 public import Postgres
 public import ServiceHTTP
 import TransactCore
+import Observability
 
 /// `GET /lookup-api/2.0`, Transaction Lookup (API.md §6): one of the client's transactions of the last 30 days by
 /// its raasTxnRef, clientTxnRef (alias clientTransactionReference) or reserveFundsTxnRef. When several are given,
@@ -17,7 +18,7 @@ public struct TransactionLookupRoutes: Sendable {
         group.get("lookup-api/2.0") { request, context -> Response in
             let lookup = try TransactionLookupRequest(request)
             _ = try context.authorize(clientId: lookup.clientId, allowing: [.support])
-            guard case .query(let query) = lookup.search, let row = try await database.read(query.statement).first,
+            guard case .query(let query) = lookup.search, let row = try await DatabaseSpan.measure("lookups.transaction", { try await database.read(query.statement) }).first,
                 case let transaction = try TransactionView(row: row), transaction.matches(every: query.references)
             else { throw Self.notFound(lookup.firstReference) }
             return JSONResponse.make(transaction, status: .ok)

@@ -2,6 +2,7 @@ public import Hummingbird
 public import Postgres
 public import ServiceHTTP
 import TransactCore
+import Observability
 
 /// `GET /userTransactions/1.0`, User Transaction Lookup (API.md §6): a buyer's successful purchases, so that a
 /// channel can offer "buy again". Without an optional parameter only the single latest; with any of them
@@ -18,7 +19,8 @@ public struct UserTransactionLookupRoutes: Sendable {
         group.get("userTransactions/1.0") { request, context -> Response in
             let query = try UserTransactionsQuery(request)
             _ = try context.authorize(clientId: query.clientId, allowing: [.support])
-            let transactions = try await database.read(query.statement).map(PurchaseSummary.init(row:))
+            let transactions = try await DatabaseSpan.measure("lookups.user_transactions") { try await database.read(query.statement) }
+                .map(PurchaseSummary.init(row:))
             return JSONResponse.make(transactions, status: .ok)
         }
     }
