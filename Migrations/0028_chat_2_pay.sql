@@ -53,6 +53,8 @@ CREATE TABLE chat2pay.requests (
     link_expires_at timestamptz NOT NULL,
     page_expires_at timestamptz,
     notification_id uuid,
+    -- The receipt's link, once asked for (POST /api/v2/order-receipt): its token's SHA-256, as the payment link's.
+    receipt_token_hash text UNIQUE CHECK (receipt_token_hash ~ '^[0-9a-f]{64}$'),
     -- The payment: a submission of the page claims it (paying_since) until the bank's answer is recorded.
     paying_since timestamptz,
     reserve_funds_txn_ref text CHECK (length(reserve_funds_txn_ref) <= 64),

@@ -77,7 +77,8 @@ RETURNS TABLE (name text, code text, message text, retryable_vend boolean) LANGU
         ('paymentNotAuthorised', '4000', 'The payment request holds no authorisation to capture or reverse', false),
         ('captureExceedsAuthorisation', '4000', 'amount :must not exceed the authorised amount', false),
         ('paymentReversed', '2090', 'Payment reversed by the merchant', false),
-        ('authorisationExpired', '2090', 'Authorisation not captured within the confirmation window', false)
+        ('authorisationExpired', '2090', 'Authorisation not captured within the confirmation window', false),
+        ('paymentNotCaptured', '4000', 'The payment request has not been paid: there is no receipt to send', false)
 $$;
 
 -- An answer's code by its name. IMMUTABLE, so that a statement naming a constant is planned with the code folded

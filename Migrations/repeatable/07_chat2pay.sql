@@ -449,6 +449,55 @@ BEGIN
     RETURN moved;
 END $$;
 
+-- Sends a captured request's receipt link to its customer, on the request's channel (a request with none cannot
+-- be sent one: RECEIPT_LINK_SENT_FAILED), once: a repeat answers the receipt already sent. Answers {outcome: sent |
+-- existing | not_found | not_captured, receipt}.
+CREATE OR REPLACE FUNCTION chat2pay.send_receipt(p_ref uuid, p_client_id bigint, p_token_hash text, p_link text)
+RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    r chat2pay.requests;
+    outcome text := 'sent';
+    channel integer;
+BEGIN
+    SELECT * INTO r FROM chat2pay.requests x WHERE x.payment_link_ref = p_ref AND x.client_id = p_client_id FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN jsonb_build_object('outcome', 'not_found');
+    ELSIF r.captured_amount IS NULL THEN
+        RETURN jsonb_build_object('outcome', 'not_captured');
+    ELSIF r.receipt_token_hash IS NOT NULL THEN
+        outcome := 'existing';
+    ELSE
+        UPDATE chat2pay.requests x SET receipt_token_hash = p_token_hash WHERE x.payment_link_ref = p_ref;
+        channel := CASE r.channel WHEN 'sms' THEN 6 WHEN 'whatsapp' THEN 8 END;
+        IF channel IS NULL THEN
+            r := chat2pay.enter_status(p_ref, 21, 'the request has no channel to send a receipt on');
+        ELSE
+            PERFORM notifications.accept(jsonb_build_object(
+                'notification_id', gen_random_uuid(), 'client_id', r.client_id,
+                'client_notification_ref', 'chat-2-pay-receipt/' || r.payment_link_ref, 'origin', 'chat_2_pay',
+                'channel_id', channel, 'destination_identifier', r.recipient,
+                'message', left((SELECT m.merchant_name FROM chat2pay.merchants m WHERE m.client_id = r.client_id)
+                                || ': your receipt for order ' || r.order_number || ', paid '
+                                || chat2pay.money(r.currency, r.captured_amount) || ': ' || p_link, 1600),
+                'transaction_ref', r.payment_link_ref::text, 'trace_parent', r.trace_parent));
+            r := chat2pay.enter_status(p_ref, 20, 'the receipt link is queued to be sent by ' || r.channel);
+        END IF;
+    END IF;
+    RETURN jsonb_build_object('outcome', outcome, 'receipt', jsonb_build_object(
+        'receiptLinkRef', purchases.resolution_id(r.payment_link_ref, 'receipt'), 'orderNumber', r.order_number,
+        'timestamp', purchases.api_time((SELECT max(s.changed_at) FROM chat2pay.status_changes s
+                                         WHERE s.payment_link_ref = r.payment_link_ref AND s.status_id IN (20, 21))),
+        'transactionStatus', chat2pay.status_name(r.status_id), 'transactionStatusId', r.status_id));
+END $$;
+
+-- The receipt page of a token: the request's page view; NULL: no such receipt.
+CREATE OR REPLACE FUNCTION chat2pay.receipt_page(p_token_hash text) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT chat2pay.page_view(r) || jsonb_build_object(
+        'paid_at', purchases.api_time((SELECT min(s.changed_at) FROM chat2pay.status_changes s
+                                       WHERE s.payment_link_ref = r.payment_link_ref AND s.status_id = 8)))
+    FROM chat2pay.requests r WHERE r.receipt_token_hash = p_token_hash
+$$;
+
 -- A link's (or a receipt's) message that will not arrive: the request says so, unless the customer has moved on.
 CREATE OR REPLACE FUNCTION chat2pay.message_failed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE

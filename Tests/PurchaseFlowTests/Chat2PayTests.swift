@@ -148,7 +148,7 @@ struct Chat2PayTests {
         }
     }
 
-    @Test("a sale paid on the page: opened (CLICKED), reserved once, captured at once, the bank told to debit it; a second submission shows the outcome and charges nothing; cancel after payment is refused")
+    @Test("a sale paid on the page: opened (CLICKED), reserved once, captured at once, the bank told to debit it; a double submission charges once; its receipt sent once; cancel after payment is refused")
     func salePaidOnThePage() async throws {
         try await PurchaseHarness.with { h in
             let body = Self.body()
@@ -179,6 +179,19 @@ struct Chat2PayTests {
 
             let again = try await Self.page(h, path, form: form, cookie: cookie)
             #expect(again.html.contains("Paid") && h.bank.reserveCount(reference) == 1, "a later submission charges nothing")
+
+            // The receipt: sent once on the request's channel; its page shows what was paid.
+            let receipt = try await h.post("/api/v2/order-receipt", ["clientId": 200, "paymentLinkRef": reference])
+            #expect(receipt.status == 201 && receipt.json["transactionStatus"] == "RECEIPT_LINK_SENT"
+                    && receipt.json["orderNumber"] == body["orderNumber"] as? String, "\(receipt.text)")
+            let repeated = try await h.post("/api/v2/order-receipt", ["clientId": 200, "paymentLinkRef": reference])
+            #expect(repeated.status == 201 && repeated.json["receiptLinkRef"] == receipt.json["receiptLinkRef"])
+            let receiptMessage = try await h.db.query("""
+                SELECT message FROM notifications.messages WHERE client_notification_ref = \("chat-2-pay-receipt/" + reference)
+                """).single().decode(String.self, "message")
+            let receiptPath = String(receiptMessage[try #require(receiptMessage.range(of: "/receipt/")).lowerBound...])
+            let receiptPage = try await Self.page(h, receiptPath)
+            #expect(receiptPage.status == 200 && receiptPage.html.contains("Paid ZAR 10.00 to Demo Store on "), "\(receiptPage.html.suffix(400))")
             let cancel = try await h.post("/api/v2/cancel/\(reference)", [:])
             #expect(cancel.status == 409, "\(cancel.text)")
 
@@ -186,7 +199,7 @@ struct Chat2PayTests {
                 SELECT string_agg(chat2pay.status_name(status_id), ' ' ORDER BY sequence) AS h FROM chat2pay.status_changes
                 WHERE payment_link_ref = \(reference)::uuid
                 """).single().decode(String.self, "h")
-            #expect(history == "PAYMENT_LINK_SENT PAYMENT_LINK_CLICKED AUTHORIZED CAPTURED")
+            #expect(history == "PAYMENT_LINK_SENT PAYMENT_LINK_CLICKED AUTHORIZED CAPTURED RECEIPT_LINK_SENT")
             // The customer's credentials are nowhere in the database.
             let leaked = try await h.db.query("""
                 SELECT count(*) AS n FROM chat2pay.requests r WHERE r::text LIKE '%1234567890%'
@@ -197,7 +210,7 @@ struct Chat2PayTests {
         }
     }
 
-    @Test("an authorisation captured in part posts what was captured and releases the rest; one reversed is voided; a decline holds nothing; a bank that never answers ends DECLINED 2060 with the bank told")
+    @Test("an authorisation captured in part posts what was captured and releases the rest; one reversed is voided; one not captured in time is reversed; a decline holds nothing; a bank that never answers ends DECLINED 2060 with the bank told")
     func authorisations() async throws {
         try await PurchaseHarness.with { h in
             // Captured in part.
@@ -224,6 +237,19 @@ struct Chat2PayTests {
             let released = try await Self.waitForBankResult(h, reversedRef)
             #expect(released["transactionStatus"] as? String == "FAILED" && released["settlementAmount"] as? Int == 0)
 
+            // Not captured within the funding source's confirmation window: reversed, the bank told to release.
+            let expiring = try await h.post("/api/v2/chat-2-pay", Self.body(["transactionType": "authorization"]))
+            let expiringRef = try #require(expiring.json["paymentLinkRef"])
+            _ = try await Self.pay(h, try Self.pagePath(expiring))
+            let noReceipt = try await h.post("/api/v2/order-receipt", ["clientId": 200, "paymentLinkRef": expiringRef])
+            #expect(noReceipt.status == 409, "no receipt before a capture: \(noReceipt.text)")
+            try await h.db.query("""
+                UPDATE chat2pay.requests SET capture_deadline = now() - interval '1 second' WHERE payment_link_ref = \(expiringRef)::uuid
+                """)
+            let lapsed = try await Self.waitForBankResult(h, expiringRef)
+            #expect(try await Self.status(h, expiringRef) == "REVERSED")
+            #expect(lapsed["responseMessage"] as? String == "Authorisation not captured within the confirmation window")
+
             // Declined: the bank's message on the page, nothing to tell the bank.
             let declined = try await h.post("/api/v2/chat-2-pay", Self.body())
             let declinedRef = try #require(declined.json["paymentLinkRef"])
@@ -245,7 +271,7 @@ struct Chat2PayTests {
         }
     }
 
-    @Test("links and pages expire by the database clock; cancel answers reasonCode 1 and 2; a link whose message fails is PAYMENT_LINK_SENT_FAILED")
+    @Test("links and pages expire by the database clock; cancel answers reasonCode 1 and 2; a link only returned (channel none); a link whose message fails is PAYMENT_LINK_SENT_FAILED")
     func expiryAndCancellation() async throws {
         try await PurchaseHarness.with { h in
             let unopened = try await h.post("/api/v2/chat-2-pay", Self.body())
@@ -276,6 +302,14 @@ struct Chat2PayTests {
             #expect(twice.status == 400 && twice.json["reasonCode"] == "1")
             let closed = try await Self.page(h, try Self.pagePath(cancelled))
             #expect(closed.status == 410)
+
+            // Channel none: received, the link only returned; paid; its receipt cannot be sent.
+            let linkOnly = try await h.post("/api/v2/chat-2-pay", Self.body(["channel": "none", "to": NSNull()]))
+            let linkOnlyRef = try #require(linkOnly.json["paymentLinkRef"])
+            #expect(linkOnly.json["transactionStatus"] == "PAYMENT_LINK_REQUEST_RECEIVED" && linkOnly.json["transactionStatusId"] == "1")
+            _ = try await Self.pay(h, try Self.pagePath(linkOnly))
+            let unsent = try await h.post("/api/v2/order-receipt", ["clientId": 200, "paymentLinkRef": linkOnlyRef])
+            #expect(unsent.status == 201 && unsent.json["transactionStatus"] == "RECEIPT_LINK_SENT_FAILED", "\(unsent.text)")
 
             // The simulated channel ends a message to …029 with 29 (RECIPIENT_DOES_NOT_EXIST).
             let undeliverable = try await h.post("/api/v2/chat-2-pay", Self.body(["to": "27831234029"]))

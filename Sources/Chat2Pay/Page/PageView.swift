@@ -15,11 +15,13 @@ struct PageView: Decodable, Sendable {
     let bankResponseCode: String?
     let bankResponseMessage: String?
     let pageExpiresAt: String?
+    /// When it was captured (a receipt's view only).
+    let paidAt: String?
 
     enum CodingKeys: String, CodingKey {
         case paymentLinkRef = "payment_link_ref", merchantName = "merchant_name", orderNumber = "order_number"
         case subTotal = "sub_total", tax, total, captured, status, paying, bankResponseCode = "bank_response_code"
-        case bankResponseMessage = "bank_response_message", pageExpiresAt = "page_expires_at"
+        case bankResponseMessage = "bank_response_message", pageExpiresAt = "page_expires_at", paidAt = "paid_at"
     }
 
     /// What the customer can do, or has done.

@@ -23,6 +23,13 @@ public struct PaymentLinks: Sendable {
 
     func link(for reference: UUID) -> String { publicURL + "/pay/" + token(for: reference) }
 
+    /// A receipt's token: another HMAC of the reference, so that a receipt never opens the payment page.
+    func receiptToken(for reference: UUID) -> String {
+        Base64URL.encode(HMACSHA256.authenticationCode(key: key, message: Array("receipt:\(reference.uuidString.lowercased())".utf8)))
+    }
+
+    func receiptLink(for reference: UUID) -> String { publicURL + "/receipt/" + receiptToken(for: reference) }
+
     /// What the database finds a request by.
     static func hash(_ token: String) -> String { Hex.encode(SHA256.hash(token)) }
 

@@ -37,6 +37,16 @@ public struct PaymentPageRoutes: Sendable {
             }
             return render(page, token: token, problem: nil)
         }
+        group.get("receipt/:token") { _, context -> Response in
+            guard let token = Self.token(context), let page = try await store.receiptPage(tokenHash: PaymentLinks.hash(token)) else {
+                return notFound()
+            }
+            var values = values(page)
+            values["title"] = "Receipt"
+            values["paid"] = page.captured ?? page.total
+            values["paidAt"] = page.paidAt.map { String($0.prefix(10)) + " " + String($0.dropFirst(11).prefix(5)) + " UTC" }
+            return HTMLPage.response(PaymentPageTemplates.render("receipt", values), status: .ok)
+        }
         group.post("pay/:token") { request, context -> Response in
             guard let token = Self.token(context) else { return notFound() }
             let form = try await HTMLPage.form(request, maxBytes: 4_096)
@@ -64,11 +74,16 @@ public struct PaymentPageRoutes: Sendable {
         return token
     }
 
-    private func render(_ page: PageView, token: String, problem: String?, status: HTTPResponse.Status = .ok) -> Response {
-        var values: [String: Any] = [
+    /// What every page of a request shows: the merchant, the order and its amounts.
+    private func values(_ page: PageView) -> [String: Any] {
+        [
             "base": base, "merchant": page.merchantName, "order": page.orderNumber, "subTotal": page.subTotal,
             "tax": page.tax, "total": page.total,
         ]
+    }
+
+    private func render(_ page: PageView, token: String, problem: String?, status: HTTPResponse.Status = .ok) -> Response {
+        var values = values(page)
         switch page.stage {
         case .payable:
             let csrf = Base64URL.encode(SecureRandom.bytes(count: 32))

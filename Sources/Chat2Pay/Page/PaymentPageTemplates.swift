@@ -67,6 +67,12 @@ enum PaymentPageTemplates {
             <p class="{{tone}}" role="status">{{message}}</p>
             {{/body}}{{/layout}}
             """,
+        "receipt": """
+            {{<layout}}{{$body}}
+            {{>order}}
+            <p class="good" role="status">Paid {{paid}} to {{merchant}}{{#paidAt}} on {{paidAt}}{{/paidAt}}.</p>
+            {{/body}}{{/layout}}
+            """,
         "not-found": """
             {{<layout}}{{$body}}
             <p class="problem">This payment link is not valid. Check the link in your message, or ask the merchant for a new one.</p>

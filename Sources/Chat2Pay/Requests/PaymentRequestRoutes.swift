@@ -51,6 +51,7 @@ public struct PaymentRequestRoutes: Sendable {
             }
             return JSONResponse.text(found, status: .ok)
         }
+        addReceipt(to: group)
         for action in [PaymentRequestStore.Action.cancel, .capture, .reverse] {
             group.post("api/v2/\(action.rawValue)/:paymentLinkRef") { request, context -> Response in
                 let client = try context.authorize(role: .client)
@@ -67,6 +68,27 @@ public struct PaymentRequestRoutes: Sendable {
                 case "exceeds": throw Chat2PayRefusal(.badRequest, .captureExceedsAuthorisation)
                 default: throw Chat2PayRefusal(.internalServerError, .unexpectedError)
                 }
+            }
+        }
+    }
+
+    /// `POST /api/v2/order-receipt` `{clientId, paymentLinkRef}`: a captured request's receipt link sent to its
+    /// customer, once (a repeat answers the receipt already sent).
+    private func addReceipt(to group: RouterGroup<TransactRequestContext>) {
+        group.post("api/v2/order-receipt") { request, context -> Response in
+            let (clientId, referenceText) = try await request.validatedBody { body throws(FormatError) in
+                (try body.requiredInteger("clientId", .digits(5)), try body.requiredString("paymentLinkRef", length: 1...64))
+            }
+            _ = try context.authorize(clientId: clientId)
+            guard let reference = UUID(uuidString: referenceText) else { throw Chat2PayRefusal.notFound(referenceText) }
+            let result = try await store.sendReceipt(
+                for: reference, clientId: clientId, tokenHash: PaymentLinks.hash(links.receiptToken(for: reference)),
+                link: links.receiptLink(for: reference))
+            switch result.outcome {
+            case "sent", "existing": return JSONResponse.text(result.receipt ?? "{}", status: .created)
+            case "not_found": throw Chat2PayRefusal.notFound(referenceText)
+            case "not_captured": throw Chat2PayRefusal(.conflict, .paymentNotCaptured)
+            default: throw Chat2PayRefusal(.internalServerError, .unexpectedError)
             }
         }
     }

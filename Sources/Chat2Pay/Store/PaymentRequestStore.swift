@@ -138,6 +138,30 @@ public struct PaymentRequestStore: Sendable {
         return ActionResult(outcome: try row.decode(String.self, "outcome"), request: try row.decode(String?.self, "request"))
     }
 
+    /// What asking for a receipt came to: the receipt (JSON, API names) when there is one.
+    struct ReceiptResult: Sendable {
+        let outcome: String
+        let receipt: String?
+    }
+
+    func sendReceipt(for reference: UUID, clientId: Int64, tokenHash: String, link: String) async throws -> ReceiptResult {
+        let row = try await DatabaseSpan.measure("chat2pay.send_receipt") {
+            try await database.query("""
+                SELECT r->>'outcome' AS outcome, (r->'receipt')::text AS receipt
+                FROM chat2pay.send_receipt(\(reference), \(clientId), \(tokenHash), \(link)) AS r
+                """).single()
+        }
+        return ReceiptResult(outcome: try row.decode(String.self, "outcome"), receipt: try row.decode(String?.self, "receipt"))
+    }
+
+    /// The receipt of a token; nil: no such receipt.
+    func receiptPage(tokenHash: String) async throws -> PageView? {
+        try await DatabaseSpan.measure("chat2pay.receipt_page") {
+            try await database.query("SELECT chat2pay.receipt_page(\(tokenHash))::text AS page").single()
+                .decode(PostgresJSON<PageView>?.self, "page")?.value
+        }
+    }
+
     // MARK: The page
 
     /// The page of a token, opened (its window started if it was not); nil: no such token.

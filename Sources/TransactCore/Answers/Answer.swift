@@ -29,7 +29,7 @@ public enum Answer: String, CaseIterable, Sendable {
     // Chat 2 Pay (API.md §12): refusals, and what the bank is told when a payment is released.
     case totalNotSum, chat2PayNotEnabled, fundingSourceNotLinked, currencyNotServed, duplicateOrderNumber
     case paymentRequestNotFound, paymentRequestCancelled, paymentRequestExpired, paymentRequestPaid
-    case paymentNotAuthorised, captureExceedsAuthorisation, paymentReversed, authorisationExpired
+    case paymentNotAuthorised, captureExceedsAuthorisation, paymentReversed, authorisationExpired, paymentNotCaptured
 
     /// The code and the message, written once.
     public var coded: CodedMessage {
@@ -102,6 +102,7 @@ public enum Answer: String, CaseIterable, Sendable {
         case .captureExceedsAuthorisation: ("4000", "amount :must not exceed the authorised amount")
         case .paymentReversed: ("2090", "Payment reversed by the merchant")
         case .authorisationExpired: ("2090", "Authorisation not captured within the confirmation window")
+        case .paymentNotCaptured: ("4000", "The payment request has not been paid: there is no receipt to send")
         }
         return CodedMessage(code: code, message: message)
     }
