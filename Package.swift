@@ -210,7 +210,7 @@ let package = Package(
             name: "Chat2Pay",
             dependencies: [
                 "Postgres", "Runtime", "ServiceHTTP", "TransactCore", "TransactCrypto", "OutboundHTTP", "Observability",
-                "BankInterfaces",
+                "BankInterfaces", "Purchases",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -63,6 +63,10 @@ CREATE TABLE chat2pay.requests (
     authorized_amount bigint CHECK (authorized_amount > 0),
     captured_amount bigint CHECK (captured_amount >= 0),
     capture_deadline timestamptz,
+    -- A product bought by chat: the purchase its capture opened (the Transact flow of the purchase core), or why
+    -- none could be.
+    purchase_raas_txn_ref uuid,
+    purchase_refusal text CHECK (length(purchase_refusal) <= 300),
     trace_parent text CHECK (length(trace_parent) <= 55),
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
@@ -85,11 +89,12 @@ CREATE TABLE chat2pay.status_changes (
     PRIMARY KEY (payment_link_ref, sequence)
 );
 
--- The outbox: what is owed to the bank (its transactResult for a capture or a release) and to the merchant (a
--- callback per status change). Each delivery's bytes are built once, so every attempt sends the same.
+-- The outbox: what is owed to the bank (its transactResult for a capture or a release), to the merchant (a
+-- callback per status change) and to the customer (the product a captured payment buys, as a purchase). Each
+-- delivery's bytes are built once, so every attempt sends the same.
 CREATE TABLE chat2pay.deliveries (
     payment_link_ref uuid NOT NULL REFERENCES chat2pay.requests (payment_link_ref),
-    kind text NOT NULL CHECK (kind IN ('bank_result', 'callback')),
+    kind text NOT NULL CHECK (kind IN ('bank_result', 'callback', 'purchase')),
     sequence integer NOT NULL,
     body text NOT NULL CHECK (length(body) <= 16384),
     status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'acknowledged', 'gave_up')),

@@ -78,7 +78,8 @@ RETURNS TABLE (name text, code text, message text, retryable_vend boolean) LANGU
         ('captureExceedsAuthorisation', '4000', 'amount :must not exceed the authorised amount', false),
         ('paymentReversed', '2090', 'Payment reversed by the merchant', false),
         ('authorisationExpired', '2090', 'Authorisation not captured within the confirmation window', false),
-        ('paymentNotCaptured', '4000', 'The payment request has not been paid: there is no receipt to send', false)
+        ('paymentNotCaptured', '4000', 'The payment request has not been paid: there is no receipt to send', false),
+        ('transactResultURLRequired', '4000', 'A product bought by chat needs the client''s transactResultUrl', false)
 $$;
 
 -- An answer's code by its name. IMMUTABLE, so that a statement naming a constant is planned with the code folded

@@ -132,6 +132,11 @@ BEGIN
                                            WHERE c.client_id = m.client_id AND channel = ANY (c.notification_channels)) THEN
         RETURN jsonb_build_object('outcome', 'channel_not_configured');
     END IF;
+    -- A product is bought through the Transact flow, whose result goes to the client's transactResultUrl.
+    IF p->>'product_id' IS NOT NULL AND NOT EXISTS (SELECT 1 FROM catalogue.clients c
+                                                    WHERE c.client_id = m.client_id AND c.transact_result_url IS NOT NULL) THEN
+        RETURN jsonb_build_object('outcome', 'no_transact_result_url');
+    END IF;
 
     r := jsonb_populate_record(NULL::chat2pay.requests, p);
     r.fingerprint := asked;
@@ -269,8 +274,21 @@ BEGIN
     PERFORM pg_notify('chat2pay_work', 'bank_result');
 END $$;
 
+-- The purchase a captured request's product is bought with (API.md §3.2, the Transact flow: the funds are the
+-- capture, reserveFundsTxnRef the bank's authorisation; the terms' fee is the merchant's): built once, so that every
+-- attempt to open it is the same request, which the purchase core takes once.
+CREATE OR REPLACE FUNCTION chat2pay.purchase_body(r chat2pay.requests) RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT json_build_object(
+        'clientId', r.client_id, 'clientTxnRef', 'chat-2-pay/' || r.payment_link_ref,
+        'channelId', CASE r.channel WHEN 'whatsapp' THEN 8 ELSE 6 END, 'channelName', 'Chat 2 Pay',
+        'channelSessionId', replace(r.payment_link_ref::text, '-', ''), 'productId', r.product_id,
+        'purchaseAmount', r.captured_amount, 'currencyCode', r.currency, 'fundingSourceId', r.funding_source_id,
+        'sourceIdentifier', r.recipient, 'targetIdentifier', r.target_identifier,
+        'reserveFundsTxnRef', r.reserve_funds_txn_ref, 'timestamp', purchases.api_time(now()))::text
+$$;
+
 -- Captures an authorised request (its row locked by the caller): p_amount of what was authorised (all of it when
--- NULL), the rest released; the bank is told what to debit.
+-- NULL), the rest released; the bank is told what to debit, and a product the payment buys is queued to be bought.
 CREATE OR REPLACE FUNCTION chat2pay.capture_locked(r chat2pay.requests, p_amount bigint, p_cause text)
 RETURNS chat2pay.requests LANGUAGE plpgsql AS $$
 BEGIN
@@ -281,6 +299,11 @@ BEGIN
     WHERE x.payment_link_ref = r.payment_link_ref;
     r := chat2pay.enter_status(r.payment_link_ref, 8, p_cause);
     PERFORM chat2pay.queue_bank_result(r, 'success');
+    IF r.product_id IS NOT NULL THEN
+        INSERT INTO chat2pay.deliveries (payment_link_ref, kind, sequence, body)
+        VALUES (r.payment_link_ref, 'purchase', 1, chat2pay.purchase_body(r));
+        PERFORM pg_notify('chat2pay_work', 'purchase');
+    END IF;
     RETURN r;
 END $$;
 
@@ -402,6 +425,10 @@ CREATE OR REPLACE FUNCTION chat2pay.view(r chat2pay.requests) RETURNS jsonb LANG
         'bankResponseCode', r.bank_response_code, 'bankResponseMessage', r.bank_response_message,
         'linkExpiresAt', purchases.api_time(r.link_expires_at), 'pageExpiresAt', purchases.api_time(r.page_expires_at),
         'captureDeadline', purchases.api_time(r.capture_deadline), 'timestamp', purchases.api_time(r.updated_at),
+        'purchase', CASE WHEN r.purchase_raas_txn_ref IS NOT NULL OR r.purchase_refusal IS NOT NULL THEN
+            jsonb_build_object('raasTxnRef', r.purchase_raas_txn_ref, 'refusal', r.purchase_refusal,
+                               'transactionStatus', (SELECT purchases.public_status(t.state) FROM purchases.transactions t
+                                                     WHERE t.raas_txn_ref = r.purchase_raas_txn_ref)) END,
         'createdAt', purchases.api_time(r.created_at),
         'history', (SELECT coalesce(jsonb_agg(jsonb_build_object(
                         'transactionStatus', chat2pay.status_name(s.status_id), 'transactionStatusId', s.status_id,
@@ -550,6 +577,44 @@ BEGIN
            r.trace_parent
     FROM leased l JOIN chat2pay.requests r ON r.payment_link_ref = l.payment_link_ref;
 END $$;
+
+-- Records what opening a captured request's purchase came to: the purchase (its raasTxnRef), or why none could be
+-- opened (a refusal of the purchase core that stores nothing).
+CREATE OR REPLACE FUNCTION chat2pay.record_purchase(p_ref uuid, p_raas_txn_ref uuid, p_refusal text) RETURNS void
+LANGUAGE sql AS $$
+    UPDATE chat2pay.requests x
+    SET purchase_raas_txn_ref = coalesce(x.purchase_raas_txn_ref, p_raas_txn_ref),
+        purchase_refusal = CASE WHEN p_raas_txn_ref IS NULL THEN left(p_refusal, 300) END, updated_at = now()
+    WHERE x.payment_link_ref = p_ref
+$$;
+
+-- A product bought by chat sends its token (a voucher, PIN or electricity token) to the customer on the request's
+-- channel, once, in the transaction that makes the purchase successful (rather than the client's autoNotifyTokens
+-- SMS, which notifications.send_purchase_token leaves to this).
+CREATE OR REPLACE FUNCTION chat2pay.send_purchase_token() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    r chat2pay.requests;
+BEGIN
+    SELECT * INTO r FROM chat2pay.requests x WHERE x.payment_link_ref = substr(NEW.client_txn_ref, 12)::uuid;
+    IF r.recipient IS NULL THEN
+        RETURN NULL;
+    END IF;
+    PERFORM notifications.accept(jsonb_build_object(
+        'notification_id', gen_random_uuid(), 'client_id', r.client_id,
+        'client_notification_ref', 'token/' || NEW.raas_txn_ref, 'origin', 'chat_2_pay',
+        'channel_id', CASE r.channel WHEN 'whatsapp' THEN 8 ELSE 6 END, 'destination_identifier', r.recipient,
+        'message', left((SELECT m.merchant_name FROM chat2pay.merchants m WHERE m.client_id = r.client_id)
+                        || ': your ' || coalesce((SELECT p.short_description FROM catalogue.products p
+                                                  WHERE p.product_id = NEW.product_id), 'purchase')
+                        || ' token for order ' || r.order_number || ' is ' || NEW.token, 1600),
+        'source_identifier', r.recipient, 'transaction_ref', NEW.raas_txn_ref::text, 'trace_parent', r.trace_parent));
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE TRIGGER transactions_send_chat2pay_token AFTER UPDATE OF state ON purchases.transactions
+    FOR EACH ROW WHEN (NEW.state = 'success' AND OLD.state IS DISTINCT FROM NEW.state AND NEW.token IS NOT NULL
+                       AND NEW.client_txn_ref LIKE 'chat-2-pay/%')
+    EXECUTE FUNCTION chat2pay.send_purchase_token();
 
 -- Records a batch's deliveries: {payment_link_ref, kind, sequence, lease_token, acknowledged, outcome,
 -- retry_delay_ms, max_attempts}. A bank's result is retried by its funding source's policy (API.md §4.2: from

@@ -209,7 +209,7 @@ public enum TransactApplication {
                 merchantEndpoints: ClientEndpoints(
                     database: dependencies.postgres, open: { try sealer.open($0, purpose: $1) }, url: .chat2PayCallback,
                     timeout: .milliseconds(configuration.chat2Pay.callbackTimeoutMs)),
-                configuration: configuration.chat2Pay, logger: logger))
+                purchaseSteps: dependencies.purchaseSteps, configuration: configuration.chat2Pay, logger: logger))
         }
         return application
     }

@@ -322,6 +322,45 @@ struct Chat2PayTests {
         }
     }
 
+    @Test("a product bought by chat: the captured payment is vended once through the purchase core, and its token goes to the customer on the request's channel")
+    func productBoughtByChat() async throws {
+        try await PurchaseHarness.with { h in
+            let refused = try await h.post("/api/v2/chat-2-pay", Self.body(["productId": 719, "targetIdentifier": "4001234567", "channel": "none"]))
+            #expect(refused.status == 400 && refused.json["responseMessage"] == "channel :must be sms or whatsapp when productId is given")
+            let created = try await h.post("/api/v2/chat-2-pay", Self.body([
+                "productId": 719, "targetIdentifier": "4001234567", "channel": "whatsapp",
+                "subTotalAmount": 8_696, "taxAmount": 1_304, "totalAmount": 10_000,
+            ]))
+            #expect(created.status == 201, "\(created.text)")
+            let reference = try #require(created.json["paymentLinkRef"])
+            _ = try await Self.pay(h, try Self.pagePath(created))
+            var purchase: String?
+            for _ in 0..<200 {
+                purchase = try await h.db.query("""
+                    SELECT t.raas_txn_ref::text AS p FROM chat2pay.requests r
+                    JOIN purchases.transactions t ON t.raas_txn_ref = r.purchase_raas_txn_ref AND t.state = 'success'
+                    WHERE r.payment_link_ref = \(reference)::uuid
+                    """).first?.decode(String.self, "p")
+                if purchase != nil { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let purchaseRef = try #require(purchase, "the product was bought")
+            #expect(h.vendor.references(purchaseRef).count == 1, "vended once")
+            let token = try await h.db.query("""
+                SELECT m.channel_id, m.destination_identifier, m.message, t.token FROM notifications.messages m
+                JOIN purchases.transactions t ON t.raas_txn_ref = \(purchaseRef)::uuid
+                WHERE m.client_notification_ref = \("token/" + purchaseRef)
+                """).single()
+            #expect(try token.decode(Int.self, "channel_id") == 8 && token.decode(String.self, "destination_identifier") == "27831234567")
+            #expect(try token.decode(String.self, "message").contains(token.decode(String.self, "token")))
+            let view = try await h.get("/api/v2/chat-2-pay/\(reference)")
+            let fields = PurchaseHarness.fields(view.text)
+            #expect((fields["purchase"] as? [String: Any])?["transactionStatus"] as? String == "SUCCESS", "\(view.text)")
+            for _ in 0..<100 where (try? await Self.violations(h).isEmpty) != true { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(try await Self.violations(h).isEmpty)
+        }
+    }
+
     @Test("every status change is pushed to the merchant's callback URL in order, retried until acknowledged, the same bytes each time")
     func callbacks() async throws {
         let bodies = Mutex<[String]>([])

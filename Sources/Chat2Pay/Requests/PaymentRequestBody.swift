@@ -62,10 +62,12 @@ struct PaymentRequestBody: Sendable {
         returnPaymentLink = try body.bool("returnPaymentLink") ?? false
         paymentReviewAutoReversal = try body.bool("paymentReviewAutoReversal") ?? false
         productId = try body.integer("productId", IntegerRule(1...999_999_999_999))
-        targetIdentifier = try body.string("targetIdentifier", length: 1...32)
+        targetIdentifier = try body.string("targetIdentifier", length: 1...32, alphanumeric: true)
         if (productId == nil) != (targetIdentifier == nil) {
             throw FormatError(productId == nil ? "productId" : "targetIdentifier", "must be given with \(productId == nil ? "targetIdentifier" : "productId")")
         }
+        // The product's token goes to the customer on the request's channel.
+        if productId != nil, channel == .none { throw FormatError("channel", "must be sms or whatsapp when productId is given") }
         additionalData = try body.stringMap(
             "additionalData", maxPairs: Self.maxAdditionalPairs, maxLength: Self.maxAdditionalLength) ?? [:]
     }

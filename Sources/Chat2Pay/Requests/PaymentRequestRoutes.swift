@@ -109,6 +109,7 @@ public struct PaymentRequestRoutes: Sendable {
         case .currencyNotServed: Chat2PayRefusal(.badRequest, .currencyNotServed)
         case .productNotFound: Chat2PayRefusal(.badRequest, Answer.productIdDoesNotExist.filled(String(body.productId ?? 0)))
         case .channelNotConfigured: Chat2PayRefusal(.badRequest, .channelNotConfigured)
+        case .noTransactResultURL: Chat2PayRefusal(.badRequest, .transactResultURLRequired)
         }
     }
 

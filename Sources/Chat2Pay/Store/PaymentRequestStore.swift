@@ -85,7 +85,7 @@ public struct PaymentRequestStore: Sendable {
     enum Refusal: String, Sendable {
         case notEnabled = "not_enabled", fundingSourceNotLinked = "funding_source_not_linked"
         case currencyNotServed = "currency_not_served", productNotFound = "product_not_found"
-        case channelNotConfigured = "channel_not_configured"
+        case channelNotConfigured = "channel_not_configured", noTransactResultURL = "no_transact_result_url"
     }
 
     func create(_ request: NewRequest) async throws -> Creation {
@@ -242,7 +242,7 @@ public struct PaymentRequestStore: Sendable {
     /// A delivery owed, claimed under a lease: a bank's transactResult or a merchant's callback.
     struct DeliveryClaim: Sendable {
         enum Kind: String, Sendable {
-            case bankResult = "bank_result", callback
+            case bankResult = "bank_result", callback, purchase
         }
 
         let paymentLinkRef: UUID
@@ -300,6 +300,11 @@ public struct PaymentRequestStore: Sendable {
             case paymentLinkRef = "payment_link_ref", kind, sequence, leaseToken = "lease_token", acknowledged, outcome
             case retryDelayMs = "retry_delay_ms", maxAttempts = "max_attempts"
         }
+    }
+
+    /// Records the purchase a captured request's product was bought with, or why none could be opened.
+    func recordPurchase(_ reference: UUID, raasTxnRef: UUID?, refusal: String?) async throws {
+        try await database.query("SELECT chat2pay.record_purchase(\(reference), \(raasTxnRef), \(refusal))")
     }
 
     func recordDeliveries(_ reports: [DeliveryReport]) async throws {

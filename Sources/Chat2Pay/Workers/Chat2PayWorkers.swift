@@ -4,26 +4,32 @@ public import Logging
 import Observability
 public import OutboundHTTP
 public import Postgres
+public import Purchases
+import TransactCore
 import Runtime
 public import ServiceLifecycle
 
 /// Chat 2 Pay's background work (API.md §12), in every process that runs workers, on one database: what time
 /// settles (links and pages expiring, payments whose bank never answered, authorisations not captured in time), and
-/// the outbox — each payment's one transactResult to its bank, and a callback per status change to the merchant, in
-/// order, at least once, the same bytes every attempt, signed as every client callback is.
+/// the outbox — each payment's one transactResult to its bank; a callback per status change to the merchant, in
+/// order, at least once, the same bytes every attempt, signed as every client callback is; and the product a
+/// captured payment buys, opened as a purchase of the Transact flow (once: the purchase core is idempotent on its
+/// clientTxnRef, `chat-2-pay/<paymentLinkRef>`), whose workers vend it.
 public struct Chat2PayWorkers: Service {
     let store: PaymentRequestStore
     let listener: PostgresListener?
     let fundingSources: FundingSourceDirectory
     let merchantEndpoints: ClientEndpoints
+    let purchases: PurchaseIntake
     let configuration: Chat2PayConfiguration
     let logger: Logger
 
     public init(
         database: any PostgresQueryable, listener: PostgresListener?, fundingSources: FundingSourceDirectory,
-        merchantEndpoints: ClientEndpoints, configuration: Chat2PayConfiguration, logger: Logger
+        merchantEndpoints: ClientEndpoints, purchaseSteps: PurchaseSteps?, configuration: Chat2PayConfiguration, logger: Logger
     ) {
         self.store = PaymentRequestStore(database: database)
+        self.purchases = PurchaseIntake(database: database, steps: purchaseSteps)
         self.listener = listener
         self.fundingSources = fundingSources
         self.merchantEndpoints = merchantEndpoints
@@ -106,6 +112,42 @@ public struct Chat2PayWorkers: Service {
                 .client, "chat2PayCallback", outcome: { $0.acknowledged ? "acknowledged" : "not_acknowledged" }
             ) { await endpoint.deliver(body: body) }
             return Outcome(acknowledged: delivery.acknowledged, detail: delivery.detail)
+        case .purchase:
+            return await buy(claim, body)
+        }
+    }
+
+    /// Opens the purchase of a captured request's product. A refusal that stores nothing (the catalogue changed
+    /// since the request was made) is recorded on the request, for the merchant and support to see; an error is
+    /// tried again.
+    private func buy(_ claim: PaymentRequestStore.DeliveryClaim, _ body: [UInt8]) async -> Outcome {
+        do {
+            let request: PurchaseRequest
+            let decision: PurchaseDecision
+            do throws(FormatError) {
+                request = try PurchaseRequest(body: JSONRequestBody(bytes: body), flow: .transact, version: .v2)
+            } catch {
+                try await store.recordPurchase(claim.paymentLinkRef, raasTxnRef: nil, refusal: error.message)
+                return Outcome(acknowledged: true, detail: "refused: \(error.message)")
+            }
+            do {
+                decision = try await purchases.decide(request)
+            } catch let refusal as FormatError {
+                try await store.recordPurchase(claim.paymentLinkRef, raasTxnRef: nil, refusal: refusal.message)
+                return Outcome(acknowledged: true, detail: "refused: \(refusal.message)")
+            }
+            let reference: RaasTxnRef?
+            switch try await purchases.open(request, decision: decision) {
+            case .settled(.answered(let opened, _)), .settled(.replay(let opened, _)), .settled(.inProgress(let opened)):
+                reference = opened
+            case .settled(.duplicate), .reserve:
+                reference = nil
+            }
+            guard let reference else { return Outcome(acknowledged: false, detail: "the purchase could not be opened") }
+            try await store.recordPurchase(claim.paymentLinkRef, raasTxnRef: reference.uuid, refusal: nil)
+            return Outcome(acknowledged: true, detail: "purchase \(reference.value)")
+        } catch {
+            return Outcome(acknowledged: false, detail: String("could not open the purchase: \(error)".prefix(300)))
         }
     }
 }

@@ -30,6 +30,7 @@ public enum Answer: String, CaseIterable, Sendable {
     case totalNotSum, chat2PayNotEnabled, fundingSourceNotLinked, currencyNotServed, duplicateOrderNumber
     case paymentRequestNotFound, paymentRequestCancelled, paymentRequestExpired, paymentRequestPaid
     case paymentNotAuthorised, captureExceedsAuthorisation, paymentReversed, authorisationExpired, paymentNotCaptured
+    case transactResultURLRequired
 
     /// The code and the message, written once.
     public var coded: CodedMessage {
@@ -103,6 +104,7 @@ public enum Answer: String, CaseIterable, Sendable {
         case .paymentReversed: ("2090", "Payment reversed by the merchant")
         case .authorisationExpired: ("2090", "Authorisation not captured within the confirmation window")
         case .paymentNotCaptured: ("4000", "The payment request has not been paid: there is no receipt to send")
+        case .transactResultURLRequired: ("4000", "A product bought by chat needs the client's transactResultUrl")
         }
         return CodedMessage(code: code, message: message)
     }
