@@ -80,6 +80,10 @@ CREATE TABLE chat2pay.requests (
 CREATE INDEX requests_due ON chat2pay.requests (least(link_expires_at, page_expires_at, capture_deadline))
     WHERE status_id IN (1, 2, 4, 7);
 
+-- Support's searches (API.md §8): a customer's requests, and the newest of all.
+CREATE INDEX requests_by_recipient ON chat2pay.requests (recipient, created_at DESC) WHERE recipient IS NOT NULL;
+CREATE INDEX requests_by_time ON chat2pay.requests (created_at DESC);
+
 CREATE TABLE chat2pay.status_changes (
     payment_link_ref uuid NOT NULL REFERENCES chat2pay.requests (payment_link_ref),
     sequence integer NOT NULL,

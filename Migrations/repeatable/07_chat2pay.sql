@@ -647,6 +647,53 @@ BEGIN
     END IF;
 END $$;
 
+-- Support's search (API.md §8): by reference, by a client's order number, by the customer's number, or the newest
+-- (of a client, or of all); newest first, at most p_limit.
+CREATE OR REPLACE FUNCTION chat2pay.search(
+    p_ref uuid, p_client_id bigint, p_order_number text, p_recipient text, p_limit integer
+) RETURNS SETOF jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object(
+        'paymentLinkRef', r.payment_link_ref, 'clientId', r.client_id, 'orderNumber', r.order_number,
+        'transactionStatus', chat2pay.status_name(r.status_id), 'transactionStatusId', r.status_id,
+        'transactionType', r.transaction_type, 'channel', r.channel, 'to', r.recipient, 'currencyCode', r.currency,
+        'totalAmount', r.total_amount, 'capturedAmount', r.captured_amount, 'createdAt', purchases.api_time(r.created_at))
+    FROM chat2pay.requests r
+    WHERE (p_ref IS NULL OR r.payment_link_ref = p_ref)
+      AND (p_client_id IS NULL OR r.client_id = p_client_id)
+      AND (p_order_number IS NULL OR r.order_number = p_order_number)
+      AND (p_recipient IS NULL OR r.recipient = p_recipient)
+    ORDER BY r.created_at DESC, r.payment_link_ref
+    LIMIT p_limit
+$$;
+
+-- A request's whole story for support: the merchant's view with its history, and what was owed and delivered
+-- (the bank's result, the merchant's callbacks, the purchase), the messages sent for it and the money it moved.
+CREATE OR REPLACE FUNCTION chat2pay.story(p_ref uuid) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT chat2pay.view(r) || jsonb_build_object(
+        'merchantName', (SELECT m.merchant_name FROM chat2pay.merchants m WHERE m.client_id = r.client_id),
+        'deliveries', (
+            SELECT coalesce(jsonb_agg(jsonb_build_object(
+                       'kind', d.kind, 'sequence', d.sequence, 'status', d.status, 'attempts', d.attempts,
+                       'lastOutcome', d.last_outcome, 'lastAttemptAt', purchases.api_time(d.last_attempt_at),
+                       'acknowledgedAt', purchases.api_time(d.acknowledged_at), 'createdAt', purchases.api_time(d.created_at),
+                       'body', d.body::jsonb) ORDER BY d.created_at, d.kind, d.sequence), '[]')
+            FROM chat2pay.deliveries d WHERE d.payment_link_ref = r.payment_link_ref),
+        'messages', (
+            SELECT coalesce(jsonb_agg(jsonb_build_object(
+                       'notificationId', n.notification_id, 'clientNotificationRef', n.client_notification_ref,
+                       'channelId', n.channel_id, 'statusCode', n.status_code, 'createdAt', purchases.api_time(n.created_at))
+                       ORDER BY n.created_at), '[]')
+            FROM notifications.messages n WHERE n.transaction_ref = r.payment_link_ref::text),
+        'ledger', (
+            SELECT coalesce(jsonb_agg(jsonb_build_object(
+                       'transferId', t.id, 'kind', t.kind, 'createdAt', purchases.api_time(t.created_at),
+                       'moved', (SELECT coalesce(sum(greatest(p.amount, 0)), 0) FROM ledger.moved_postings(t.id) p))
+                       ORDER BY t.created_at, t.kind), '[]')
+            FROM (SELECT * FROM ledger.transfers WHERE id = r.payment_link_ref
+                  UNION ALL SELECT * FROM ledger.transfers WHERE pending_id = r.payment_link_ref) t))
+    FROM chat2pay.requests r WHERE r.payment_link_ref = p_ref
+$$;
+
 -- The Chat 2 Pay invariants checked by `transact verify`, one line per broken one.
 CREATE OR REPLACE FUNCTION chat2pay.invariant_violations() RETURNS SETOF text LANGUAGE sql STABLE AS $$
     -- The history holds every status the request has been in, the last its current one.

@@ -8,10 +8,19 @@ import TransactCore
 /// - `GET /support/transactions`: search (`TransactionSearch`).
 /// - `GET /support/transactions/{raasTxnRef}`: the whole story (`TransactionStory`).
 /// - `POST /support/transactions/{raasTxnRef}/resend-result`: one more transactResult delivery.
+/// - `GET /support/payment-requests`, `GET /support/payment-requests/{paymentLinkRef}`: Chat 2 Pay's requests
+///   (`PaymentRequestSearch`).
 /// - `GET /support/exceptions` (`SupportExceptions`).
 /// - `GET /support/reports/settlement?date=YYYY-MM-DD[&clientId=|&vendorId=][&format=csv|json]`
 ///   (`SettlementReport`; CSV also when the request accepts `text/csv`).
 public struct SupportRoutes: Sendable {
+    static func paymentLinkRef(_ context: TransactRequestContext) throws -> UUID {
+        guard let reference = UUID(uuidString: try context.parameters.require("paymentLinkRef")) else {
+            throw PaymentRequestSearch.notFound
+        }
+        return reference
+    }
+
     let database: any PostgresQueryable
     let audit: AuditLog
     let configuration: SupportConfiguration
@@ -43,6 +52,21 @@ public struct SupportRoutes: Sendable {
             try await audit.record(actor.clientId, "resend result", target: reference.uuidString.lowercased(), context)
             try await SupportRequests.resendResult(reference, on: database)
             return JSONResponse.make(Answer.resultDeliveryQueued.coded, status: .accepted)
+        }
+        group.get("support/payment-requests") { request, context -> Response in
+            let actor = try context.authorize(role: .support)
+            let search = try PaymentRequestSearch(request, configuration: configuration)
+            try await audit.record(actor.clientId, "search payment requests", detail: request.uri.query, context)
+            let found = try await search.run(on: database)
+            let body = try JSONSerialization.data(withJSONObject: ["paymentRequests": found], options: [.sortedKeys, .withoutEscapingSlashes])
+            return JSONResponse.text(String(decoding: body, as: UTF8.self), status: .ok)
+        }
+        group.get("support/payment-requests/:paymentLinkRef") { _, context -> Response in
+            let actor = try context.authorize(role: .support)
+            let reference = try Self.paymentLinkRef(context)
+            try await audit.record(actor.clientId, "view payment request", target: reference.uuidString.lowercased(), context)
+            guard let story = try await PaymentRequestSearch.story(reference, on: database) else { throw PaymentRequestSearch.notFound }
+            return JSONResponse.text(story, status: .ok)
         }
         group.get("support/exceptions") { _, context -> Response in
             let actor = try context.authorize(role: .support)

@@ -361,6 +361,51 @@ struct Chat2PayTests {
         }
     }
 
+    @Test("support finds payment requests by reference, order number and customer, sees each one's story (history, deliveries, messages, ledger), in the API and the console; audited")
+    func support() async throws {
+        try await PurchaseHarness.with { h in
+            let body = Self.body(["transactionType": "authorization", "to": "27839876543"])
+            let created = try await h.post("/api/v2/chat-2-pay", body)
+            let reference = try #require(created.json["paymentLinkRef"])
+            _ = try await Self.pay(h, try Self.pagePath(created))
+            _ = try await h.post("/api/v2/capture/\(reference)", ["amount": 400])
+            _ = try await Self.waitForBankResult(h, reference)
+
+            let token = try await SupportFlowTests.supportToken(h)
+            for query in ["paymentLinkRef=\(reference)", "orderNumber=\(body["orderNumber"] as? String ?? "")", "to=27839876543", "clientId=200"] {
+                let found = SupportFlowTests.object(try await SupportFlowTests.get(h, "/support/payment-requests?\(query)", token: token).text)
+                let rows = found["paymentRequests"] as? [[String: Any]] ?? []
+                #expect(rows.first?["paymentLinkRef"] as? String == reference, "\(query): \(found)")
+            }
+            let refused = try await SupportFlowTests.get(h, "/support/payment-requests?to=12", token: token)
+            #expect(refused.status == 400, "\(refused.text)")
+            let clientsOwn = try await h.get("/support/payment-requests?paymentLinkRef=\(reference)")
+            #expect(clientsOwn.status == 403, "support only")
+
+            let story = SupportFlowTests.object(try await SupportFlowTests.get(h, "/support/payment-requests/\(reference)", token: token).text)
+            #expect((story["history"] as? [[String: Any]])?.compactMap { $0["transactionStatus"] as? String }
+                    == ["PAYMENT_LINK_SENT", "PAYMENT_LINK_CLICKED", "AUTHORIZED", "CAPTURED"])
+            let deliveries = story["deliveries"] as? [[String: Any]] ?? []
+            #expect(deliveries.contains { $0["kind"] as? String == "bank_result" && ($0["body"] as? [String: Any])?["settlementAmount"] as? Int == 400 })
+            #expect((story["ledger"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } == ["pending", "post"], "\(story["ledger"] ?? "")")
+            #expect((story["messages"] as? [[String: Any]])?.count == 1)
+            let missing = try await SupportFlowTests.get(h, "/support/payment-requests/\(UUID().uuidString)", token: token)
+            #expect(missing.status == 404)
+
+            let browser = ConsoleFlowTests.Browser(base: h.service)
+            _ = try await browser.signIn("9001", "support-secret-change-me")
+            let list = try await browser.go(.GET, "/console/payment-requests?to=27839876543")
+            #expect(list.status == 200 && list.text.contains(reference) && list.text.contains("ZAR 10.00"), "\(list.text.suffix(1_500))")
+            let page = try await browser.go(.GET, "/console/payment-requests/\(reference)")
+            #expect(page.status == 200 && page.text.contains("captured in part by the merchant") && page.text.contains("transactResult to the bank")
+                    && page.text.contains("ZAR 4.00"), "\(page.text.suffix(2_000))")
+            let audited = try await h.db.query("""
+                SELECT count(*) AS n FROM support.audit_log WHERE action IN ('search payment requests', 'view payment request')
+                """).single().decode(Int.self, "n")
+            #expect(audited >= 7)
+        }
+    }
+
     @Test("every status change is pushed to the merchant's callback URL in order, retried until acknowledged, the same bytes each time")
     func callbacks() async throws {
         let bodies = Mutex<[String]>([])

@@ -113,6 +113,29 @@ public struct ConsoleRoutes: Sendable {
             return redirect(form["back"] == "exceptions"
                 ? "/console/exceptions?done=resent" : "/console/transactions/\(reference.uuidString.lowercased())?done=resent")
         }
+        group.get("console/payment-requests") { request, context -> Response in
+            guard let signedIn = try await signedIn(request) else { return redirect("/console/sign-in") }
+            var query: [String: String] = [:]
+            for name in PaymentRequestSearch.parameters {
+                if let value = request.uri.queryParameters[Substring(name)].map(String.init), !value.isEmpty { query[name] = value }
+            }
+            var values: [String: Any] = ["query": query]
+            try await audit.record(signedIn.session.clientId, "search payment requests", detail: request.uri.query, context)
+            do {
+                let found = try await PaymentRequestSearch(request, configuration: configuration).run(on: database)
+                values["rows"] = found.map(ConsoleValues.row)
+            } catch let error as APIError {
+                values["problem"] = error.responseMessage
+            }
+            return page("payment-requests", "Payment requests", signedIn, values)
+        }
+        group.get("console/payment-requests/:paymentLinkRef") { request, context -> Response in
+            let reference = try SupportRoutes.paymentLinkRef(context)
+            guard let signedIn = try await signedIn(request) else { return redirect("/console/sign-in") }
+            try await audit.record(signedIn.session.clientId, "view payment request", target: reference.uuidString.lowercased(), context)
+            guard let story = try await PaymentRequestSearch.story(reference, on: database) else { throw PaymentRequestSearch.notFound }
+            return page("payment-request", "Payment request \(reference.uuidString.lowercased())", signedIn, ConsolePaymentRequest(json: story).values)
+        }
         group.get("console/exceptions") { request, context -> Response in
             guard let signedIn = try await signedIn(request) else { return redirect("/console/sign-in") }
             try await audit.record(signedIn.session.clientId, "list exceptions", context)

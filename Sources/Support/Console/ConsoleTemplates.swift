@@ -34,6 +34,7 @@ enum ConsoleTemplates {
               <nav>
                 <a href="{{base}}/console">Dashboard</a>
                 <a href="{{base}}/console/transactions">Search</a>
+                <a href="{{base}}/console/payment-requests">Payment requests</a>
                 <a href="{{base}}/console/exceptions">Exceptions</a>
                 <a href="{{base}}/console/settlement">Settlement</a>
               </nav>
@@ -145,6 +146,37 @@ enum ConsoleTemplates {
                 <button type="submit" id="resend">Resend the result to the bank</button>
               </form>
               {{/canResend}}
+            </section>
+            <h2>Timeline</h2>
+            <ol class="timeline" id="timeline">
+              {{#timeline}}<li class="{{kind}}"><time>{{at}}</time> <strong>{{title}}</strong> {{detail}}</li>{{/timeline}}
+            </ol>
+            {{/body}}{{/layout}}
+            """,
+        "payment-requests": """
+            {{<layout}}{{$body}}
+            <form method="get" action="{{base}}/console/payment-requests" class="card search">
+              <label>paymentLinkRef <input name="paymentLinkRef" value="{{query.paymentLinkRef}}" maxlength="36"></label>
+              <label>Client <input name="clientId" value="{{query.clientId}}" inputmode="numeric" maxlength="5"></label>
+              <label>Order number <input name="orderNumber" value="{{query.orderNumber}}" maxlength="64"></label>
+              <label>Customer (to) <input name="to" value="{{query.to}}" inputmode="numeric" maxlength="15"></label>
+              <button type="submit" id="search-payment-requests">Search</button>
+            </form>
+            <table id="payment-requests">
+              <thead><tr><th>Created (UTC)</th><th>paymentLinkRef</th><th>Client</th><th>Order</th><th>Customer</th><th>Type</th><th>Total</th><th>Captured</th><th>Status</th></tr></thead>
+              <tbody>
+              {{#rows}}<tr><td class="time">{{createdAt}}</td><td class="ref"><a href="{{base}}/console/payment-requests/{{paymentLinkRef}}">{{paymentLinkRef}}</a></td><td>{{clientId}}</td><td>{{orderNumber}}</td><td>{{to}}</td><td>{{transactionType}}</td><td class="amount">{{totalAmount}}</td><td class="amount">{{capturedAmount}}</td><td>{{transactionStatus}}</td></tr>{{/rows}}
+              {{^rows}}<tr><td colspan="9">No payment requests match.</td></tr>{{/rows}}
+              </tbody>
+            </table>
+            {{/body}}{{/layout}}
+            """,
+        "payment-request": """
+            {{<layout}}{{$body}}
+            <section class="card">
+              <dl class="facts">
+                {{#facts}}<dt>{{name}}</dt><dd>{{value}}</dd>{{/facts}}
+              </dl>
             </section>
             <h2>Timeline</h2>
             <ol class="timeline" id="timeline">

@@ -11,7 +11,8 @@ enum ConsoleValues {
     /// The fields of the support API's rows and stories that hold amounts in minor units.
     static let amountFields: Set<String> = [
         "purchaseAmount", "feeAmount", "reserveAmount", "vendAmount", "clientShareAmount", "vendorShareAmount",
-        "settlementAmount", "vendorOwed", "revenue",
+        "settlementAmount", "vendorOwed", "revenue", "totalAmount", "capturedAmount", "subTotalAmount", "taxAmount",
+        "authorizedAmount",
     ]
 
     /// An API row (search, exceptions, settlement) as a template reads it: each amount formatted in the row's
