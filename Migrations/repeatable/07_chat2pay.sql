@@ -694,6 +694,24 @@ CREATE OR REPLACE FUNCTION chat2pay.story(p_ref uuid) RETURNS jsonb LANGUAGE sql
     FROM chat2pay.requests r WHERE r.payment_link_ref = p_ref
 $$;
 
+-- The Chat 2 Pay payments of the daily settlement file (API.md §8): every capture posted on the day (UTC), what the
+-- funding source owes the merchant for it.
+CREATE OR REPLACE FUNCTION chat2pay.settlement(p_date date, p_client_id bigint)
+RETURNS TABLE (
+    payment_link_ref uuid, order_number text, client_id bigint, funding_source_id bigint, product_id bigint,
+    currency_code text, total_amount bigint, captured_amount bigint, posted_at timestamptz
+) LANGUAGE sql STABLE AS $$
+    SELECT r.payment_link_ref, r.order_number, r.client_id, r.funding_source_id, r.product_id, r.currency,
+           r.total_amount, r.captured_amount, p.created_at
+    FROM ledger.transfers p
+    JOIN chat2pay.requests r ON r.payment_link_ref = p.pending_id
+    WHERE p.kind = 'post' AND p.description LIKE 'chat 2 pay %'
+      AND p.created_at >= p_date::timestamp AT TIME ZONE 'UTC'
+      AND p.created_at < (p_date + 1)::timestamp AT TIME ZONE 'UTC'
+      AND (p_client_id IS NULL OR r.client_id = p_client_id)
+    ORDER BY p.created_at, r.payment_link_ref
+$$;
+
 -- The Chat 2 Pay invariants checked by `transact verify`, one line per broken one.
 CREATE OR REPLACE FUNCTION chat2pay.invariant_violations() RETURNS SETOF text LANGUAGE sql STABLE AS $$
     -- The history holds every status the request has been in, the last its current one.

@@ -361,7 +361,7 @@ struct Chat2PayTests {
         }
     }
 
-    @Test("support finds payment requests by reference, order number and customer, sees each one's story (history, deliveries, messages, ledger), in the API and the console; audited")
+    @Test("support finds payment requests by reference, order number and customer, sees each one's story (history, deliveries, messages, ledger), in the API and the console, audited; the settlement file holds the capture")
     func support() async throws {
         try await PurchaseHarness.with { h in
             let body = Self.body(["transactionType": "authorization", "to": "27839876543"])
@@ -391,6 +391,18 @@ struct Chat2PayTests {
             #expect((story["messages"] as? [[String: Any]])?.count == 1)
             let missing = try await SupportFlowTests.get(h, "/support/payment-requests/\(UUID().uuidString)", token: token)
             #expect(missing.status == 404)
+
+            // The day's settlement file holds the capture: what the funding source owes the merchant.
+            let day = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
+            let settlement = SupportFlowTests.object(try await SupportFlowTests.get(
+                h, "/support/reports/settlement?date=\(day)&format=json", token: token).text)
+            let payments = settlement["chat2PayPayments"] as? [[String: Any]] ?? []
+            #expect(payments.contains { $0["paymentLinkRef"] as? String == reference && $0["capturedAmount"] as? Int == 400 }, "\(settlement)")
+            let csv = try await SupportFlowTests.get(h, "/support/reports/settlement?date=\(day)&format=csv", token: token).text
+            #expect(csv.contains("chat2pay_payment,\(reference),"), "\(csv)")
+            let vendors = SupportFlowTests.object(try await SupportFlowTests.get(
+                h, "/support/reports/settlement?date=\(day)&vendorId=100&format=json", token: token).text)
+            #expect((vendors["chat2PayPayments"] as? [Any])?.isEmpty == true, "a vendor's file has no payments by chat")
 
             let browser = ConsoleFlowTests.Browser(base: h.service)
             _ = try await browser.signIn("9001", "support-secret-change-me")
