@@ -68,6 +68,12 @@ CREATE TABLE chat2pay.requests (
     purchase_raas_txn_ref uuid,
     purchase_refusal text CHECK (length(purchase_refusal) <= 300),
     trace_parent text CHECK (length(trace_parent) <= 55),
+    -- When time may next settle the request (chat2pay.settle_due): a link's expiry, a page's, a payment under way
+    -- (from its claim: the sweeper waits for the bank's timeout and a grace), an authorisation's deadline.
+    due_at timestamptz GENERATED ALWAYS AS (CASE status_id
+        WHEN 1 THEN link_expires_at WHEN 2 THEN link_expires_at
+        WHEN 4 THEN coalesce(paying_since, page_expires_at)
+        WHEN 7 THEN capture_deadline END) STORED,
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT one_per_client_order UNIQUE (client_id, order_number),
@@ -77,8 +83,7 @@ CREATE TABLE chat2pay.requests (
 );
 
 -- Due work: links and pages to expire, payments whose bank never answered, authorisations to reverse.
-CREATE INDEX requests_due ON chat2pay.requests (least(link_expires_at, page_expires_at, capture_deadline))
-    WHERE status_id IN (1, 2, 4, 7);
+CREATE INDEX requests_due ON chat2pay.requests (due_at) WHERE due_at IS NOT NULL;
 
 -- Support's searches (API.md §8): a customer's requests, and the newest of all.
 CREATE INDEX requests_by_recipient ON chat2pay.requests (recipient, created_at DESC) WHERE recipient IS NOT NULL;

@@ -144,12 +144,20 @@ BEGIN
     r.status_id := CASE WHEN channel IS NULL THEN 1 ELSE 2 END;
     r.status_sequence := 1;
     r.link_expires_at := now() + make_interval(secs => m.link_ttl_seconds);
-    r.page_expires_at := NULL;
     r.notification_id := CASE WHEN channel IS NOT NULL THEN gen_random_uuid() END;
-    r.paying_since := NULL;
     r.created_at := now();
     r.updated_at := now();
-    INSERT INTO chat2pay.requests SELECT r.* ON CONFLICT ON CONSTRAINT one_per_client_order DO NOTHING;
+    INSERT INTO chat2pay.requests (
+        payment_link_ref, client_id, order_number, fingerprint, channel, recipient, currency, sub_total_amount, tax_amount,
+        total_amount, transaction_type, funding_source_id, return_payment_link, payment_review_auto_reversal, product_id,
+        target_identifier, additional_data, requested_at, status_id, status_sequence, token_hash, link_expires_at,
+        notification_id, trace_parent, created_at, updated_at)
+    VALUES (
+        r.payment_link_ref, r.client_id, r.order_number, r.fingerprint, r.channel, r.recipient, r.currency,
+        r.sub_total_amount, r.tax_amount, r.total_amount, r.transaction_type, r.funding_source_id, r.return_payment_link,
+        r.payment_review_auto_reversal, r.product_id, r.target_identifier, r.additional_data, r.requested_at, r.status_id,
+        r.status_sequence, r.token_hash, r.link_expires_at, r.notification_id, r.trace_parent, r.created_at, r.updated_at)
+    ON CONFLICT ON CONSTRAINT one_per_client_order DO NOTHING;
     IF NOT FOUND THEN
         -- A concurrent request under the same order number was first.
         SELECT * INTO existing FROM chat2pay.requests x WHERE x.client_id = m.client_id AND x.order_number = r.order_number;
@@ -452,8 +460,8 @@ DECLARE
 BEGIN
     FOR r IN
         SELECT * FROM chat2pay.requests x
-        WHERE x.status_id IN (1, 2, 4, 7) AND least(x.link_expires_at, x.page_expires_at, x.capture_deadline) <= now()
-        ORDER BY least(x.link_expires_at, x.page_expires_at, x.capture_deadline)
+        WHERE x.due_at <= now()
+        ORDER BY x.due_at
         LIMIT p_limit
         FOR UPDATE SKIP LOCKED
     LOOP

@@ -266,6 +266,24 @@ struct Chat2PayTests {
             #expect(unanswered["responseCode"] as? String == "2060")
             #expect(h.bank.resultBodies(declinedRef).isEmpty)
 
+            // A process that claimed a payment and stopped before the bank's answer was recorded: once the bank's
+            // timeout and the grace have passed, the payment is declined as unanswered and the bank told to release.
+            let orphan = try await h.post("/api/v2/chat-2-pay", Self.body())
+            let orphanRef = try #require(orphan.json["paymentLinkRef"])
+            let orphanPath = try Self.pagePath(orphan)
+            _ = try await Self.page(h, orphanPath)
+            let tokenHash = try await h.db.query("SELECT token_hash FROM chat2pay.requests WHERE payment_link_ref = \(orphanRef)::uuid")
+                .single().decode(String.self, "token_hash")
+            try await h.db.query("SELECT chat2pay.begin_payment(\(tokenHash))")
+            let claimed = try await Self.page(h, orphanPath)
+            #expect(claimed.html.contains("considering the payment"), "a payment under way shows as such")
+            try await h.db.query("""
+                UPDATE chat2pay.requests SET paying_since = now() - interval '1 hour' WHERE payment_link_ref = \(orphanRef)::uuid
+                """)
+            let orphanResult = try await Self.waitForBankResult(h, orphanRef)
+            #expect(try await Self.status(h, orphanRef) == "DECLINED" && orphanResult["responseCode"] as? String == "2060")
+            #expect(h.bank.reserveCount(orphanRef) == 0)
+
             for _ in 0..<100 where (try? await Self.violations(h).isEmpty) != true { try await Task.sleep(for: .milliseconds(50)) }
             #expect(try await Self.violations(h).isEmpty)
         }
@@ -418,14 +436,16 @@ struct Chat2PayTests {
         }
     }
 
-    @Test("every status change is pushed to the merchant's callback URL in order, retried until acknowledged, the same bytes each time")
+    @Test("every status change is pushed to the merchant's callback URL in order, retried until acknowledged, the same bytes each time, signed")
     func callbacks() async throws {
         let bodies = Mutex<[String]>([])
+        let signatures = Mutex<[String]>([])
         let refusals = Mutex(2)
         let router = Router()
         router.post("chat2pay") { request, _ -> Response in
             let body = try await request.body.collect(upTo: 65_536)
             bodies.withLock { $0.append(String(buffer: body)) }
+            signatures.withLock { $0.append(request.headers[.init("Signature")!] ?? "") }
             let refuse = refusals.withLock { left in
                 defer { left = max(left - 1, 0) }
                 return left > 0
@@ -436,11 +456,19 @@ struct Chat2PayTests {
             let url = "http://127.0.0.1:\(try #require(merchant.port))/chat2pay"
             try await PurchaseHarness.with(prepare: { simulators in
                 try await simulators.db.query("UPDATE chat2pay.merchants SET callback_url = \(url) WHERE client_id = 200")
+                // The merchant requires signatures: its requests carry one, and its callbacks are signed.
+                let sealed = try simulators.harness(service: "", token: "").sealedSignatureSecret()
+                try await simulators.db.query("""
+                    UPDATE catalogue.clients SET signature_required = true, signature_secret_sealed = \(sealed) WHERE client_id = 200
+                    """)
             }, adjust: { configuration in
                 configuration.chat2Pay.callbackRetryDelayMs = 50
                 configuration.chat2Pay.pollIntervalMs = 100
             }) { h in
-                let created = try await h.post("/api/v2/chat-2-pay", Self.body(["additionalData": ["basket": "42"]]))
+                let raw = try JSONSerialization.data(withJSONObject: Self.body(["additionalData": ["basket": "42"]]))
+                let unsigned = try await h.post("/api/v2/chat-2-pay", raw: raw)
+                #expect(unsigned.status == 400 && unsigned.json["responseMessage"] == "Header Signature invalid", "\(unsigned.text)")
+                let created = try await h.post("/api/v2/chat-2-pay", raw: raw, signature: h.signature(raw))
                 let reference = try #require(created.json["paymentLinkRef"])
                 _ = try await Self.pay(h, try Self.pagePath(created))
                 for _ in 0..<200 where try await h.db.query("""
@@ -457,6 +485,9 @@ struct Chat2PayTests {
                         == ["PAYMENT_LINK_SENT", "PAYMENT_LINK_CLICKED", "AUTHORIZED", "CAPTURED"])
                 #expect(decoded.allSatisfy { $0["paymentLinkRef"] as? String == reference && $0["totalAmount"] as? Int == 1_000 })
                 #expect((decoded.last?["additionalData"] as? [String: Any])?["basket"] as? String == "42")
+                let signed = signatures.withLock { $0 }
+                #expect(signed.count == received.count && zip(received, signed).allSatisfy { $1 == h.signature(Data($0.utf8)) },
+                        "every callback carries the Signature of its bytes")
             }
         }
     }
