@@ -325,6 +325,7 @@ let package = Package(
                 "Postgres", "Ledger", "DatabaseMigrations",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Benchmarks/transact-bench",
             swiftSettings: swiftSettings

@@ -19,6 +19,11 @@ struct BenchmarkMain {
             await client.shutdown()
             return
         }
+        if arguments.only == ["chat2pay"] {
+            try await Chat2PayLoad(arguments: arguments).run()
+            await client.shutdown()
+            return
+        }
         try await MigrationRunner(client: client, schema: DatabaseSchema.load(from: URL(fileURLWithPath: "Migrations"))).migrate()
         print("pool: \(arguments.poolSize) connections, \(arguments.concurrency) concurrent tasks, \(arguments.seconds) s per figure")
         if arguments.wants("pool") {

@@ -52,7 +52,7 @@ struct PurchaseLoad {
                     return
                 }
                 let reference = String(text[range.upperBound...].prefix(36))
-                let micros = Int(elapsed.components.seconds) * 1_000_000 + Int(elapsed.components.attoseconds / 1_000_000_000_000)
+                let micros = LoadDriver.microseconds(elapsed)
                 samples.withLock { $0.append(Sample(raasTxnRef: reference, latencyMicroseconds: micros)) }
             } catch {
                 refused.value.add(1, ordering: .relaxed)
@@ -60,32 +60,7 @@ struct PurchaseLoad {
         }
 
         let started = ContinuousClock.now
-        let deadline = started + .seconds(arguments.seconds)
-        if arguments.rate > 0 {
-            // Open loop: one request every 1/rate s, whatever the answers do (at most 4,096 in flight).
-            let interval = Duration.nanoseconds(Int64(1e9 / arguments.rate))
-            await withDiscardingTaskGroup { group in
-                var next = started
-                let inFlight = Counter()
-                while next < deadline {
-                    try? await Task.sleep(until: next, clock: .continuous)
-                    next += interval
-                    guard inFlight.value.load(ordering: .relaxed) < 4_096 else { refused.value.add(1, ordering: .relaxed); continue }
-                    inFlight.value.add(1, ordering: .relaxed)
-                    group.addTask {
-                        await call()
-                        inFlight.value.subtract(1, ordering: .relaxed)
-                    }
-                }
-            }
-        } else {
-            await withDiscardingTaskGroup { group in
-                for _ in 0..<arguments.concurrency {
-                    group.addTask { while ContinuousClock.now < deadline { await call() } }
-                }
-            }
-        }
-        let sendingSeconds = seconds(ContinuousClock.now - started)
+        let sendingSeconds = await LoadDriver.drive(arguments, refused: refused, call)
         let taken = samples.withLock { $0 }
         let accepted = Double(taken.count) / sendingSeconds
         let mode = arguments.rate > 0 ? String(format: "paced at %.0f/s", arguments.rate) : "\(arguments.concurrency) connections"
@@ -94,7 +69,7 @@ struct PurchaseLoad {
             print("  not accepted (refused, failed or over the in-flight cap): \(refused.value.load(ordering: .relaxed))")
         }
         let latencies = taken.map(\.latencyMicroseconds).sorted()
-        print(String(format: "  HTTP call latency: p50 %.2f ms, p99 %.2f ms", percentile(latencies, 0.50), percentile(latencies, 0.99)))
+        print(String(format: "  HTTP call latency: p50 %.2f ms, p99 %.2f ms", LoadDriver.percentile(latencies, 0.50), LoadDriver.percentile(latencies, 0.99)))
 
         // The bank's own time, as the service recorded it, taken out of each call (a build that keeps no call log
         // has no such line).
@@ -102,37 +77,11 @@ struct PurchaseLoad {
             SELECT raas_txn_ref::text AS r, latency_ms FROM purchases.calls WHERE operation = 'reserveFunds'
             """).reduce(into: [String: Int](), { $0[try $1.decode(String.self, "r")] = try $1.decode(Int.self, "latency_ms") }) {
             let withoutBank = taken.map { max(0, $0.latencyMicroseconds - (bankMs[$0.raasTxnRef] ?? 0) * 1_000) }.sorted()
-            print(String(format: "  without the bank's time: p50 %.2f ms, p99 %.2f ms", percentile(withoutBank, 0.50), percentile(withoutBank, 0.99)))
+            print(String(format: "  without the bank's time: p50 %.2f ms, p99 %.2f ms", LoadDriver.percentile(withoutBank, 0.50), LoadDriver.percentile(withoutBank, 0.99)))
         }
 
-        // Completion: results delivered to the bank (polled at 2/s: the list of holds is long).
-        let expected = taken.count
-        var acknowledged = 0
-        while true {
-            acknowledged = try await settledHolds(http)
-            if acknowledged >= expected + arguments.alreadyCompleted || ContinuousClock.now - started > .seconds(arguments.seconds * 10 + 60) { break }
-            try await Task.sleep(for: .milliseconds(500))
-        }
-        let completionSeconds = seconds(ContinuousClock.now - started)
-        BenchmarkMain.report("completed (result acknowledged)", Double(acknowledged - arguments.alreadyCompleted) / completionSeconds, unit: "purchases/s")
-        print(String(format: "  the last result was acknowledged %.1f s after the last request was sent", completionSeconds - sendingSeconds))
+        try await LoadDriver.reportCompletion(
+            arguments, http, expected: taken.count, started: started, sendingSeconds: sendingSeconds, unit: "purchases/s")
         try await http.shutdown()
-    }
-
-    /// The bank simulator's holds that a result settled (debited or released).
-    func settledHolds(_ http: HTTPClient) async throws -> Int {
-        struct Hold: Decodable { let state: String }
-        let response = try await http.execute(HTTPClientRequest(url: arguments.bankURL + "/holds"), timeout: .seconds(30))
-        let body = try await response.body.collect(upTo: 1 << 30)
-        return try JSONDecoder().decode([Hold].self, from: Data(body.readableBytesView)).count { $0.state != "held" }
-    }
-
-    func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
-
-    func percentile(_ sorted: [Int], _ p: Double) -> Double {
-        guard !sorted.isEmpty else { return .nan }
-        return Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1_000
     }
 }

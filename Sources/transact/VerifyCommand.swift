@@ -38,9 +38,15 @@ struct Verify: AsyncParsableCommand {
             var violations = try await Ledger().invariantViolations(on: database)
             let store = PurchaseStore(database: database)
             violations += try await store.invariantViolations()
-            if let holds { violations += try await store.holdViolations(holds) }
+            let payments = PaymentRequestStore(database: database)
+            if let holds {
+                // The bank holds funds for purchases and for payment requests alike; each is checked by its own.
+                let (paymentProblems, purchaseHolds) = try await payments.holdViolations(holds)
+                violations += paymentProblems
+                violations += try await store.holdViolations(purchaseHolds)
+            }
             violations += try await NotificationStore(database: database).invariantViolations()
-            violations += try await PaymentRequestStore(database: database).invariantViolations()
+            violations += try await payments.invariantViolations()
             return violations
         }
         guard violations.isEmpty else {

@@ -210,7 +210,7 @@ struct Chat2PayTests {
         }
     }
 
-    @Test("an authorisation captured in part posts what was captured and releases the rest; one reversed is voided; one not captured in time is reversed; a decline holds nothing; a bank that never answers ends DECLINED 2060 with the bank told")
+    @Test("an authorisation captured in part posts what was captured and releases the rest; one reversed is voided; one not captured in time is reversed; a decline holds nothing; a bank that never answers, answers what was not asked, or whose answer is lost with its process ends DECLINED 2060 with the bank told")
     func authorisations() async throws {
         try await PurchaseHarness.with { h in
             // Captured in part.
@@ -265,6 +265,14 @@ struct Chat2PayTests {
             let unanswered = try await Self.waitForBankResult(h, silentRef)
             #expect(unanswered["responseCode"] as? String == "2060")
             #expect(h.bank.resultBodies(declinedRef).isEmpty)
+
+            // An answer that does not match the request (the recorder's bank echoes another amount for …7777) counts
+            // as none: declined as unanswered, the bank told to release whatever it held.
+            let liar = try await h.post("/api/v2/chat-2-pay", Self.body())
+            let liarRef = try #require(liar.json["paymentLinkRef"])
+            _ = try await Self.pay(h, try Self.pagePath(liar), account: "5555557777")
+            #expect(try await Self.status(h, liarRef) == "DECLINED")
+            #expect(try await Self.waitForBankResult(h, liarRef)["responseCode"] as? String == "2060")
 
             // A process that claimed a payment and stopped before the bank's answer was recorded: once the bank's
             // timeout and the grace have passed, the payment is declined as unanswered and the bank told to release.

@@ -1,6 +1,7 @@
 import Foundation
 import Observability
 public import Postgres
+public import Purchases
 
 /// The payment requests' rows (Migrations/0028_chat_2_pay.sql, and their functions in
 /// Migrations/repeatable/07_chat2pay.sql): every step is one statement, one round trip, and a span in the trace of
@@ -315,5 +316,39 @@ public struct PaymentRequestStore: Sendable {
     /// Every broken Chat 2 Pay invariant (`transact verify`); empty when sound.
     public func invariantViolations() async throws -> [String] {
         try await database.query("SELECT chat2pay.invariant_violations() AS problem").map { try $0.decode(String.self, "problem") }
+    }
+}
+
+extension PaymentRequestStore {
+    /// The holds a bank made for payment requests (`transact verify --bank-simulator`), checked against them: a hold
+    /// of another amount than the request's total, a debit of one not captured, a release of one captured, a hold
+    /// still in place once the bank acknowledged its result. Answers those problems, and the holds that are not
+    /// payment requests' (the purchases').
+    public func holdViolations(_ holds: [BankHold]) async throws -> (violations: [String], others: [BankHold]) {
+        let rows = try await database.query("""
+            SELECT h."raasTxnRef" AS reference, r.payment_link_ref IS NOT NULL AS ours,
+                   CASE WHEN r.payment_link_ref IS NULL THEN NULL
+                        WHEN h.amount <> r.total_amount THEN 'is not the request''s total ' || r.total_amount
+                        WHEN h.state = 'debited' AND r.captured_amount IS NULL THEN 'is debited, but nothing was captured'
+                        WHEN h.state = 'released' AND r.captured_amount IS NOT NULL THEN 'is released, but it was captured'
+                        WHEN h.state = 'held' AND d.status = 'acknowledged' THEN 'is still held, though its result was acknowledged'
+                   END AS problem, h.amount, h.state
+            FROM jsonb_to_recordset(\(try PostgresJSON(holds))) AS h ("raasTxnRef" text, amount bigint, state text)
+            LEFT JOIN chat2pay.requests r ON r.payment_link_ref::text = h."raasTxnRef"
+            LEFT JOIN chat2pay.deliveries d ON d.payment_link_ref = r.payment_link_ref AND d.kind = 'bank_result'
+            """)
+        var violations: [String] = []
+        var others: [BankHold] = []
+        for row in rows {
+            let reference = try row.decode(String.self, "reference")
+            if try row.decode(Bool.self, "ours") {
+                if let problem = try row.decode(String?.self, "problem") {
+                    violations.append("bank hold for payment request \(reference) (\(try row.decode(String.self, "state"))) \(problem)")
+                }
+            } else {
+                others.append(BankHold(raasTxnRef: reference, amount: try row.decode(Int64.self, "amount"), state: try row.decode(String.self, "state")))
+            }
+        }
+        return (violations, others)
     }
 }
