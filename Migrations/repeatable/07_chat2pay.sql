@@ -204,9 +204,9 @@ CREATE OR REPLACE FUNCTION chat2pay.page_view(r chat2pay.requests) RETURNS jsonb
     FROM chat2pay.merchants m WHERE m.client_id = r.client_id
 $$;
 
--- The page of a token, opened: a link opened in time starts the page's window (PAYMENT_LINK_CLICKED). NULL: no such
--- token.
-CREATE OR REPLACE FUNCTION chat2pay.open_page(p_token_hash text) RETURNS jsonb LANGUAGE plpgsql AS $$
+-- The request of a page's token, locked, with what time has settled of it moved (chat2pay.expire_if_due); NULL: no
+-- such token.
+CREATE OR REPLACE FUNCTION chat2pay.lock_page(p_token_hash text) RETURNS chat2pay.requests LANGUAGE plpgsql AS $$
 DECLARE
     r chat2pay.requests;
 BEGIN
@@ -214,7 +214,18 @@ BEGIN
     IF NOT FOUND THEN
         RETURN NULL;
     END IF;
-    r := chat2pay.expire_if_due(r);
+    RETURN chat2pay.expire_if_due(r);
+END $$;
+
+-- The page of a token, opened: a link opened in time starts the page's window (PAYMENT_LINK_CLICKED). NULL: no such
+-- token.
+CREATE OR REPLACE FUNCTION chat2pay.open_page(p_token_hash text) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    r chat2pay.requests := chat2pay.lock_page(p_token_hash);
+BEGIN
+    IF r.payment_link_ref IS NULL THEN
+        RETURN NULL;
+    END IF;
     IF r.status_id IN (1, 2) THEN
         UPDATE chat2pay.requests x
         SET page_expires_at = now() + make_interval(secs => (SELECT m.page_ttl_seconds FROM chat2pay.merchants m
@@ -230,13 +241,11 @@ END $$;
 -- NULL: no such token.
 CREATE OR REPLACE FUNCTION chat2pay.begin_payment(p_token_hash text) RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
-    r chat2pay.requests;
+    r chat2pay.requests := chat2pay.lock_page(p_token_hash);
 BEGIN
-    SELECT * INTO r FROM chat2pay.requests x WHERE x.token_hash = p_token_hash FOR UPDATE;
-    IF NOT FOUND THEN
+    IF r.payment_link_ref IS NULL THEN
         RETURN NULL;
     END IF;
-    r := chat2pay.expire_if_due(r);
     IF r.status_id <> 4 OR r.paying_since IS NOT NULL THEN
         RETURN jsonb_build_object('claimed', false, 'page', chat2pay.page_view(r));
     END IF;

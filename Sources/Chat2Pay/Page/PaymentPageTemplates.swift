@@ -1,19 +1,12 @@
-import Mustache
+import ServiceHTTP
 
 /// The payment page (Mustache; every `{{value}}` is HTML-escaped): one layout and one body per stage, no script,
 /// the stylesheet the only other file. Sized for a phone first; it reads the same on a desk.
 enum PaymentPageTemplates {
-    static let library: MustacheLibrary = {
-        var library = MustacheLibrary()
-        for (name, text) in templates {
-            // The templates are part of the program: one that does not parse is a bug found by the first test.
-            try! library.register(text, named: name)
-        }
-        return library
-    }()
+    static let pages = PageTemplates(templates)
 
     static func render(_ page: String, _ values: [String: Any]) -> String {
-        library.render(values, withTemplate: page) ?? ""
+        pages.render(page, values)
     }
 
     static let templates: [String: String] = [

@@ -1,20 +1,13 @@
-import Mustache
+import ServiceHTTP
 
 /// The console's pages (Mustache; every `{{value}}` is HTML-escaped). Each page fills the layout's `body`; the layout
 /// is the header, the navigation and the sign-out form. No script anywhere: every action is a link or a form, and
 /// the stylesheet is the only other file.
 enum ConsoleTemplates {
-    static let library: MustacheLibrary = {
-        var library = MustacheLibrary()
-        for (name, text) in templates {
-            // The templates are part of the program: one that does not parse is a bug found by the first test.
-            try! library.register(text, named: name)
-        }
-        return library
-    }()
+    static let pages = PageTemplates(templates)
 
     static func render(_ page: String, _ values: [String: Any]) -> String {
-        library.render(values, withTemplate: page) ?? ""
+        pages.render(page, values)
     }
 
     static let templates: [String: String] = [
