@@ -450,6 +450,7 @@ let package = Package(
             name: "ServerTests",
             dependencies: [
                 "Server", "ServiceHTTP", "Postgres", "TestSupport", "transact", "TransactCrypto", "Notifications", "Support",
+                "SecurityService",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],

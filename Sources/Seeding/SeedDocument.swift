@@ -10,6 +10,7 @@ public struct SeedDocument: Sendable, Equatable {
     public var clients: [Client] = []
     public var financialTerms: [FinancialTerms] = []
     public var blacklist: [String] = []
+    public var integrations: [Integration] = []
 
     public init() {}
 
@@ -130,6 +131,20 @@ public struct SeedDocument: Sendable, Equatable {
         public var callbackUrl: String?
         public var linkTtlSeconds: Int64
         public var pageTtlSeconds: Int64
+    }
+
+    /// A client's integration with the One API (API.md §13): its own key, the channels it sends on, and where its
+    /// status changes and its customers' replies are pushed.
+    public struct Integration: Sendable, Equatable {
+        public var integrationId: Int64
+        public var clientId: Int64
+        public var name: String
+        public var apiKey: String
+        /// 6 SMS, 8 WhatsApp.
+        public var channels: [Int64]
+        public var statusCallbackUrl: String?
+        public var replyCallbackUrl: String?
+        public var status: String
     }
 
     public struct FinancialTerms: Sendable, Equatable {

@@ -104,6 +104,21 @@ private struct Writer {
                     """)
             }
         }
+        for (index, integration) in document.integrations.enumerated() {
+            try await entry("integrations[\(index)] (integrationId \(integration.integrationId))") {
+                try await session.query("""
+                    INSERT INTO notifications.integrations (integration_id, client_id, name, api_key_hash, channels,
+                        status_callback_url, reply_callback_url, status)
+                    VALUES (\(integration.integrationId), \(integration.clientId), \(integration.name),
+                        \(APIKey.hash(integration.apiKey)), \(integration.channels)::integer[], \(integration.statusCallbackUrl),
+                        \(integration.replyCallbackUrl), \(integration.status))
+                    ON CONFLICT (integration_id) DO UPDATE SET
+                        client_id = EXCLUDED.client_id, name = EXCLUDED.name, api_key_hash = EXCLUDED.api_key_hash,
+                        channels = EXCLUDED.channels, status_callback_url = EXCLUDED.status_callback_url,
+                        reply_callback_url = EXCLUDED.reply_callback_url, status = EXCLUDED.status, updated_at = now()
+                    """)
+            }
+        }
         for (index, identifier) in document.blacklist.enumerated() {
             try await entry("blacklist[\(index)] (sourceIdentifier \(identifier))") {
                 try await session.query("""

@@ -108,6 +108,18 @@ struct SeedNode {
         return values
     }
 
+    /// A list of distinct choices, each one of `choices`.
+    mutating func choiceList(_ key: String, _ choices: [String]) throws(SeedError) -> [String]? {
+        guard let raw = value(key) else { return nil }
+        guard let list = raw as? [Any], list.count <= choices.count else { throw error(key, "must be a list of at most \(choices.count) items") }
+        let values = list.compactMap { $0 as? String }
+        guard values.count == list.count, values.allSatisfy(choices.contains) else {
+            throw error(key, "every item must be one of " + choices.joined(separator: ", "))
+        }
+        guard Set(values).count == values.count else { throw error(key, "lists a value twice") }
+        return values
+    }
+
     mutating func rawList(_ key: String) throws(SeedError) -> [Any]? {
         guard let raw = value(key) else { return nil }
         guard let list = raw as? [Any] else { throw error(key, "must be a list") }

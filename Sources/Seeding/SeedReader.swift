@@ -180,6 +180,20 @@ public enum SeedReader {
         document.blacklist = try root.entries("blacklist", file: file, label: "sourceIdentifier") { (node: inout SeedNode) throws(SeedError) in
             try node.string("sourceIdentifier", maxLength: 32, pattern: identifierPattern)
         }
+        document.integrations = try root.entries("integrations", file: file, label: "integrationId") { (node: inout SeedNode) throws(SeedError) in
+            let channels = try node.choiceList("channels", ["sms", "whatsapp"]) ?? ["sms"]
+            guard !channels.isEmpty else { throw node.error("channels", "must name at least one channel") }
+            return SeedDocument.Integration(
+                integrationId: try node.integer("integrationId", 1...999_999_999_999),
+                clientId: try node.integer("clientId", 1...99_999),
+                name: try node.string("name", maxLength: 100),
+                // The key is the integration's whole credential: as long as a generated one at least.
+                apiKey: try node.string("apiKey", maxLength: 256, pattern: "^[\\x21-\\x7e]{32,256}$"),
+                channels: channels.map { $0 == "sms" ? 6 : 8 },
+                statusCallbackUrl: try node.optionalString("statusCallbackUrl", maxLength: 2_048, pattern: urlPattern),
+                replyCallbackUrl: try node.optionalString("replyCallbackUrl", maxLength: 2_048, pattern: urlPattern),
+                status: try node.choice("status", ["active", "disabled"], default: "active"))
+        }
         try root.done()
         return document
     }
