@@ -126,6 +126,13 @@ public enum TransactApplication {
         // A gateway's delivery receipts carry the gateway's signature instead of a token.
         DeliveryReceiptRoutes(database: postgres, gatewaySecret: configuration.notifications.gatewaySecret).add(to: api)
 
+        // The One API (API.md §13): an integration's raw key instead of a token, then its client's rate limit.
+        let oneAPI = api.group()
+            .add(middleware: IntegrationAuthenticationMiddleware(
+                directory: IntegrationDirectory(database: postgres, cacheTTL: .milliseconds(configuration.clientCacheTTLMs))))
+            .add(middleware: RateLimitMiddleware(limiter: RateLimiter()))
+        OneAPIRoutes(database: postgres).add(to: oneAPI)
+
         // Protected: bearer token and API key, then the client's rate limit. Routes that carry money add the
         // Signature check (SignatureMiddleware) on their own group.
         let protected = api.group()

@@ -7,6 +7,8 @@ public struct TransactRequestContext: RequestContext {
     public var requestID: String = ""
     /// Set by the authentication middleware on every protected route.
     public var client: AuthenticatedClient?
+    /// Set, with `client`, by the integration authentication middleware on the One API's routes.
+    public var integration: AuthenticatedIntegration?
     /// The peer's address (for the support audit log); what a proxy in front says is not trusted.
     public let remoteAddress: String?
 
@@ -29,6 +31,12 @@ public struct TransactRequestContext: RequestContext {
         guard client.role == .client else { throw Forbidden("role \(client.role.rawValue) may not call this endpoint") }
         guard client.clientId == clientId else { throw Forbidden("the token's client may not act for clientId \(clientId)") }
         return client
+    }
+
+    /// The One API's caller; a route behind the integration authentication middleware always has one.
+    public func requireIntegration() throws -> AuthenticatedIntegration {
+        guard let integration else { throw Forbidden("not authenticated") }
+        return integration
     }
 
     /// A `vendor` user acts only for its own vendorId.

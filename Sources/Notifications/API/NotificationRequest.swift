@@ -13,6 +13,30 @@ struct NotificationRequest {
     let channelRouteId: String?
     let scheduledAt: Date?
     let validUntil: Date?
+    /// Where it came from: the Notifications API, or the One API (with its integration and its own reference).
+    var origin = "api"
+    var integrationId: Int64?
+    var clientMessageId: String?
+
+    /// A message the service composes itself (the One API's), its rules already checked by its caller.
+    init(
+        clientId: Int64, channelId: Int64, destinationIdentifier: String, message: String, clientNotificationRef: String,
+        origin: String, integrationId: Int64?, clientMessageId: String?
+    ) {
+        self.clientId = clientId
+        self.channelId = channelId
+        self.destinationIdentifier = destinationIdentifier
+        self.message = message
+        self.clientNotificationRef = clientNotificationRef
+        sourceIdentifier = nil
+        transactionRef = nil
+        channelRouteId = nil
+        scheduledAt = nil
+        validUntil = nil
+        self.origin = origin
+        self.integrationId = integrationId
+        self.clientMessageId = clientMessageId
+    }
 
     static let invalidReference = FormatError(field: "clientNotificationRef", message: "invalid value for field clientNotificationRef")
 

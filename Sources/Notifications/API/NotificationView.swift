@@ -14,6 +14,8 @@ struct NotificationView: Encodable {
     let scheduledAt: String?
     let validUntil: String?
     let createdAt: String
+    /// A One API integration's own reference of the message (API.md §13); absent for the others.
+    let clientMessageId: String?
     let status: String
     let statusCode: Int
     let description: String
@@ -44,6 +46,7 @@ struct NotificationView: Encodable {
         scheduledAt = try row.decode(String?.self, "scheduled_at")
         validUntil = try row.decode(String?.self, "valid_until")
         createdAt = try row.decode(String.self, "created_at")
+        clientMessageId = try row.decode(String?.self, "client_message_id")
         let current = try NotificationStore.status(row.decode(Int.self, "status_code"))
         status = current.name
         statusCode = current.code

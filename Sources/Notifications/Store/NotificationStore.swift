@@ -29,7 +29,8 @@ public struct NotificationStore: Sendable {
                 'destination_identifier', \(request.destinationIdentifier)::text, 'message', \(request.message)::text,
                 'source_identifier', \(request.sourceIdentifier)::text, 'transaction_ref', \(request.transactionRef)::text,
                 'channel_route_id', \(request.channelRouteId)::text, 'scheduled_at', \(request.scheduledAt)::timestamptz,
-                'valid_until', \(request.validUntil)::timestamptz,
+                'valid_until', \(request.validUntil)::timestamptz, 'origin', \(request.origin)::text,
+                'integration_id', \(request.integrationId)::bigint, 'client_message_id', \(request.clientMessageId)::text,
                 'trace_parent', \(TraceContext.currentTraceParent())::text)) AS r) accepted
             """).single() }
         let outcome = try row.decode(String.self, "outcome")
@@ -64,7 +65,8 @@ public struct NotificationStore: Sendable {
 
     static let viewColumns = """
         SELECT m.notification_id, m.client_id, m.client_notification_ref, m.channel_id, m.destination_identifier,
-               m.source_identifier, m.transaction_ref, m.status_code, purchases.api_time(m.scheduled_at) AS scheduled_at,
+               m.source_identifier, m.transaction_ref, m.status_code, m.client_message_id,
+               purchases.api_time(m.scheduled_at) AS scheduled_at,
                purchases.api_time(m.valid_until) AS valid_until, purchases.api_time(m.created_at) AS created_at,
                (SELECT json_agg(json_build_array(s.status_code, purchases.api_time(s.changed_at)) ORDER BY s.sequence)::text
                 FROM notifications.status_changes s

@@ -1,9 +1,9 @@
 /// Checks that bytes are exactly one JSON text (RFC 8259), nested at most `maxDepth` deep. Foundation's parser
 /// on Linux accepts more than JSON (trailing commas, for one); a request that is not JSON must be refused.
-enum StrictJSON {
+public enum StrictJSON {
     static let maxDepth = 32
 
-    static func isValid(_ bytes: [UInt8]) -> Bool {
+    public static func isValid(_ bytes: [UInt8]) -> Bool {
         guard String(validating: bytes, as: UTF8.self) != nil else { return false }
         var parser = Parser(bytes: bytes)
         guard parser.value(depth: 0) else { return false }
