@@ -74,4 +74,39 @@ struct OneAPITests {
             }
         }
     }
+
+    @Test("the Platform API: POST /messages to several numbers, GET /messages/http/send with its apiKey parameter; a request the messaging credit cannot pay is 402 and stores nothing")
+    func platformAndCredit() async throws {
+        try await NotificationHarness.with { h in
+            try await h.serve { client, _ in
+                let posted = try await h.request(client, .post, "/messages",
+                                                 #"{"to": ["27831234567", "27831234569"], "content": "Platform hello"}"#, as: Self.headers)
+                let lines = posted.object["messages"] as? [[String: Any]] ?? []
+                #expect(posted.status == .accepted && lines.count == 2 && lines.allSatisfy { $0["accepted"] as? Bool == true }, "\(posted.text)")
+                let query = "/messages/http/send?apiKey=\(Self.key)&to=27831234567&content=Hi%20there"
+                let viaHTTP = try await h.request(client, .get, query, as: [:])
+                #expect(viaHTTP.status == .accepted && (viaHTTP.object["messages"] as? [[String: Any]])?.first?["accepted"] as? Bool == true,
+                        "\(viaHTTP.text)")
+                let noKey = try await h.request(client, .get, "/messages/http/send?to=27831234567&content=Hi", as: Self.headers)
+                #expect(noKey.status == .unauthorized, "the HTTP API takes its key in its query only")
+                let noContent = try await h.request(client, .get, "/messages/http/send?apiKey=\(Self.key)&to=27831234567", as: [:])
+                #expect(noContent.status == .badRequest, "\(noContent.text)")
+                let keyElsewhere = try await h.request(client, .get, "/v1/message/\(UUID().uuidString)?apiKey=\(Self.key)", as: [:])
+                #expect(keyElsewhere.status == .unauthorized, "only the Platform's HTTP API takes the key as a parameter")
+                let stored = try await h.db.query("SELECT count(*) AS n FROM notifications.messages WHERE origin = 'one_api'")
+                    .single().decode(Int.self, "n")
+                #expect(stored == 3)
+
+                // More than the credit can pay: refused whole.
+                try await h.db.query(#"UPDATE catalogue.clients SET message_prices = '{"6": 999999999999}' WHERE client_id = 200"#)
+                let unpaid = try await h.request(client, .post, "/v1/message",
+                                                 #"{"messages": [{"channel": "sms", "to": "27831234567", "content": "Too dear"}]}"#,
+                                                 as: Self.headers)
+                #expect(unpaid.status.code == 402 && (unpaid.object["error"] as? [String: Any])?["code"] as? Int == 301, "\(unpaid.text)")
+                let after = try await h.db.query("SELECT count(*) AS n FROM notifications.messages WHERE origin = 'one_api'")
+                    .single().decode(Int.self, "n")
+                #expect(after == 3, "nothing was stored")
+            }
+        }
+    }
 }

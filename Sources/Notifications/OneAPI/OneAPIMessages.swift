@@ -42,6 +42,33 @@ struct OneAPIMessages {
         }
     }
 
+    /// The Platform API's body (`POST /messages`, or `GET /messages/http/send`'s parameters): one content to one or
+    /// more numbers (`to`, a list or one), by SMS.
+    init(platform body: [String: Any]) throws(Refusal) {
+        let numbers: [Any] = if let list = body["to"] as? [Any] { list } else if let one = body["to"] as? String { [one] } else { [] }
+        guard (1...Self.maxMessages).contains(numbers.count) else {
+            throw .invalid("to: must be 1 to \(Self.maxMessages) numbers")
+        }
+        // One content for every number: when it breaks its rule, the whole request does.
+        guard let content = body["content"] as? String, (1...1_600).contains(content.count),
+            !content.unicodeScalars.contains(where: { $0.value == 0 })
+        else { throw .invalid("content: must be 1 to 1600 characters") }
+        messages = numbers.map { number in
+            var fields = body
+            fields["to"] = number
+            fields["channel"] = "sms"
+            return (number as? String, Result { () throws(Refusal) in try Self.read(fields) })
+        }
+    }
+
+    /// The platform body's JSON.
+    init(platformBytes bytes: [UInt8]) throws(Refusal) {
+        guard StrictJSON.isValid(bytes), let body = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+            throw .invalid("the body must be a JSON object")
+        }
+        try self.init(platform: body)
+    }
+
     static func read(_ fields: [String: Any]) throws(Refusal) -> Message {
         let channel = fields["channel"] as? String
         let channelId: Int64 = switch channel {

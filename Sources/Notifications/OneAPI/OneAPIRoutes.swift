@@ -8,11 +8,15 @@ public import ServiceHTTP
 /// authentication middleware: each request acts for its integration's client, on the integration's channels.
 /// - `POST /v1/message`: 1 to 200 messages, each accepted (202) or refused on its own.
 /// - `GET /v1/message/{apiMessageId}`: a message of the client's, and its status.
+/// - The older Platform API: `POST /messages` `{"to": [...], "content"}` and `GET /messages/http/send?apiKey=&to=&content=`.
+/// A request whose accepted messages the client's messaging credit cannot pay is refused whole (402).
 public struct OneAPIRoutes: Sendable {
     let store: NotificationStore
+    let credit: MessagingCredit
 
     public init(database: any PostgresQueryable) {
         self.store = NotificationStore(database: database)
+        self.credit = MessagingCredit(database: database)
     }
 
     /// A message's line in the answer.
@@ -71,11 +75,34 @@ public struct OneAPIRoutes: Sendable {
             } catch {
                 return JSONResponse.make(Answer(messages: [], error: error), status: .badRequest)
             }
-            var lines: [Line] = []
-            for (to, message) in body.messages {
-                lines.append(try await accept(message, to: to, for: integration))
+            return try await send(body, for: integration)
+        }
+        group.post("messages") { request, context -> Response in
+            let integration = try context.requireIntegration()
+            var request = request
+            let bytes = try await request.collectBody(upTo: BodyLimitMiddleware.defaultMaxBytes)
+            let body: OneAPIMessages
+            do throws(OneAPIMessages.Refusal) {
+                body = try OneAPIMessages(platformBytes: Array(bytes.readableBytesView))
+            } catch {
+                return JSONResponse.make(Answer(messages: [], error: error), status: .badRequest)
             }
-            return JSONResponse.make(Answer(messages: lines, error: nil), status: .accepted)
+            return try await send(body, for: integration)
+        }
+        group.get("messages/http/send") { request, context -> Response in
+            let integration = try context.requireIntegration()
+            let parameters = request.uri.queryParameters
+            var body: [String: Any] = [:]
+            // `to` may list several numbers, comma separated, as the Platform's HTTP API takes them.
+            if let to = parameters["to"] { body["to"] = to.split(separator: ",").map(String.init) as [Any] }
+            if let content = parameters["content"] { body["content"] = String(content) }
+            let messages: OneAPIMessages
+            do throws(OneAPIMessages.Refusal) {
+                messages = try OneAPIMessages(platform: body)
+            } catch {
+                return JSONResponse.make(Answer(messages: [], error: error), status: .badRequest)
+            }
+            return try await send(messages, for: integration)
         }
         group.get("v1/message/:apiMessageId") { _, context -> Response in
             let integration = try context.requireIntegration()
@@ -95,6 +122,21 @@ public struct OneAPIRoutes: Sendable {
                     timestamp: found.history.last?.timestamp ?? found.createdAt),
                 status: .ok)
         }
+    }
+
+    /// Accepts each message that can be, after checking the client's credit can pay for them all.
+    private func send(_ body: OneAPIMessages, for integration: AuthenticatedIntegration) async throws -> Response {
+        let payable = body.messages.compactMap { try? $0.message.get() }.filter { integration.channels.contains($0.channelId) }
+        guard try await credit.canPay(clientId: integration.clientId, channels: payable.map(\.channelId)) else {
+            return JSONResponse.make(
+                Answer(messages: [], error: OneAPIMessages.Refusal(code: 301, description: "No credit left: the messaging credit cannot pay")),
+                status: .init(code: 402, reasonPhrase: "Payment Required"))
+        }
+        var lines: [Line] = []
+        for (to, message) in body.messages {
+            lines.append(try await accept(message, to: to, for: integration))
+        }
+        return JSONResponse.make(Answer(messages: lines, error: nil), status: .accepted)
     }
 
     /// One message accepted into the Notifications store, or its refusal.

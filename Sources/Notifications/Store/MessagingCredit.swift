@@ -17,6 +17,19 @@ public struct MessagingCredit: Sendable {
             """).single().decode(Int64.self, "available")
     }
 
+    /// Whether the client's credit can pay for `messages` more on these channels (6, 8) at its prices; a client
+    /// with no messaging account pays nothing. A check before accepting: the charge at sending stays the rule (25).
+    public func canPay(clientId: Int64, channels: [Int64]) async throws -> Bool {
+        guard !channels.isEmpty else { return true }
+        return try await database.query("""
+            SELECT b.available IS NULL
+                   OR b.available >= (SELECT coalesce(sum(coalesce((c.message_prices ->> ch::text)::bigint, 0)), 0)
+                                      FROM unnest(\(channels)::bigint[]) AS ch) AS can_pay
+            FROM catalogue.clients c LEFT JOIN ledger.balances b ON b.code = c.messaging_account_code
+            WHERE c.client_id = \(clientId)
+            """).first?.decode(Bool.self, "can_pay") ?? false
+    }
+
     /// The credit available now; nil when the client has no messaging account.
     public func available(clientId: Int64) async throws -> Int64? {
         try await database.query("""
