@@ -27,9 +27,7 @@ public struct PaymentRequestSearch: Sendable {
         clientId = try request.optionalIntegerParameter("clientId", .digits(5))
         orderNumber = try request.optionalStringParameter("orderNumber", length: 1...64)
         if let to = try request.optionalStringParameter("to", length: 8...15) {
-            guard to.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
-                throw APIError.format("to", "must be an MSISDN in international form (8 to 15 digits)")
-            }
+            guard FieldRules.isMSISDN(to) else { throw APIError(FormatError.notMSISDN("to")) }
             self.to = to
         }
     }

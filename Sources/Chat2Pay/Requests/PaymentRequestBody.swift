@@ -43,9 +43,7 @@ struct PaymentRequestBody: Sendable {
         guard let channel = try Self.choice(body, "channel", Channel.self) else { throw .missing("channel") }
         self.channel = channel
         to = try body.string("to", length: 8...15)
-        if let to, !to.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) {
-            throw FormatError("to", "must be an MSISDN in international form (8 to 15 digits)")
-        }
+        if let to, !FieldRules.isMSISDN(to) { throw .notMSISDN("to") }
         if to == nil, channel != .none { throw FormatError.missing("to") }
         currency = try body.requiredString("currency", length: 3...3)
         guard currency.utf8.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) else {

@@ -24,10 +24,4 @@ public struct Chat2PayConfiguration: Sendable, Equatable {
     public var callbackTimeoutMs = 10_000
 
     public init() {}
-
-    /// The delay after failed attempt `attempt` (1-based): `callbackRetryDelayMs`, doubling, at most the maximum.
-    func callbackRetryDelay(afterAttempt attempt: Int) -> Int {
-        let doublings = min(max(attempt - 1, 0), 30)
-        return min(callbackRetryDelayMs.multipliedReportingOverflow(by: 1 << doublings).partialValue, callbackMaxRetryDelayMs)
-    }
 }

@@ -72,7 +72,9 @@ public struct Chat2PayWorkers: Service {
         do {
             try await store.recordDeliveries([PaymentRequestStore.DeliveryReport(
                 claim, acknowledged: delivery.acknowledged, outcome: delivery.detail,
-                retryDelayMs: configuration.callbackRetryDelay(afterAttempt: claim.attempt),
+                retryDelayMs: RetryBackoff.delayMs(
+                    afterAttempt: claim.attempt, initial: configuration.callbackRetryDelayMs,
+                    maximum: configuration.callbackMaxRetryDelayMs),
                 maxAttempts: delivery.giveUp ? 0 : configuration.callbackMaxAttempts)])
         } catch {
             logger.warning("Could not record a Chat 2 Pay delivery", metadata: [

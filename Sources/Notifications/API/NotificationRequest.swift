@@ -44,9 +44,7 @@ struct NotificationRequest {
         clientId = try body.requiredInteger("clientId", .digits(5))
         channelId = try body.requiredInteger("channelId", .channelId)
         destinationIdentifier = try body.requiredString("destinationIdentifier", length: 8...15)
-        guard destinationIdentifier.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
-            throw FormatError("destinationIdentifier", "must be an MSISDN in international form (8 to 15 digits)")
-        }
+        guard FieldRules.isMSISDN(destinationIdentifier) else { throw .notMSISDN("destinationIdentifier") }
         message = try body.requiredString("message", length: 1...1_600)
         // Letters, digits and . _ : - (the service's own references use '/', so they never collide with a client's).
         guard let reference = try? body.string("clientNotificationRef", length: 1...64),

@@ -29,9 +29,7 @@ struct OneAPIMessages {
 
     /// A body that is not `{"messages": [1 to 200 objects]}` is refused whole.
     init(bytes: [UInt8]) throws(Refusal) {
-        guard StrictJSON.isValid(bytes), let body = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
-            throw .invalid("the body must be a JSON object")
-        }
+        let body = try Self.object(bytes)
         guard let list = body["messages"] as? [Any], (1...Self.maxMessages).contains(list.count) else {
             throw .invalid("messages: must be a list of 1 to \(Self.maxMessages) messages")
         }
@@ -63,10 +61,15 @@ struct OneAPIMessages {
 
     /// The platform body's JSON.
     init(platformBytes bytes: [UInt8]) throws(Refusal) {
+        try self.init(platform: Self.object(bytes))
+    }
+
+    /// A body that is one JSON object.
+    static func object(_ bytes: [UInt8]) throws(Refusal) -> [String: Any] {
         guard StrictJSON.isValid(bytes), let body = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
             throw .invalid("the body must be a JSON object")
         }
-        try self.init(platform: body)
+        return body
     }
 
     static func read(_ fields: [String: Any]) throws(Refusal) -> Message {
@@ -79,9 +82,7 @@ struct OneAPIMessages {
         // An MSISDN in international form; a leading + is Clickatell's way of writing it too.
         guard var to = fields["to"] as? String else { throw .invalidDestination }
         if to.hasPrefix("+") { to.removeFirst() }
-        guard (8...15).contains(to.utf8.count), to.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
-            throw .invalidDestination
-        }
+        guard FieldRules.isMSISDN(to) else { throw .invalidDestination }
         let maxLength = channelId == 8 ? 4_096 : 1_600
         guard let content = fields["content"] as? String, (1...maxLength).contains(content.count),
             !content.unicodeScalars.contains(where: { $0.value == 0 })

@@ -66,43 +66,20 @@ public struct OneAPIRoutes: Sendable {
 
     public func add(to group: RouterGroup<TransactRequestContext>) {
         group.post("v1/message") { request, context -> Response in
-            let integration = try context.requireIntegration()
-            var request = request
-            let bytes = try await request.collectBody(upTo: BodyLimitMiddleware.defaultMaxBytes)
-            let body: OneAPIMessages
-            do throws(OneAPIMessages.Refusal) {
-                body = try OneAPIMessages(bytes: Array(bytes.readableBytesView))
-            } catch {
-                return JSONResponse.make(Answer(messages: [], error: error), status: .badRequest)
-            }
-            return try await send(body, for: integration)
+            let bytes = try await Self.body(request)
+            return try await send({ () throws(OneAPIMessages.Refusal) in try OneAPIMessages(bytes: bytes) }, context)
         }
         group.post("messages") { request, context -> Response in
-            let integration = try context.requireIntegration()
-            var request = request
-            let bytes = try await request.collectBody(upTo: BodyLimitMiddleware.defaultMaxBytes)
-            let body: OneAPIMessages
-            do throws(OneAPIMessages.Refusal) {
-                body = try OneAPIMessages(platformBytes: Array(bytes.readableBytesView))
-            } catch {
-                return JSONResponse.make(Answer(messages: [], error: error), status: .badRequest)
-            }
-            return try await send(body, for: integration)
+            let bytes = try await Self.body(request)
+            return try await send({ () throws(OneAPIMessages.Refusal) in try OneAPIMessages(platformBytes: bytes) }, context)
         }
         group.get("messages/http/send") { request, context -> Response in
-            let integration = try context.requireIntegration()
             let parameters = request.uri.queryParameters
             var body: [String: Any] = [:]
             // `to` may list several numbers, comma separated, as the Platform's HTTP API takes them.
             if let to = parameters["to"] { body["to"] = to.split(separator: ",").map(String.init) as [Any] }
             if let content = parameters["content"] { body["content"] = String(content) }
-            let messages: OneAPIMessages
-            do throws(OneAPIMessages.Refusal) {
-                messages = try OneAPIMessages(platform: body)
-            } catch {
-                return JSONResponse.make(Answer(messages: [], error: error), status: .badRequest)
-            }
-            return try await send(messages, for: integration)
+            return try await send({ () throws(OneAPIMessages.Refusal) in try OneAPIMessages(platform: body) }, context)
         }
         group.get("v1/message/:apiMessageId") { _, context -> Response in
             let integration = try context.requireIntegration()
@@ -124,8 +101,23 @@ public struct OneAPIRoutes: Sendable {
         }
     }
 
-    /// Accepts each message that can be, after checking the client's credit can pay for them all.
-    private func send(_ body: OneAPIMessages, for integration: AuthenticatedIntegration) async throws -> Response {
+    static func body(_ request: Request) async throws -> [UInt8] {
+        var request = request
+        return Array(try await request.collectBody(upTo: BodyLimitMiddleware.defaultMaxBytes).readableBytesView)
+    }
+
+    /// Reads the request's messages (a body that cannot be read is 400, whole), then accepts each message that can
+    /// be, after checking the client's credit can pay for them all.
+    private func send(
+        _ read: () throws(OneAPIMessages.Refusal) -> OneAPIMessages, _ context: TransactRequestContext
+    ) async throws -> Response {
+        let integration = try context.requireIntegration()
+        let body: OneAPIMessages
+        do throws(OneAPIMessages.Refusal) {
+            body = try read()
+        } catch {
+            return JSONResponse.make(Answer(messages: [], error: error), status: .badRequest)
+        }
         let payable = body.messages.compactMap { try? $0.message.get() }.filter { integration.channels.contains($0.channelId) }
         guard try await credit.canPay(clientId: integration.clientId, channels: payable.map(\.channelId)) else {
             return JSONResponse.make(

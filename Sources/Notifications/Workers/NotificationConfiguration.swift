@@ -35,10 +35,4 @@ public struct NotificationConfiguration: Sendable, Equatable {
     public var pollIntervalMs = 1_000
 
     public init() {}
-
-    /// The delay after failed attempt `attempt` (1-based): `initial`, doubling, at most `maximum`.
-    static func backoff(attempt: Int, initial: Int, maximum: Int) -> Int {
-        let doublings = min(max(attempt - 1, 0), 30)
-        return min(initial.multipliedReportingOverflow(by: 1 << doublings).partialValue, maximum)
-    }
 }

@@ -76,8 +76,8 @@ public struct NotificationWorkers: Service {
                     NotificationMetrics.countSend(outcome)
                     return NotificationStore.SendReport(
                         claim, outcome,
-                        retryDelayMs: NotificationConfiguration.backoff(
-                            attempt: claim.attempt, initial: configuration.sendRetryDelayMs,
+                        retryDelayMs: RetryBackoff.delayMs(
+                            afterAttempt: claim.attempt, initial: configuration.sendRetryDelayMs,
                             maximum: configuration.maxSendRetryDelayMs),
                         maxAttempts: configuration.maxSendAttempts)
                 }
@@ -96,8 +96,8 @@ public struct NotificationWorkers: Service {
         let reports = await withTaskGroup(of: NotificationStore.CallbackReport.self) { group in
             for claim in batch {
                 group.addTask {
-                    let retryDelayMs = NotificationConfiguration.backoff(
-                        attempt: claim.attempt, initial: configuration.callbackRetryDelayMs,
+                    let retryDelayMs = RetryBackoff.delayMs(
+                        afterAttempt: claim.attempt, initial: configuration.callbackRetryDelayMs,
                         maximum: configuration.callbackMaxRetryDelayMs)
                     let endpoint: HTTPEndpoint?
                     do {

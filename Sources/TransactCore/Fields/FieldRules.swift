@@ -29,6 +29,11 @@ public enum FieldRules {
         return text
     }
 
+    /// An MSISDN in international form: 8 to 15 ASCII digits, the country's calling code first (no `+`).
+    public static func isMSISDN(_ text: String) -> Bool {
+        (8...15).contains(text.utf8.count) && text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+    }
+
     /// An ISO 8601 date and time with a time zone: `2016-06-29T16:39:42.735Z`, `2016-06-29T18:39:42+02:00`,
     /// `…+0200`; up to nine digits of fraction; a date that exists (no 30 February) and a time of day that does.
     /// Read by hand: a regular expression and a date formatter per request cost more than the rest of a lookup.

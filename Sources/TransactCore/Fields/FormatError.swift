@@ -53,6 +53,11 @@ public struct FormatError: Error, Sendable, Equatable, CustomStringConvertible {
         FormatError(field: field, message: "Transaction request not valid")
     }
 
+    /// A mobile number that is not an MSISDN (`FieldRules.isMSISDN`).
+    public static func notMSISDN(_ field: String) -> FormatError {
+        FormatError(field, "must be an MSISDN in international form (8 to 15 digits)")
+    }
+
     /// A string holding a NUL character, which no field allows.
     public static func nul(_ field: String) -> FormatError { FormatError(field, "must not contain NUL") }
 }
